@@ -1,0 +1,86 @@
+# llconform — see README.md.  `make matrix` runs the suites, `make check`
+# runs the project's own tests; both install what they miss first.
+
+CC := gcc
+PYTHON := /usr/bin/python3
+B := build
+CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g
+CPPFLAGS := -Iabi -Iharness
+# The kselftest headers are third-party: -isystem keeps their own warnings
+# out of -Werror while ours stay in.
+SUITE_CPPFLAGS := $(CPPFLAGS) -isystem $(B)/kselftest
+SUITE_LDFLAGS := -static
+SUITES := base abi1_fs
+ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard abi/*.c)))
+HARNESS_OBJS := $(B)/harness/sandbox.o
+RUNNER := PYTHONPATH=harness:. $(PYTHON) -m llconform
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: all deps-build deps-check deps-matrix check lint unit host pytest matrix bench clean
+.DEFAULT_GOAL := all
+
+all: deps-build $(B)/llabi $(SUITES:%=$(B)/suites/%)
+
+deps-build deps-check deps-matrix deps-bench:
+	@scripts/ensure-deps.sh $(@:deps-%=%)
+
+$(B)/kselftest/SOURCE: harness/fetch-kselftest.sh
+	@mkdir -p $(B)
+	harness/fetch-kselftest.sh $(B)/kselftest
+
+$(B)/abi/%.o: abi/%.c abi/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(B)/harness/%.o: harness/%.c harness/*.h abi/*.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) -c $< -o $@
+
+$(B)/libll.a: $(ABI_OBJS) $(HARNESS_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(B)/llabi: abi/llabi.c $(B)/libll.a
+	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ -static
+
+$(B)/suites/%: suites/%.c $(wildcard suites/*.h) $(wildcard harness/*.h abi/*.h) $(B)/libll.a $(B)/kselftest/SOURCE
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SUITE_CPPFLAGS) $< $(B)/libll.a -o $@ $(SUITE_LDFLAGS)
+
+$(B)/tests/check_abi: tests/unit/check_abi.c $(B)/libll.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ $$(pkg-config --cflags --libs check)
+
+# --- make check ------------------------------------------------------------
+check: deps-check all $(B)/tests/check_abi
+	@$(MAKE) --no-print-directory lint unit host pytest
+	@echo "make check: all passed"
+
+C_SOURCES = $(wildcard abi/*.[ch] harness/*.[ch] suites/*.[ch] tests/unit/*.c)
+SHELL_SCRIPTS = $(wildcard scripts/*.sh harness/*.sh) .ci/run
+PY_PACKAGES = harness/llconform tests
+
+lint:
+	clang-format --dry-run --Werror $(C_SOURCES)
+	shellcheck $(SHELL_SCRIPTS)
+	$(PYTHON) -m flake8 $(PY_PACKAGES)
+	$(PYTHON) -m mypy --no-error-summary --ignore-missing-imports $(PY_PACKAGES)
+
+unit: $(B)/tests/check_abi
+	CK_FORK=yes $(B)/tests/check_abi
+
+# Every suite on the host kernel, as root and as an unprivileged user.
+host: all
+	$(RUNNER) host --build $(B) --out $(B)/host-check --as-root --as-user nobody
+
+pytest: all
+	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests
+
+# --- make matrix / bench ---------------------------------------------------
+matrix: deps-matrix all
+	$(RUNNER) host --build $(B) --results results --as-root --as-user nobody
+
+bench: deps-bench all
+	$(RUNNER) bench --build $(B)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,443 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest_init.c - /init of llconform guests, and the runner of the host row.
+ *
+ * In a guest (pid 1): mount the pseudo filesystems, run every executable in
+ * /suites in name order, each in its own process group with a timeout, then
+ * end the guest through QEMU's isa-debug-exit device (reboot as a fallback).
+ * On the host (`guest_init --host [--timeout S] [--programs a,b] [--kmsg]
+ * DIR`): run the programs of DIR the same way and write the same results to
+ * stdout.
+ *
+ * The results channel (/dev/ttyS1 in a guest, stdout on the host) carries each
+ * program's stdout and stderr (KTAP), framed by lines only this file writes:
+ *
+ *   # llconform-init: start uname=<release> programs=<n> timeout=<s>
+ *   # llconform-program: begin <name>
+ *   ... the program's output, always ending in a newline ...
+ *   # llconform-program: end <name> exit=<code|-1> signal=<sig|0> timeout=<0|1>
+ *     seconds=<t> taint_before=<n> taint_after=<n>          (one line)
+ *   # llconform-init: missing <name>     (selected, but not in the directory)
+ *   # llconform-init: done programs=<n> seconds=<t>
+ *
+ * The kernel log gets "llconform: begin <name> taint=<n>" and
+ * "llconform: end <name> status=<n> taint=<n>" (status: exit code, or 128 +
+ * signal), so that a splat on the console can be blamed on a program.
+ *
+ * Guest kernel command line: llconform.programs=a,b,c  llconform.timeout=<s>
+ * isa-debug-exit byte: 0 when every selected program ran (QEMU exits with 1),
+ * 1 when the init itself failed (QEMU exits with 3).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/klog.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#define GUEST_SUITES_DIR "/suites"
+#define RESULTS_TTY "/dev/ttyS1"
+#define DEBUG_EXIT_PORT 0xf4
+#define DEFAULT_TIMEOUT_S 600
+#define DRAIN_S 2.0 /* output still accepted after the program exited */
+#define CONSOLE_LOGLEVEL 5 /* print KERN_WARNING and above (WARN splats) */
+
+struct options {
+	const char *dir;
+	char *programs; /* comma-separated selection, or NULL for all */
+	unsigned int timeout_s;
+	bool guest;
+	bool kmsg;
+};
+
+static int results_fd = STDOUT_FILENO;
+static int kmsg_fd = -1;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+static void __attribute__((format(printf, 2, 3)))
+fd_printf(int fd, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	write_all(fd, line, n);
+}
+
+#define say(...) fd_printf(STDERR_FILENO, "llconform-init: " __VA_ARGS__)
+#define emit(...) fd_printf(results_fd, __VA_ARGS__)
+#define kmsg(...)                                        \
+	do {                                             \
+		if (kmsg_fd >= 0)                        \
+			fd_printf(kmsg_fd, __VA_ARGS__); \
+	} while (0)
+
+static long read_taint(void)
+{
+	char buf[32] = "";
+	long taint = -1;
+	int fd = open("/proc/sys/kernel/tainted", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, buf, sizeof(buf) - 1) > 0)
+			taint = strtol(buf, NULL, 10);
+		close(fd);
+	}
+	return taint;
+}
+
+static void write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		write_all(fd, text, strlen(text));
+		close(fd);
+	}
+}
+
+static void mount_fs(const char *type, const char *dst, const char *data,
+		     bool optional)
+{
+	mkdir(dst, 0755);
+	if (mount(type, dst, type, MS_NOSUID, data) && !optional)
+		say("cannot mount %s on %s: %s\n", type, dst, strerror(errno));
+}
+
+static void setup_guest(void)
+{
+	struct stat st;
+
+	if (fcntl(STDERR_FILENO, F_GETFD) < 0) {
+		int fd = open("/dev/console", O_RDWR);
+
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+	}
+	mount_fs("proc", "/proc", NULL, false);
+	mount_fs("sysfs", "/sys", NULL, false);
+	mount_fs("devtmpfs", "/dev", "mode=0755", false);
+	mount_fs("tmpfs", "/tmp", "mode=1777", false);
+	mount_fs("tmpfs", "/run", "mode=0755", false);
+	mount_fs("tmpfs", "/dev/shm", "mode=1777", true);
+	if (stat("/sys/kernel/security", &st) == 0)
+		mount_fs("securityfs", "/sys/kernel/security", NULL, true);
+
+	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, CONSOLE_LOGLEVEL);
+	write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
+	kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	results_fd = open(RESULTS_TTY, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (results_fd >= 0) {
+		struct termios tio;
+
+		if (tcgetattr(results_fd, &tio) == 0) {
+			cfmakeraw(&tio);
+			tcsetattr(results_fd, TCSANOW, &tio);
+		}
+	}
+	setenv("PATH", "/suites:/usr/sbin:/usr/bin:/sbin:/bin", 1);
+	setenv("HOME", "/root", 1);
+	setenv("TMPDIR", "/tmp", 1);
+	setenv("LLCONFORM_GUEST", "1", 1);
+}
+
+static void __attribute__((noreturn)) end_guest(unsigned char code)
+{
+	if (results_fd >= 0)
+		tcdrain(results_fd);
+	tcdrain(STDERR_FILENO);
+	sync();
+	if (ioperm(DEBUG_EXIT_PORT, 1, 1) == 0)
+		outb(code, DEBUG_EXIT_PORT);
+	/* No isa-debug-exit device: QEMU's -no-reboot ends the guest. */
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+}
+
+static void parse_cmdline(struct options *opt)
+{
+	static char buf[4096];
+	char *tok, *save = NULL;
+	ssize_t n;
+	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(tok, "llconform.programs=", 19))
+			opt->programs = tok + 19;
+		else if (!strncmp(tok, "llconform.timeout=", 18))
+			opt->timeout_s = strtoul(tok + 18, NULL, 10);
+	}
+}
+
+static bool in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = list;
+
+	while (p && *p) {
+		const char *end = strchrnul(p, ',');
+
+		if ((size_t)(end - p) == len && !strncmp(p, name, len))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static int is_program(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+/* Run one program; its output goes to the results channel. */
+static void run_program(const struct options *opt, const char *name)
+{
+	char path[4096], buf[4096];
+	int pfd[2], status = 0, code, sig;
+	bool exited = false, eof = false, timed_out = false;
+	double start, deadline, drain_until = 0;
+	long taint_before, taint_after;
+	char last = '\n';
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", opt->dir, name);
+	if (pipe2(pfd, O_CLOEXEC)) {
+		say("pipe: %s\n", strerror(errno));
+		return;
+	}
+	taint_before = read_taint();
+	emit("# llconform-program: begin %s\n", name);
+	kmsg("llconform: begin %s taint=%ld\n", name, taint_before);
+	start = now();
+	deadline = start + opt->timeout_s;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDONLY);
+
+		setpgid(0, 0);
+		dup2(null, STDIN_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		dup2(pfd[1], STDERR_FILENO);
+		execl(path, name, (char *)NULL);
+		fd_printf(STDERR_FILENO,
+			  "llconform-init: cannot execute %s: %s\n", path,
+			  strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid < 0) {
+		say("fork: %s\n", strerror(errno));
+		eof = exited = true;
+		status = 127 << 8;
+	} else {
+		setpgid(pid, pid);
+	}
+
+	while (!exited || (!eof && now() < drain_until)) {
+		if (!eof) {
+			struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+
+			if (poll(&p, 1, 50) > 0) {
+				ssize_t n = read(pfd[0], buf, sizeof(buf));
+
+				if (n > 0) {
+					write_all(results_fd, buf, n);
+					last = buf[n - 1];
+				} else if (n == 0 || errno != EINTR) {
+					eof = true;
+				}
+			}
+		} else {
+			usleep(20000);
+		}
+		if (exited)
+			continue;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+			drain_until = now() + DRAIN_S;
+		} else if (now() > deadline) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			exited = timed_out = true;
+			drain_until = now() + DRAIN_S;
+		}
+	}
+	close(pfd[0]);
+	if (pid > 0)
+		kill(-pid, SIGKILL); /* whatever the program left behind */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+
+	taint_after = read_taint();
+	code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	if (last != '\n')
+		emit("\n");
+	emit("# llconform-program: end %s exit=%d signal=%d timeout=%d "
+	     "seconds=%.3f taint_before=%ld taint_after=%ld\n",
+	     name, code, sig, timed_out, now() - start, taint_before,
+	     taint_after);
+	kmsg("llconform: end %s status=%d taint=%ld\n", name,
+	     sig ? 128 + sig : code, taint_after);
+}
+
+static int run_all(const struct options *opt)
+{
+	struct dirent **names;
+	struct utsname uts;
+	double start = now();
+	int i, n, ran = 0, count = 0;
+	char *sel, *tok, *save = NULL;
+
+	n = scandir(opt->dir, &names, is_program, alphasort);
+	if (n < 0) {
+		say("cannot read %s: %s\n", opt->dir, strerror(errno));
+		n = 0;
+	}
+	for (i = 0; i < n; i++)
+		count += !opt->programs ||
+			 in_list(opt->programs, names[i]->d_name);
+	uname(&uts);
+	emit("# llconform-init: start uname=%s programs=%d timeout=%u\n",
+	     uts.release, count, opt->timeout_s);
+	say("start uname=%s programs=%d\n", uts.release, count);
+
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[4096];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", opt->dir, name);
+		if ((!opt->programs || in_list(opt->programs, name)) &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(path, X_OK) == 0) {
+			run_program(opt, name);
+			ran++;
+		}
+	}
+	if (opt->programs) {
+		sel = strdup(opt->programs);
+		for (tok = strtok_r(sel, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save)) {
+			bool found = false;
+
+			for (i = 0; i < n; i++)
+				found |= !strcmp(names[i]->d_name, tok);
+			if (!found)
+				emit("# llconform-init: missing %s\n", tok);
+		}
+		free(sel);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	emit("# llconform-init: done programs=%d seconds=%.3f\n", ran,
+	     now() - start);
+	say("done programs=%d\n", ran);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: guest_init --host [--timeout S] [--programs "
+			"a,b] [--kmsg] DIR\n"
+			"       (as pid 1: /init of an llconform guest)\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt = { .dir = GUEST_SUITES_DIR,
+			       .timeout_s = DEFAULT_TIMEOUT_S };
+	int i;
+
+	opt.guest = getpid() == 1;
+	if (opt.guest) {
+		setup_guest();
+		parse_cmdline(&opt);
+		if (results_fd < 0) {
+			say("cannot open the results channel %s\n",
+			    RESULTS_TTY);
+			end_guest(1);
+		}
+		run_all(&opt);
+		end_guest(0);
+	}
+
+	if (argc < 2 || strcmp(argv[1], "--host"))
+		return usage();
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			opt.timeout_s = strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--programs") && i + 1 < argc)
+			opt.programs = argv[++i];
+		else if (!strcmp(argv[i], "--kmsg"))
+			opt.kmsg = true;
+		else if (argv[i][0] == '-' || i != argc - 1)
+			return usage();
+		else
+			opt.dir = argv[i];
+	}
+	if (opt.kmsg)
+		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	return run_all(&opt);
+}

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * llconform's layer on the kernel's kselftest_harness.h (taken from Debian's
+ * linux-source package at build time, never copied here).
+ *
+ * Every test states what it needs once, as data:
+ *
+ *	LL_TEST(truncate_denied_without_right, .needs = LL_B_TRUNCATE)
+ *	LL_TEST(truncate_unrestricted_before_abi3, .lacks = LL_B_TRUNCATE)
+ *	LL_TEST(whiteout_needs_make_reg, .erratum = 4)
+ *	LL_TEST(make_char_allowed_with_right, .root = "CAP_MKNOD for mknod")
+ *
+ * and the gate turns that into a skip that names the needed and the running
+ * ABI, or into an expected failure when the kernel reports the erratum
+ * unfixed.  `PROGRAM --list-json` prints every test with its needs without
+ * running anything, so a driver knows beforehand which cells must be skips.
+ *
+ * Include this header in exactly one file per program (it includes the
+ * kselftest harness, which defines functions), then end it with LL_MAIN().
+ */
+#ifndef LLCONFORM_LL_HARNESS_H
+#define LLCONFORM_LL_HARNESS_H
+
+#define _GNU_SOURCE
+#include <linux/capability.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Diagnostics belong in the KTAP stream, next to the result they explain. */
+#define TH_LOG_STREAM stdout
+#include "kselftest_harness.h"
+
+#include "abi.h"
+#include "json.h"
+#include "sandbox.h"
+
+struct ll_needs {
+	/* The behaviour the test checks (default: the program's own). */
+	enum ll_behaviour needs;
+	/* The test checks the fallback of a kernel without this behaviour. */
+	enum ll_behaviour lacks;
+	/* Runs only where Landlock is absent or disabled. */
+	bool landlock_off;
+	/* Why the test needs real root (NULL: it does not). */
+	const char *root;
+	/* The fixed behaviour of this erratum is asserted. */
+	int erratum;
+};
+
+/* One registered test: fixture and test names as the harness knows them. */
+struct ll_registered {
+	const char *fixture;
+	const char *test;
+	const struct ll_needs *needs;
+	struct ll_registered *next;
+};
+
+/* Each program states the behaviour its tests check by default, once. */
+extern const enum ll_behaviour ll_program_behaviour;
+#define LL_PROGRAM(behaviour) \
+	const enum ll_behaviour ll_program_behaviour = (behaviour)
+
+static struct ll_registered *ll_registry;
+
+static inline void ll_register(struct ll_registered *r)
+{
+	r->next = ll_registry;
+	ll_registry = r;
+}
+
+enum ll_gate_result { LL_GATE_RUN, LL_GATE_XFAIL, LL_GATE_SKIP };
+
+/* Lowest ABI a test runs on, and the behaviour that sets it. */
+static inline enum ll_behaviour ll_needed_behaviour(const struct ll_needs *n)
+{
+	if (n->needs != LL_B_NONE)
+		return n->needs;
+	if (n->lacks != LL_B_NONE || n->landlock_off)
+		return LL_B_NONE;
+	return ll_program_behaviour;
+}
+
+static inline int ll_min_abi(const struct ll_needs *n)
+{
+	int abi = ll_behaviour_abi(ll_needed_behaviour(n));
+	const struct ll_erratum *e = n->erratum ? ll_erratum(n->erratum) : NULL;
+
+	return e && e->abi > abi ? e->abi : abi;
+}
+
+/* Writes the reason of a skip into `why`; returns whether to skip. */
+static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
+				  size_t size)
+{
+	enum ll_behaviour b = ll_needed_behaviour(n);
+	int min = ll_min_abi(n);
+
+	if (n->landlock_off) {
+		if (ll_kernel.status == LL_ENABLED) {
+			snprintf(why, size,
+				 "needs Landlock absent or disabled, kernel "
+				 "has ABI %d",
+				 ll_kernel.abi);
+			return true;
+		}
+		return false;
+	}
+	if (ll_kernel.status != LL_ENABLED) {
+		snprintf(why, size, "Landlock %s on this kernel (%s)",
+			 ll_status_name(ll_kernel.status),
+			 strerrorname_np(ll_kernel.error) ?: "?");
+		return true;
+	}
+	if (ll_kernel.abi < min) {
+		snprintf(why, size, "needs ABI %d (%s), kernel has %d", min,
+			 ll_behaviour(b)->name, ll_kernel.abi);
+		return true;
+	}
+	if (n->lacks != LL_B_NONE && ll_abi_has(ll_kernel.abi, n->lacks)) {
+		snprintf(why, size,
+			 "checks the fallback without %s (before ABI %d), "
+			 "kernel has %d",
+			 ll_behaviour(n->lacks)->name,
+			 ll_behaviour_abi(n->lacks), ll_kernel.abi);
+		return true;
+	}
+	if (n->root && !ll_has_cap(CAP_SYS_ADMIN)) {
+		snprintf(why, size, "needs root: %s", n->root);
+		return true;
+	}
+	return false;
+}
+
+static inline bool ll_erratum_fixed(int id)
+{
+	return ll_kernel.errata > 0 && (ll_kernel.errata & LL_ERRATUM_BIT(id));
+}
+
+static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
+					  const struct ll_needs *n)
+{
+	char why[sizeof(_metadata->results->reason)];
+
+	if (ll_skip_reason(n, why, sizeof(why))) {
+		SKIP(return LL_GATE_SKIP, "%s", why);
+	}
+	if (n->erratum && !ll_erratum_fixed(n->erratum))
+		return LL_GATE_XFAIL;
+	return LL_GATE_RUN;
+}
+
+/*
+ * An erratum the kernel reports unfixed: the body still asserts the fixed
+ * behaviour; a failure becomes XFAIL, a pass XPASS (the kernel behaves
+ * better than it says).  The harness's jump buffer is borrowed so that an
+ * ASSERT inside the body lands here instead of aborting the test.
+ */
+#define LL_RUN_BODY(needs, call)                                             \
+	do {                                                                 \
+		enum ll_gate_result _ll_gate = ll_gate(_metadata, (needs));  \
+		jmp_buf _ll_saved;                                           \
+		bool _ll_failed;                                             \
+		if (_ll_gate == LL_GATE_SKIP)                                \
+			return;                                              \
+		if (_ll_gate == LL_GATE_RUN) {                               \
+			call;                                                \
+			return;                                              \
+		}                                                            \
+		memcpy(_ll_saved, _metadata->env, sizeof(_ll_saved));        \
+		if (setjmp(_metadata->env) == 0)                             \
+			call;                                                \
+		memcpy(_metadata->env, _ll_saved, sizeof(_ll_saved));        \
+		_ll_failed = _metadata->aborted ||                           \
+			     _metadata->exit_code == KSFT_FAIL;              \
+		_metadata->aborted = false;                                  \
+		_metadata->exit_code = _ll_failed ? KSFT_XFAIL : KSFT_XPASS; \
+		snprintf(_metadata->results->reason,                         \
+			 sizeof(_metadata->results->reason),                 \
+			 "erratum %d reported unfixed (errata 0x%llx): %s",  \
+			 (needs)->erratum,                                   \
+			 (unsigned long long)(ll_kernel.errata < 0           \
+						      ? 0                    \
+						      : ll_kernel.errata),   \
+			 ll_erratum((needs)->erratum)->summary);             \
+	} while (0)
+
+#define LL_TEST(test_name, ...)                                               \
+	static const struct ll_needs _ll_needs_##test_name = { __VA_ARGS__ }; \
+	static struct ll_registered _ll_reg_##test_name = {                   \
+		"global", #test_name, &_ll_needs_##test_name, NULL            \
+	};                                                                    \
+	static void __attribute__((constructor))                              \
+	_ll_register_##test_name(void)                                        \
+	{                                                                     \
+		ll_register(&_ll_reg_##test_name);                            \
+	}                                                                     \
+	static void _ll_body_##test_name(struct __test_metadata *_metadata);  \
+	TEST(test_name)                                                       \
+	{                                                                     \
+		LL_RUN_BODY(&_ll_needs_##test_name,                           \
+			    _ll_body_##test_name(_metadata));                 \
+	}                                                                     \
+	static void _ll_body_##test_name(                                     \
+		struct __test_metadata __attribute__((unused)) * _metadata)
+
+#define LL_TEST_F(fixture, test_name, ...)                                     \
+	static const struct ll_needs _ll_needs_##fixture##_##test_name = {     \
+		__VA_ARGS__                                                    \
+	};                                                                     \
+	static struct ll_registered _ll_reg_##fixture##_##test_name = {        \
+		#fixture, #test_name, &_ll_needs_##fixture##_##test_name, NULL \
+	};                                                                     \
+	static void __attribute__((constructor))                               \
+	_ll_register_##fixture##_##test_name(void)                             \
+	{                                                                      \
+		ll_register(&_ll_reg_##fixture##_##test_name);                 \
+	}                                                                      \
+	static void _ll_body_##fixture##_##test_name(                          \
+		struct __test_metadata *_metadata,                             \
+		FIXTURE_DATA(fixture) * self,                                  \
+		const FIXTURE_VARIANT(fixture) * variant);                     \
+	TEST_F(fixture, test_name)                                             \
+	{                                                                      \
+		LL_RUN_BODY(&_ll_needs_##fixture##_##test_name,                \
+			    _ll_body_##fixture##_##test_name(_metadata, self,  \
+							     variant));        \
+	}                                                                      \
+	static void _ll_body_##fixture##_##test_name(                          \
+		struct __test_metadata __attribute__((unused)) * _metadata,    \
+		FIXTURE_DATA(fixture) __attribute__((unused)) * self,          \
+		const FIXTURE_VARIANT(fixture) __attribute__((unused)) *       \
+			variant)
+
+static inline const struct ll_needs *ll_find_needs(const char *fixture,
+						   const char *test)
+{
+	struct ll_registered *r;
+
+	for (r = ll_registry; r; r = r->next)
+		if (!strcmp(r->fixture, fixture) && !strcmp(r->test, test))
+			return r->needs;
+	return NULL;
+}
+
+static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
+{
+	enum ll_behaviour b = ll_needed_behaviour(n);
+
+	ll_json_key(j, "min_abi");
+	ll_json_int(j, ll_min_abi(n));
+	ll_json_key(j, "needs");
+	ll_json_string(j, ll_behaviour(b)->name);
+	ll_json_key(j, "lacks");
+	if (n->lacks != LL_B_NONE) {
+		ll_json_string(j, ll_behaviour(n->lacks)->name);
+		ll_json_key(j, "max_abi");
+		ll_json_int(j, ll_behaviour_abi(n->lacks) - 1);
+	} else {
+		ll_json_null(j);
+	}
+	ll_json_key(j, "landlock_off");
+	ll_json_bool(j, n->landlock_off);
+	ll_json_key(j, "root");
+	ll_json_string(j, n->root);
+	ll_json_key(j, "erratum");
+	if (n->erratum)
+		ll_json_int(j, n->erratum);
+	else
+		ll_json_null(j);
+}
+
+/* Every test instance (fixture.variant.test) with what it needs. */
+static inline int ll_list_json(const char *program)
+{
+	struct __fixture_variant_metadata no_variant = { .name = "" };
+	struct __fixture_variant_metadata *v;
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	struct ll_json j;
+	char name[512];
+
+	ll_json_init(&j, stdout);
+	ll_json_object(&j);
+	ll_json_key(&j, "program");
+	ll_json_string(&j, program);
+	ll_json_key(&j, "behaviour");
+	ll_json_string(&j, ll_behaviour(ll_program_behaviour)->name);
+	ll_json_key(&j, "tests");
+	ll_json_array(&j);
+	for (f = __fixture_list; f; f = f->next) {
+		for (v = f->variant ?: &no_variant; v; v = v->next) {
+			for (t = f->tests; t; t = t->next) {
+				const struct ll_needs *n =
+					ll_find_needs(f->name, t->name);
+
+				if (!n) {
+					fprintf(stderr,
+						"%s: test %s.%s is not an "
+						"LL_TEST: "
+						"its needs are unknown\n",
+						program, f->name, t->name);
+					return 2;
+				}
+				snprintf(name, sizeof(name), "%s%s%s.%s",
+					 f->name, v->name[0] ? "." : "",
+					 v->name, t->name);
+				ll_json_object(&j);
+				ll_json_key(&j, "name");
+				ll_json_string(&j, name);
+				ll_json_needs(&j, n);
+				ll_json_end(&j);
+			}
+		}
+	}
+	ll_json_finish(&j);
+	return 0;
+}
+
+/* The program's main(): --list-json, or probe then run the harness. */
+#define LL_MAIN()                                                  \
+	int main(int argc, char **argv)                            \
+	{                                                          \
+		const char *slash = strrchr(argv[0], '/');         \
+		const char *program = slash ? slash + 1 : argv[0]; \
+		int err;                                           \
+		if (argc == 2 && !strcmp(argv[1], "--list-json"))  \
+			return ll_list_json(program);              \
+		ll_kernel = ll_probe_kernel();                     \
+		err = ll_scratch_init(program);                    \
+		if (err) {                                         \
+			fprintf(stderr,                            \
+				"%s: cannot create a scratch "     \
+				"directory: %s\n",                 \
+				program, strerror(err));           \
+			return KSFT_FAIL;                          \
+		}                                                  \
+		ll_print_kernel(program);                          \
+		return test_harness_run(argc, argv);               \
+	}
+
+/* One KTAP comment line a parser can read before the results. */
+static inline void ll_print_kernel(const char *program)
+{
+	printf("# llconform: program=%s landlock=%s abi=%d errata=", program,
+	       ll_status_name(ll_kernel.status),
+	       ll_kernel.status == LL_ENABLED ? ll_kernel.abi : 0);
+	if (ll_kernel.errata >= 0)
+		printf("0x%llx", (unsigned long long)ll_kernel.errata);
+	else
+		printf("none");
+	printf(" abi_known=%d uid=%d\n", LL_ABI_LAST, (int)geteuid());
+	if (ll_kernel.status == LL_ENABLED && ll_kernel.abi > LL_ABI_LAST)
+		printf("# llconform: kernel ABI %d is newer than the %d "
+		       "llconform "
+		       "knows: treated as at least %d\n",
+		       ll_kernel.abi, LL_ABI_LAST, LL_ABI_LAST);
+	fflush(stdout);
+}
+
+#endif /* LLCONFORM_LL_HARNESS_H */

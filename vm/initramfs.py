@@ -1,0 +1,79 @@
+"""initramfs images: the cpio "newc" format, written without root or tools."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import stat
+from dataclasses import dataclass
+
+TRAILER = "TRAILER!!!"
+
+
+@dataclass
+class Entry:
+    name: str          # without leading '/'
+    mode: int          # full st_mode (type | permissions)
+    data: bytes = b""
+    rdev: tuple[int, int] = (0, 0)
+
+
+def _pad4(n: int) -> int:
+    return (4 - n % 4) % 4
+
+
+def write_newc(entries: list[Entry]) -> bytes:
+    out = bytearray()
+    for ino, e in enumerate([*entries, Entry(TRAILER, 0)], start=1):
+        name = e.name.encode() + b"\0"
+        fields = [ino if e.name != TRAILER else 0, e.mode, 0, 0,
+                  2 if stat.S_ISDIR(e.mode) else 1, 0, len(e.data),
+                  0, 0, e.rdev[0], e.rdev[1], len(name), 0]
+        out += b"070701" + b"".join(b"%08X" % f for f in fields) + name
+        out += b"\0" * _pad4(110 + len(name))
+        out += e.data + b"\0" * _pad4(len(e.data))
+    return bytes(out)
+
+
+def parse_newc(blob: bytes) -> list[Entry]:
+    """Entries of a newc archive (the trailer excluded)."""
+    entries = []
+    pos = 0
+    while True:
+        if blob[pos:pos + 6] != b"070701":
+            raise ValueError(f"bad cpio magic at offset {pos}")
+        f = [int(blob[pos + 6 + 8 * i:pos + 14 + 8 * i], 16) for i in range(13)]
+        namesize, filesize = f[11], f[6]
+        name = blob[pos + 110:pos + 110 + namesize - 1].decode()
+        pos += 110 + namesize
+        pos += _pad4(pos)
+        data = blob[pos:pos + filesize]
+        pos += filesize + _pad4(filesize)
+        if name == TRAILER:
+            return entries
+        entries.append(Entry(name, f[1], data, (f[9], f[10])))
+
+
+def build(init: str, programs: list[str], compress: str = "gzip") -> bytes:
+    """An initramfs with /init and /suites/<program> for each path in programs."""
+    dirs = ["dev", "proc", "sys", "tmp", "run", "root", "suites"]
+    entries = [Entry(d, stat.S_IFDIR | 0o755) for d in dirs]
+    entries.append(Entry("dev/console", stat.S_IFCHR | 0o600, rdev=(5, 1)))
+    with open(init, "rb") as f:
+        entries.append(Entry("init", stat.S_IFREG | 0o755, f.read()))
+    for path in sorted(programs, key=os.path.basename):
+        with open(path, "rb") as f:
+            entries.append(Entry("suites/" + os.path.basename(path), stat.S_IFREG | 0o755, f.read()))
+    blob = write_newc(entries)
+    if compress == "gzip":
+        return gzip.compress(blob, compresslevel=6, mtime=0)
+    if compress == "none":
+        return blob
+    raise ValueError(f"unknown initramfs compression {compress}")
+
+
+def read(blob: bytes) -> list[Entry]:
+    """Parse back an initramfs written by build()."""
+    if blob[:2] == b"\x1f\x8b":
+        blob = gzip.decompress(blob)
+    return parse_newc(blob)
