@@ -151,6 +151,32 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 }
 
 /*
+ * The test's own setup failed (a mkdir, a fork...): no verdict on the
+ * kernel.  KTAP carries it as "not ok ... # BROKEN <why>".
+ */
+#define LL_BROKEN(fmt, ...)                                                 \
+	do {                                                                \
+		snprintf(_metadata->results->reason,                        \
+			 sizeof(_metadata->results->reason), "BROKEN " fmt, \
+			 ##__VA_ARGS__);                                    \
+		_metadata->exit_code = KSFT_FAIL;                           \
+		__bail(1, _metadata);                                       \
+	} while (0)
+
+/* A setup step returning 0 or an errno (the sandbox.h helpers). */
+#define LL_SETUP(call)                                                 \
+	do {                                                           \
+		int _ll_err = (call);                                  \
+		if (_ll_err)                                           \
+			LL_BROKEN("%s: %s", #call, strerror(_ll_err)); \
+	} while (0)
+
+static inline bool ll_is_broken(struct __test_metadata *_metadata)
+{
+	return !strncmp(_metadata->results->reason, "BROKEN", 6);
+}
+
+/*
  * An erratum the kernel reports unfixed: the body still asserts the fixed
  * behaviour; a failure becomes XFAIL, a pass XPASS (the kernel behaves
  * better than it says).  The harness's jump buffer is borrowed so that an
@@ -171,6 +197,10 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 		if (setjmp(_metadata->env) == 0)                             \
 			call;                                                \
 		memcpy(_metadata->env, _ll_saved, sizeof(_ll_saved));        \
+		if (ll_is_broken(_metadata)) {                               \
+			__test_check_assert(_metadata);                      \
+			return;                                              \
+		}                                                            \
 		_ll_failed = _metadata->aborted ||                           \
 			     _metadata->exit_code == KSFT_FAIL;              \
 		_metadata->aborted = false;                                  \

@@ -1,0 +1,1 @@
+"""llconform's Python driver: runs the suite programs and reads their KTAP."""

@@ -1,0 +1,22 @@
+"""python3 -m llconform <command>: host, bench."""
+from __future__ import annotations
+
+import sys
+
+
+def main() -> int:
+    commands = ("host", "bench")
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(f"usage: python3 -m llconform {{{','.join(commands)}}} ...",
+              file=sys.stderr)
+        return 2
+    command, argv = sys.argv[1], sys.argv[2:]
+    if command == "host":
+        from . import host
+        return host.main(argv)
+    from . import bench
+    return bench.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

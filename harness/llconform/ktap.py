@@ -1,0 +1,106 @@
+"""Parse the KTAP (TAP 13) that a kselftest-harness program prints.
+
+A result line that never came is not a pass: `parse` reports what it saw,
+and `missing` (with the program's --list-json) names the tests that
+crashed.  A line that is neither KTAP nor a diagnostic is an error naming
+its line number, never ignored.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+OUTCOMES = ("pass", "fail", "skip", "xfail", "xpass", "broken", "timeout",
+            "crashed")
+
+_RESULT = re.compile(
+    r"^(?P<ok>ok|not ok) (?P<num>\d+) (?P<name>[^#]*?)"
+    r"(?: # ?(?P<directive>.*))?$")
+_HEADER = re.compile(r"^# llconform: (?P<fields>program=.*)$")
+_KEYVAL = re.compile(r"(\w+)=(\S+)")
+# "# file.c:123:test_name:Expected ..." from a failed EXPECT/ASSERT
+_ASSERTION = re.compile(r"^# [^\s:]+:\d+:")
+
+
+@dataclass
+class Result:
+    name: str
+    outcome: str
+    reason: str = ""
+    number: int = 0
+    diagnostics: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Stream:
+    header: dict[str, str] = field(default_factory=dict)
+    plan: int | None = None
+    results: list[Result] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def by_name(self) -> dict[str, Result]:
+        return {r.name: r for r in self.results}
+
+
+def _classify(ok: bool, directive: str, diags: list[str]) -> tuple[str, str]:
+    """Outcome and reason of one result line."""
+    directive = directive.strip()
+    word, _, rest = directive.partition(" ")
+    if ok:
+        if word in ("SKIP", "XFAIL", "XPASS"):
+            return word.lower(), rest.strip()
+        return "pass", directive
+    if directive.startswith("BROKEN"):
+        return "broken", directive[len("BROKEN"):].strip(" :")
+    for line in diags:
+        if "Test terminated by timeout" in line:
+            return "timeout", "test timeout (kselftest harness)"
+        if "terminated unexpectedly by signal" in line:
+            return "crashed", line.lstrip("# ").strip()
+    asserts = [d.lstrip("# ") for d in diags if _ASSERTION.match(d)]
+    return "fail", directive or "; ".join(asserts[:2])
+
+
+def parse(text: str) -> Stream:
+    stream = Stream()
+    pending: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip()
+        if not line:
+            continue
+        if line.startswith(("TAP version", "KTAP version")):
+            continue
+        if line.startswith("#"):
+            header = _HEADER.match(line)
+            if header:
+                stream.header.update(_KEYVAL.findall(header["fields"]))
+            elif line.startswith("# llconform:"):
+                stream.notes.append(line[len("# llconform:"):].strip())
+            pending.append(line)
+            continue
+        if re.fullmatch(r"1\.\.\d+", line):
+            if stream.plan is not None:
+                stream.errors.append(f"line {number}: a second plan: {line}")
+            stream.plan = int(line[3:])
+            continue
+        match = _RESULT.match(line)
+        if not match:
+            stream.errors.append(f"line {number}: not KTAP: {line[:120]}")
+            continue
+        ok = match["ok"] == "ok"
+        outcome, reason = _classify(ok, match["directive"] or "", pending)
+        stream.results.append(Result(
+            name=match["name"].strip(), outcome=outcome, reason=reason,
+            number=int(match["num"]), diagnostics=pending))
+        pending = []
+    if stream.plan is not None and len(stream.results) > stream.plan:
+        stream.errors.append(
+            f"{len(stream.results)} results for a plan of {stream.plan}")
+    return stream
+
+
+def missing(stream: Stream, expected: list[str]) -> list[str]:
+    """Expected tests with no result line: they crashed or never ran."""
+    seen = stream.by_name()
+    return [name for name in expected if name not in seen]

@@ -1,0 +1,97 @@
+"""The KTAP parser and the judge, on recorded and hand-cut streams."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from llconform import ktap
+from llconform.programs import Kernel, Needs, judge, must_skip
+
+DATA = Path(__file__).parent / "data"
+
+
+def needs(**kw: object) -> Needs:
+    base: dict[str, object] = dict(min_abi=1, needs="landlock", lacks=None,
+                                   max_abi=None, landlock_off=False,
+                                   root=None, erratum=None)
+    base.update(kw)
+    return Needs(**base)  # type: ignore[arg-type]
+
+
+def test_every_outcome_is_read() -> None:
+    stream = ktap.parse((DATA / "mixed.ktap").read_text())
+    outcomes = {r.name: r.outcome for r in stream.results}
+    assert outcomes == {
+        "global.allowed": "pass", "global.needs_udp": "skip",
+        "global.denied": "fail", "global.whiteout": "xfail",
+        "fx.one.whiteout": "xpass", "global.setup": "broken",
+        "global.slow": "timeout"}
+    assert stream.plan == 7 and not stream.errors
+    assert stream.header["abi"] == "7" and stream.header["errata"] == "0x7"
+
+
+def test_reasons_are_kept() -> None:
+    results = ktap.parse((DATA / "mixed.ktap").read_text()).by_name()
+    assert results["global.needs_udp"].reason == \
+        "needs ABI 10 (net_udp), kernel has 7"
+    assert results["global.setup"].reason == "mkdir: Permission denied"
+    assert "Expected EACCES (13) == errno (0)" in \
+        results["global.denied"].reason
+
+
+def test_garbage_line_is_an_error_naming_it() -> None:
+    stream = ktap.parse("TAP version 13\n1..1\nok 1 a\nSegmentation fault\n")
+    assert stream.errors == ["line 4: not KTAP: Segmentation fault"]
+
+
+def test_truncated_stream_leaves_tests_crashed() -> None:
+    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
+           "TAP version 13\n1..3\nok 1 global.a\n"
+    stream = ktap.parse(text)
+    tests = {f"global.{n}": needs() for n in "abc"}
+    results, problems = judge("p", stream, tests, exit_code=None)
+    assert [r.outcome for r in results] == ["pass", "crashed", "crashed"]
+    assert results[1].reason == "program timeout"
+    assert problems == []
+
+
+def test_crashed_program_names_its_exit() -> None:
+    stream = ktap.parse("# llconform: program=p landlock=enabled abi=7 "
+                        "errata=0x7 uid=0\n1..1\n")
+    results, _ = judge("p", stream, {"global.a": needs()}, exit_code=-11)
+    assert results[0].outcome == "crashed"
+    assert "exit -11" in results[0].reason
+
+
+def test_skip_without_cause_is_a_problem() -> None:
+    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
+           "1..1\nok 1 global.tcp # SKIP needs ABI 4 (net_tcp), kernel has 2\n"
+    _, problems = judge("p", ktap.parse(text),
+                        {"global.tcp": needs(min_abi=4)}, exit_code=0)
+    assert "must run here" in problems[0]
+
+
+def test_run_where_a_skip_is_due_is_a_problem() -> None:
+    text = "# llconform: program=p landlock=enabled abi=2 errata=0x0 uid=0\n" \
+           "1..1\nok 1 global.tcp\n"
+    _, problems = judge("p", ktap.parse(text),
+                        {"global.tcp": needs(min_abi=4)}, exit_code=0)
+    assert len(problems) == 1 and "must be a skip" in problems[0]
+
+
+def test_must_skip_follows_the_declared_needs() -> None:
+    k7 = Kernel(status="enabled", abi=7, errata=7, root=False)
+    off = Kernel(status="disabled", abi=0, errata=None, root=True)
+    assert must_skip(needs(), k7) is None
+    assert must_skip(needs(min_abi=8), k7) == "needs ABI 8"
+    assert must_skip(needs(lacks="truncate", max_abi=2), k7)
+    assert must_skip(needs(root="mknod"), k7) == "needs root"
+    assert must_skip(needs(), off) == "Landlock disabled"
+    assert must_skip(needs(landlock_off=True), off) is None
+    assert must_skip(needs(landlock_off=True), k7) == "Landlock is enabled"
+
+
+def test_all_skipped_row_with_landlock_enabled_is_a_problem() -> None:
+    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
+           "1..1\nok 1 global.a # SKIP something odd\n"
+    _, problems = judge("p", ktap.parse(text), {"global.a": needs()}, 0)
+    assert any("every test skipped" in p for p in problems)

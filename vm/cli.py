@@ -1,0 +1,223 @@
+"""python3 -m vm {list,fetch,boot}: kernels and guests for llconform."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from typing import Any
+
+from . import cache, catalogue, fetch, packages, run
+from .apt import AptState
+from .catalogue import CatalogueError, Kernel
+from .mirrors import system_mirrors
+
+FETCH_TOOLS = ["apt-get", "dpkg-deb", "zstd", "lz4"]
+
+
+class Context:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.cache = cache.cache_dir(args.cache)
+        self.cat = catalogue.load()
+        try:
+            mirrors = system_mirrors()
+        except RuntimeError as e:
+            print(f"vm: warning: {e}", file=sys.stderr)
+            mirrors = None
+        self.apt = AptState(self.cache, self.cat["archive"], mirrors)
+        self.updated = False
+
+    def lists(self, force: bool = False) -> None:
+        if self.args.offline or self.apt.mirrors is None or (self.updated and not force):
+            return
+        if force or self.args.refresh:
+            self.apt.ensure_lists(force=True)
+        else:
+            self.apt.ensure_lists()
+        self.updated = True
+
+    def resolve(self, name: str) -> Kernel:
+        def attempt() -> Kernel:
+            return catalogue.resolve(name, self.cat, self.apt.index(), self.args.expect_abi,
+                                     self.args.expect_errata, fetch.cached_metas(self.cache))
+        if name in ("host",) or name.startswith("file:"):
+            return attempt()
+        self.lists()
+        try:
+            return attempt()
+        except CatalogueError:
+            # A miss: the lists may predate the build asked for; refresh once.
+            if self.args.offline or self.apt.mirrors is None or not name.startswith("debian-") \
+                    or "not in the catalogue" in str(self._safe(attempt)):
+                raise
+            if self.apt.lists_age_hours() is not None and self.apt.lists_age_hours() < 0.05:  # type: ignore[operator]
+                raise
+            print(f"vm: {name} not in the package lists; refreshing them", file=sys.stderr)
+            self.lists(force=True)
+            return attempt()
+
+    @staticmethod
+    def _safe(f: Any) -> Any:
+        try:
+            return f()
+        except CatalogueError as e:
+            return e
+
+
+def _hex(v: int | None) -> str:
+    return "-" if v is None else f"{v:#x}"
+
+
+def cmd_list(ctx: Context) -> int:
+    names = ctx.args.names or catalogue.entry_names(ctx.cat)
+    rows = []
+    for name in names:
+        try:
+            k = ctx.resolve(name)
+        except CatalogueError as e:
+            rows.append([name, "-", "-", "-", "-", "-", str(e)])
+            continue
+        e = k.expected
+        cached = "yes" if fetch.is_cached(ctx.cache, k) else ("n/a" if k.kind != "debian" else "no")
+        exp = e["status"] if e["status"] != "enabled" else f"abi {e['abi']} errata {_hex(e['errata'])}" + (
+            "?" if e.get("errata_source") == "series" else "")
+        rows.append([name, k.version or "-", k.krel or k.path or "-", k.suite or "-",
+                     "+".join(p.name.split("-")[1] + ("-unsigned" if "unsigned" in p.name else "")
+                              for p in k.packages[:1]) or "-", cached, exp])
+    header = ["name", "version", "kernel release", "suite", "package", "cached", "expected"]
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for r in [header, *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)) + "  " + str(r[-1]))
+    print("(expected errata marked ? are the series' newest build's; errata change within a series)")
+    return 0
+
+
+def resolve_and_fetch(ctx: Context, names: list[str], boot_dir: str | None = None
+                      ) -> tuple[list[tuple[Kernel, fetch.Image | None]], list[dict[str, Any]]]:
+    ok: list[tuple[Kernel, fetch.Image | None]] = []
+    failed: list[dict[str, Any]] = []
+    for name in names:
+        try:
+            k = ctx.resolve(name)
+        except CatalogueError as e:
+            failed.append(_fail(name, None, str(e), boot_dir))
+            continue
+        if k.kind == "host":
+            ok.append((k, None))
+            continue
+        try:
+            if k.kind == "debian" and not fetch.is_cached(ctx.cache, k):
+                packages.ensure_packages(FETCH_TOOLS)
+            img = fetch.fetch(k, ctx.apt, ctx.cache)
+            ok.append((k, img))
+            print(f"vm: {name}: {k.krel or k.path} {k.version or ''} -> {img.vmlinux or img.bzimage}",
+                  file=sys.stderr)
+        except (fetch.FetchError, packages.MissingTool, RuntimeError, OSError) as e:
+            failed.append(_fail(name, k, str(e), boot_dir))
+    return ok, failed
+
+
+def _fail(name: str, k: Kernel | None, msg: str, boot_dir: str | None) -> dict[str, Any]:
+    if boot_dir:
+        return run.error_result(k, name, boot_dir, msg, k.slug if k else catalogue.Kernel(name, "?", {}).slug)
+    print(f"vm: {name}: error: {msg}", file=sys.stderr)
+    return {"kernel": name, "status": "error", "message": msg}
+
+
+def cmd_fetch(ctx: Context) -> int:
+    ok, failed = resolve_and_fetch(ctx, ctx.args.names)
+    for k, img in ok:
+        print(f"{k.name}\t{k.version or '-'}\t{k.krel or '-'}\t{img.vmlinux or img.bzimage if img else '-'}")
+    return 2 if failed else 0
+
+
+def cmd_boot(ctx: Context) -> int:
+    a = ctx.args
+    os.makedirs(a.out, exist_ok=True)
+    try:
+        if not a.init:
+            packages.ensure_packages(["gcc"])
+        from . import guestinit
+        init = guestinit.locate(ctx.cache, a.init)
+    except (RuntimeError, packages.MissingTool) as e:
+        print(f"vm: error: {e}", file=sys.stderr)
+        return 2
+    qemu_bin = a.qemu or run.qemu.QEMU
+    needs_qemu = any(n != "host" for n in a.names)
+    if needs_qemu and not a.qemu and shutil.which(qemu_bin) is None:
+        try:
+            packages.ensure_packages(["qemu-system-x86_64"])
+        except packages.MissingTool as e:
+            print(f"vm: error: {e}", file=sys.stderr)
+    opts = run.Options(out=a.out, init=init, suites=a.suites,
+                       programs=a.programs.split(",") if a.programs is not None else None,
+                       program_timeout=a.program_timeout, boot_timeout=a.boot_timeout,
+                       guest_timeout=a.guest_timeout, jobs=a.jobs, accel=a.accel,
+                       append=a.append or [], memory_mb=a.memory, qemu=qemu_bin)
+    try:
+        run.suite_programs(a.suites)
+    except RuntimeError as e:
+        print(f"vm: error: {e}", file=sys.stderr)
+        return 2
+    ok, failed = resolve_and_fetch(ctx, a.names, a.out)
+    results = run.run_all(ok, opts, ctx.cache) if ok else []
+    by_name = {r["kernel"]: r for r in results + failed}
+    ordered = [by_name[n] for n in a.names if n in by_name]
+    cache.write_json_atomic(os.path.join(a.out, "summary.json"), ordered)
+    print(f"{'kernel':24} {'status':18} {'uname -r':30} {'init s':>7} {'total s':>8}  message")
+    for r in ordered:
+        t = r.get("times") or {}
+        st = r["status"] + (f"({r['timeout_level']})" if r.get("timeout_level") else "")
+        print(f"{r['kernel']:24} {st:18} {str(r.get('uname') or '-'):30} "
+              f"{_num(t.get('boot_to_init')):>7} {_num(t.get('total')):>8}  {r.get('message') or ''}")
+    return run.exit_code(ordered)
+
+
+def _num(v: float | None) -> str:
+    return "-" if v is None else f"{v:.2f}"
+
+
+def _int(text: str) -> int:
+    return int(text, 0)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python3 -m vm", description=__doc__)
+    p.add_argument("--cache", help="kernel cache (default $LLCONFORM_CACHE or ~/.cache/llconform)")
+    p.add_argument("--offline", action="store_true", help="never update the package lists")
+    p.add_argument("--refresh", action="store_true", help="update the package lists first")
+    p.add_argument("--expect-abi", type=int, help="expected Landlock ABI of file:/host kernels")
+    p.add_argument("--expect-errata", type=_int, help="expected errata bitmask of file:/host kernels")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    ls = sub.add_parser("list", help="the catalogue: resolved versions, cache state, expectations")
+    ls.add_argument("names", nargs="*")
+    fe = sub.add_parser("fetch", help="download kernels into the cache")
+    fe.add_argument("names", nargs="+")
+    bo = sub.add_parser("boot", help="boot kernels and run the suites in them")
+    bo.add_argument("names", nargs="+")
+    bo.add_argument("--suites", help="directory of static test programs (none: a bare boot)")
+    bo.add_argument("--out", required=True, help="results directory (one subdirectory per kernel)")
+    bo.add_argument("--programs", help="comma-separated subset of the programs to run")
+    bo.add_argument("--program-timeout", type=int, default=600, help="seconds per program (default 600)")
+    bo.add_argument("--boot-timeout", type=float, default=60.0, help="seconds to reach /init (default 60)")
+    bo.add_argument("--guest-timeout", type=float, default=1800.0, help="wall-clock seconds per guest (default 1800)")
+    bo.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="guests in parallel (default: cores)")
+    bo.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
+    bo.add_argument("--append", action="append", help="extra kernel command line words")
+    bo.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
+    bo.add_argument("--qemu", help="QEMU binary (default $LLCONFORM_QEMU or qemu-system-x86_64)")
+    bo.add_argument("--init", help="a prebuilt static guest_init (default: built from harness/guest_init.c)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.cmd == "boot" and args.expect_abi is None:
+        pass
+    try:
+        ctx = Context(args)
+        return {"list": cmd_list, "fetch": cmd_fetch, "boot": cmd_boot}[args.cmd](ctx)
+    except KeyboardInterrupt:
+        return 130
