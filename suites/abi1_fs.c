@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi1_fs: the 13 filesystem rights of ABI 1 (SPEC §1.2, §5), checked on
+ * every ABI: each right allowed by a rule and denied without one, file vs
+ * directory rules, inheritance, union within a layer, rights fixed at open
+ * time, special files, same-directory rename and link, mount topology and
+ * erratum 4 (whiteouts).
+ *
+ * Expected masks come from abi/ and the probed ABI: "every right" below is
+ * ll_mask(LL_FS_ACCESS, ll_kernel.abi), so a newer kernel handles more and
+ * the tests still hold.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "ll_harness.h"
+
+LL_PROGRAM(LL_B_LANDLOCK);
+
+/*
+ * EXECUTE runs a copy of this program with EXIT0_ARG: it exits 0 from a
+ * constructor, before the harness (or anything that opens a file) runs.
+ */
+#define EXIT0_ARG "--llconform-exit-0"
+
+static void __attribute__((constructor)) exit0_hook(int argc, char **argv)
+{
+	if (argc == 2 && !strcmp(argv[1], EXIT0_ARG))
+		_exit(0);
+}
+
+/* Named groups of rights. */
+#define R_EXECUTE LANDLOCK_ACCESS_FS_EXECUTE
+#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
+#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
+#define R_READ_DIR LANDLOCK_ACCESS_FS_READ_DIR
+#define R_REMOVE_DIR LANDLOCK_ACCESS_FS_REMOVE_DIR
+#define R_REMOVE_FILE LANDLOCK_ACCESS_FS_REMOVE_FILE
+#define R_MAKE_CHAR LANDLOCK_ACCESS_FS_MAKE_CHAR
+#define R_MAKE_DIR LANDLOCK_ACCESS_FS_MAKE_DIR
+#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
+#define R_MAKE_SOCK LANDLOCK_ACCESS_FS_MAKE_SOCK
+#define R_MAKE_FIFO LANDLOCK_ACCESS_FS_MAKE_FIFO
+#define R_MAKE_BLOCK LANDLOCK_ACCESS_FS_MAKE_BLOCK
+#define R_MAKE_SYM LANDLOCK_ACCESS_FS_MAKE_SYM
+#define ACCESS_RW (R_READ | R_WRITE)
+#define ACCESS_DEVICES (R_MAKE_CHAR | R_MAKE_BLOCK)
+
+/* Every FS right the running kernel knows (and abi/ describes). */
+static uint64_t all_fs(void)
+{
+	return ll_mask(LL_FS_ACCESS, ll_kernel.abi);
+}
+
+/*
+ * Each test makes a fresh scratch directory T:
+ *
+ *	T/
+ *	├── f			above every rule
+ *	├── a/			rule: the access under test
+ *	│   ├── f
+ *	│   ├── d/
+ *	│   ├── p		fifo
+ *	│   ├── l -> f
+ *	│   └── s/		nested
+ *	│       ├── f
+ *	│       └── d/
+ *	├── x/			rule: every right except the one under test
+ *	│   ├── f, d/, p, l -> f
+ *	└── b/			sibling of a/, no rule
+ *	    ├── f, d/, p, l -> f
+ *
+ * Paths are spelled relative to T through at(); the EXECUTE variant adds a
+ * copy of this program as a/bin, x/bin and b/bin.
+ */
+static char root[PATH_MAX];
+
+static const char *at(const char *fmt, ...)
+{
+	static char bufs[16][PATH_MAX];
+	static unsigned int next;
+	char *buf = bufs[next++ % 16];
+	int len = snprintf(buf, PATH_MAX, "%s/", root);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+static const char *const layout_tree[] = {
+	"f",	 "a/",	   "a/f",  "a/d/",   "a/l->f", "a/s/",
+	"a/s/f", "a/s/d/", "x/",   "x/f",    "x/d/",   "x/l->f",
+	"b/",	 "b/f",	   "b/d/", "b/l->f", NULL,
+};
+
+/* Copies this program's executable to `dst` (0 or an errno). */
+static int copy_self(const char *dst)
+{
+	char buf[65536];
+	int in, out, err = 0;
+	ssize_t n;
+
+	/* Without /proc, argv[0] (the harness never changes directory). */
+	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		in = open(program_invocation_name, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return errno;
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (out < 0) {
+		err = errno;
+		close(in);
+		return err;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n) {
+			err = errno ?: EIO;
+			break;
+		}
+	if (n < 0)
+		err = errno;
+	close(in);
+	if (close(out) && !err)
+		err = errno;
+	return err;
+}
+
+static int make_layout(bool with_bin)
+{
+	static const char *const dirs[] = { "a", "x", "b" };
+	int err = ll_scratch_dir("t", root, sizeof(root));
+
+	if (!err)
+		err = ll_make_tree(root, layout_tree);
+	for (size_t i = 0; !err && i < 3; i++) {
+		if (mkfifo(at("%s/p", dirs[i]), 0600))
+			err = errno;
+		else if (with_bin)
+			err = copy_self(at("%s/bin", dirs[i]));
+	}
+	return err;
+}
+
+/* File type at `path` (S_IFREG…), 0 when absent. */
+static mode_t type_of(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) ? 0 : st.st_mode & S_IFMT;
+}
+
+/* The result of mknod of a real device once Landlock let it through. */
+static int mknod_device_result(void)
+{
+	return ll_has_cap(CAP_MKNOD) ? 0 : EPERM;
+}
+
+/* Literal rule lists and a one-call sandboxed child. */
+#define RULE(p, a)                         \
+	{                                  \
+		.path = (p), .access = (a) \
+	}
+#define RULES(...) \
+	((const struct ll_path_rule[]){ __VA_ARGS__, { .path = NULL } })
+#define NO_RULES RULES({ .path = NULL })
+
+static int in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
+		      int (*fn)(void *), const void *arg)
+{
+	const struct ll_ruleset_desc desc = {
+		.handled_fs = handled,
+		.paths = rules,
+	};
+
+	return ll_run_child(&desc, fn, (void *)arg);
+}
+
+/* Operations: arg is a directory relative to T; each returns an errno. */
+static int op_execute(void *dir)
+{
+	const char *bin = at("%s/bin", (char *)dir);
+	char *const argv[] = { (char *)bin, EXIT0_ARG, NULL };
+
+	execve(bin, argv, environ);
+	return errno;
+}
+
+static int op_write_file(void *dir)
+{
+	return ll_try_open(at("%s/f", (char *)dir), O_WRONLY);
+}
+
+static int op_read_file(void *dir)
+{
+	return ll_try_open(at("%s/f", (char *)dir), O_RDONLY);
+}
+
+static int op_read_dir(void *dir)
+{
+	return ll_try_open(at("%s/d", (char *)dir), O_RDONLY | O_DIRECTORY);
+}
+
+static int op_remove_dir(void *dir)
+{
+	return ll_errno_of(rmdir(at("%s/d", (char *)dir)));
+}
+
+static int op_remove_file(void *dir)
+{
+	return ll_errno_of(unlink(at("%s/f", (char *)dir)));
+}
+
+static int make_node(void *dir, mode_t type, dev_t dev)
+{
+	return ll_errno_of(mknod(at("%s/n", (char *)dir), type | 0600, dev));
+}
+
+static int op_make_char(void *dir)
+{
+	return make_node(dir, S_IFCHR, makedev(1, 3)); /* /dev/null */
+}
+
+static int op_make_block(void *dir)
+{
+	return make_node(dir, S_IFBLK, makedev(7, 0)); /* /dev/loop0 */
+}
+
+static int op_make_reg(void *dir)
+{
+	return make_node(dir, S_IFREG, 0);
+}
+
+static int op_make_fifo(void *dir)
+{
+	return make_node(dir, S_IFIFO, 0);
+}
+
+static int op_make_whiteout(void *dir)
+{
+	return make_node(dir, S_IFCHR, makedev(0, 0));
+}
+
+static int op_make_dir(void *dir)
+{
+	return ll_errno_of(mkdir(at("%s/n", (char *)dir), 0700));
+}
+
+static int op_make_sym(void *dir)
+{
+	return ll_errno_of(symlink("f", at("%s/n", (char *)dir)));
+}
+
+/* bind(2) of a pathname socket; relative, so T may be long. */
+static int op_make_sock(void *dir)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = "n" };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return errno;
+	err = ll_errno_of(chdir(at("%s", (char *)dir)));
+	if (!err)
+		err = ll_errno_of(
+			bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
+	close(fd);
+	return err;
+}
+
+/* ------------------------------------------------------------------------
+ * Each of the 13 rights: allowed by a rule, denied without one, denied by
+ * every other right, not restricted when unhandled.  Every right of the
+ * running ABI is handled unless the test says otherwise.
+ */
+FIXTURE(right){};
+
+FIXTURE_VARIANT(right)
+{
+	uint64_t access;
+	/* What else the operation needs when every right is handled. */
+	uint64_t also;
+	int (*op)(void *dir);
+	/* The entry T/<dir>/<target> it makes or removes (NULL: none)… */
+	const char *target;
+	/* …and the entry's type before and after (0: absent). */
+	mode_t before, after;
+	/* mknod of a device: CAP_MKNOD is checked after Landlock. */
+	bool device;
+};
+
+/* execve opens the file for reading too: READ_FILE goes with EXECUTE. */
+FIXTURE_VARIANT_ADD(right, execute){
+	.access = R_EXECUTE,
+	.also = R_READ,
+	.op = op_execute,
+};
+
+FIXTURE_VARIANT_ADD(right, write_file){
+	.access = R_WRITE,
+	.op = op_write_file,
+};
+
+FIXTURE_VARIANT_ADD(right, read_file){
+	.access = R_READ,
+	.op = op_read_file,
+};
+
+FIXTURE_VARIANT_ADD(right, read_dir){
+	.access = R_READ_DIR,
+	.op = op_read_dir,
+};
+
+FIXTURE_VARIANT_ADD(right, remove_dir){
+	.access = R_REMOVE_DIR,
+	.op = op_remove_dir,
+	.target = "d",
+	.before = S_IFDIR,
+};
+
+FIXTURE_VARIANT_ADD(right, remove_file){
+	.access = R_REMOVE_FILE,
+	.op = op_remove_file,
+	.target = "f",
+	.before = S_IFREG,
+};
+
+FIXTURE_VARIANT_ADD(right, make_char){
+	.access = R_MAKE_CHAR,
+	.op = op_make_char,
+	.target = "n",
+	.after = S_IFCHR,
+	.device = true,
+};
+
+FIXTURE_VARIANT_ADD(right, make_dir){
+	.access = R_MAKE_DIR,
+	.op = op_make_dir,
+	.target = "n",
+	.after = S_IFDIR,
+};
+
+FIXTURE_VARIANT_ADD(right, make_reg){
+	.access = R_MAKE_REG,
+	.op = op_make_reg,
+	.target = "n",
+	.after = S_IFREG,
+};
+
+FIXTURE_VARIANT_ADD(right, make_sock){
+	.access = R_MAKE_SOCK,
+	.op = op_make_sock,
+	.target = "n",
+	.after = S_IFSOCK,
+};
+
+FIXTURE_VARIANT_ADD(right, make_fifo){
+	.access = R_MAKE_FIFO,
+	.op = op_make_fifo,
+	.target = "n",
+	.after = S_IFIFO,
+};
+
+FIXTURE_VARIANT_ADD(right, make_block){
+	.access = R_MAKE_BLOCK,
+	.op = op_make_block,
+	.target = "n",
+	.after = S_IFBLK,
+	.device = true,
+};
+
+FIXTURE_VARIANT_ADD(right, make_sym){
+	.access = R_MAKE_SYM,
+	.op = op_make_sym,
+	.target = "n",
+	.after = S_IFLNK,
+};
+
+FIXTURE_SETUP(right)
+{
+	ASSERT_EQ(0, make_layout(variant->op == op_execute));
+	/* The copies run at all (no noexec scratch, no missing helper). */
+	if (variant->op == op_execute)
+		ASSERT_EQ(0, ll_run_child(NULL, op_execute, "b"));
+}
+
+FIXTURE_TEARDOWN(right)
+{
+}
+
+/* Type of the entry the operation makes or removes in T/<dir>. */
+static mode_t target_type(const FIXTURE_VARIANT(right) * variant,
+			  const char *dir)
+{
+	return variant->target ? type_of(at("%s/%s", dir, variant->target)) : 0;
+}
+
+/* Its expected type once the operation succeeded or failed. */
+static mode_t type_when(const FIXTURE_VARIANT(right) * variant, bool done)
+{
+	return variant->target ? (done ? variant->after : variant->before) : 0;
+}
+
+static int allowed_result(const FIXTURE_VARIANT(right) * variant)
+{
+	return variant->device ? mknod_device_result() : 0;
+}
+
+LL_TEST_F(right, allowed_by_rule_on_parent_dir)
+{
+	const int expected = allowed_result(variant);
+
+	ASSERT_EQ(expected,
+		  in_sandbox(
+			  all_fs(),
+			  RULES(RULE(at("a"), variant->access | variant->also)),
+			  variant->op, "a"));
+	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "a"));
+}
+
+LL_TEST_F(right, denied_without_rule)
+{
+	ASSERT_EQ(EACCES,
+		  in_sandbox(
+			  all_fs(),
+			  RULES(RULE(at("a"), variant->access | variant->also)),
+			  variant->op, "b"));
+	ASSERT_EQ(type_when(variant, false), target_type(variant, "b"));
+}
+
+LL_TEST_F(right, denied_by_every_other_right)
+{
+	ASSERT_EQ(EACCES,
+		  in_sandbox(all_fs(),
+			     RULES(RULE(at("x"), all_fs() & ~variant->access)),
+			     variant->op, "x"));
+	ASSERT_EQ(type_when(variant, false), target_type(variant, "x"));
+}
+
+LL_TEST_F(right, allowed_when_unhandled)
+{
+	const int expected = allowed_result(variant);
+
+	ASSERT_EQ(expected,
+		  in_sandbox(all_fs() & ~(variant->access | variant->also),
+			     NO_RULES, variant->op, "b"));
+	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "b"));
+}
+
+/* ------------------------------------------------------------------------
+ * Tests on the plain layout.
+ */
+FIXTURE(layout){};
+
+FIXTURE_SETUP(layout)
+{
+	ASSERT_EQ(0, make_layout(false));
+}
+
+FIXTURE_TEARDOWN(layout)
+{
+}
+
+/* add_rule of `access` on `path` in a ruleset handling every right. */
+static int add_rule_on(const char *path, uint64_t access)
+{
+	const struct ll_ruleset_desc desc = { .handled_fs = all_fs() };
+	struct landlock_path_beneath_attr rule = { .allowed_access = access };
+	int ruleset_fd = ll_ruleset_build(&desc), err;
+
+	if (ruleset_fd < 0)
+		return -ruleset_fd;
+	rule.parent_fd = open(path, O_PATH | O_CLOEXEC);
+	if (rule.parent_fd < 0) {
+		err = errno;
+	} else {
+		err = ll_errno_of(ll_add_rule(
+			ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &rule, 0));
+		close(rule.parent_fd);
+	}
+	close(ruleset_fd);
+	return err;
+}
+
+/* §3.1: a directory-only right on a non-directory rule → EINVAL. */
+LL_TEST_F(layout, file_rule_rejects_dir_only_rights)
+{
+	const uint64_t file = ll_fs_file_rights(ll_kernel.abi);
+	const struct ll_bit *bit;
+
+	for (bit = ll_family_bits(LL_FS_ACCESS); bit->name; bit++) {
+		if (!(bit->value & all_fs()))
+			continue;
+		EXPECT_EQ(bit->value & file ? 0 : EINVAL,
+			  add_rule_on(at("a/f"), bit->value))
+		{
+			TH_LOG("%s on a file rule", bit->name);
+		}
+		EXPECT_EQ(0, add_rule_on(at("a"), bit->value))
+		{
+			TH_LOG("%s on a directory rule", bit->name);
+		}
+	}
+	ASSERT_EQ(0, add_rule_on(at("a/f"), file));
+	ASSERT_EQ(EINVAL, add_rule_on(at("a/f"), file | R_READ_DIR));
+	ASSERT_EQ(0, add_rule_on(at("a"), all_fs()));
+}
+
+/* A rule on a file grants on that file only. */
+LL_TEST_F(layout, file_rule_grants_that_file_only)
+{
+	ASSERT_EQ(0, copy_self(at("a/bin")));
+	ASSERT_EQ(0, copy_self(at("a/s/bin")));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = all_fs(),
+			     .paths = RULES(
+				     RULE(at("a/f"), ACCESS_RW),
+				     RULE(at("a/bin"), R_EXECUTE | R_READ)) }));
+	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
+	ASSERT_EQ(0, ll_run_child(NULL, op_execute, "a"));
+	ASSERT_EQ(EACCES, ll_run_child(NULL, op_execute, "a/s"));
+	ASSERT_EQ(EACCES, ll_try_open(at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at("f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at("a"), O_RDONLY | O_DIRECTORY));
+}
+
+/* §5.1: a directory rule reaches everything beneath, nothing beside. */
+LL_TEST_F(layout, dir_rule_inherited_beneath_only)
+{
+	ASSERT_EQ(
+		0,
+		ll_enforce(&(struct ll_ruleset_desc){
+			.handled_fs = all_fs(),
+			.paths = RULES(RULE(at("a"), R_READ | R_READ_DIR)) }));
+	ASSERT_EQ(0, ll_try_open(at("a"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(at("a/s/d"), O_RDONLY | O_DIRECTORY));
+	/* Sibling, parent, and a right the rule does not grant. */
+	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at("b"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_try_open(at("f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at(""), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_try_open(at("a/s/f"), O_WRONLY));
+}
+
+/*
+ * §5.1: READ from a rule on a/ and WRITE from a rule on a/s/ together grant
+ * O_RDWR on a/s/f (ABI ≥ 2; ABI-1 originals needed one rule for the whole
+ * request, and the stable fix may or may not be there).
+ */
+LL_TEST_F(layout, nested_rules_of_one_layer_unite)
+{
+	int rdwr;
+
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = all_fs(),
+			     .paths = RULES(RULE(at("a"), R_READ),
+					    RULE(at("a/s"), R_WRITE)) }));
+	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_WRONLY));
+	rdwr = ll_try_open(at("a/s/f"), O_RDWR);
+	if (ll_abi_has(ll_kernel.abi, LL_B_SAME_LAYER_UNION)) {
+		ASSERT_EQ(0, rdwr);
+	} else {
+		ASSERT_TRUE(rdwr == 0 || rdwr == EACCES);
+	}
+	/* WRITE stops at a/s/. */
+	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDWR));
+}
+
+/* Two add_rule calls on one directory merge into one rule (every ABI). */
+LL_TEST_F(layout, rules_on_same_dir_merge)
+{
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = all_fs(),
+			     .paths = RULES(RULE(at("a"), R_READ),
+					    RULE(at("a"), R_WRITE)) }));
+	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
+	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDWR));
+}
+
+/* §5.3: files opened before the restriction keep every right. */
+LL_TEST_F(layout, fds_opened_before_keep_working)
+{
+	const int fd = open(at("a/f"), O_RDWR | O_CLOEXEC);
+	const int dir = open(at("a"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char buf[64];
+
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, dir);
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){ .handled_fs =
+								   all_fs() }));
+	ASSERT_EQ(3, write(fd, "new", 3));
+	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
+	ASSERT_EQ(3, read(fd, buf, sizeof(buf)));
+	ASSERT_EQ(0, memcmp(buf, "new", 3));
+	ASSERT_EQ(0, ftruncate(fd, 1));
+	ASSERT_LT(0, syscall(SYS_getdents64, dir, buf, sizeof(buf)));
+	/* New opens, even relative to the old directory fd, are checked. */
+	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_openat(dir, "f", O_RDONLY));
+	close(dir);
+	close(fd);
+}
+
+/* §5.2: O_PATH opens, chdir and stat are not restricted. */
+LL_TEST_F(layout, o_path_chdir_stat_unrestricted)
+{
+	struct stat st;
+	int fd;
+
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){ .handled_fs =
+								   all_fs() }));
+	ASSERT_EQ(0, ll_try_open(at("a/f"), O_PATH));
+	ASSERT_EQ(0, ll_try_open(at("a/d"), O_PATH | O_DIRECTORY));
+	fd = open(at("a/s"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, fstatat(fd, "f", &st, 0));
+	ASSERT_EQ(0, fchdir(fd));
+	ASSERT_EQ(0, chdir(at("a/s/d")));
+	ASSERT_EQ(0, stat(at("a/l"), &st));
+	ASSERT_TRUE(S_ISREG(st.st_mode));
+	/* The same paths stay closed to real opens. */
+	ASSERT_EQ(EACCES, ll_try_openat(fd, "f", O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(".", O_RDONLY | O_DIRECTORY));
+	close(fd);
+}
+
+/* §5.2: opening an existing fifo for reading needs READ_FILE. */
+LL_TEST_F(layout, fifo_open_needs_read_file)
+{
+	const int ro = O_RDONLY | O_NONBLOCK;
+
+	ASSERT_EQ(0,
+		  ll_enforce(&(struct ll_ruleset_desc){
+			  .handled_fs = all_fs(),
+			  .paths = RULES(RULE(at("a"), R_READ),
+					 RULE(at("x"), all_fs() & ~R_READ)) }));
+	ASSERT_EQ(0, ll_try_open(at("a/p"), ro));
+	ASSERT_EQ(EACCES, ll_try_open(at("x/p"), ro));
+	ASSERT_EQ(EACCES, ll_try_open(at("b/p"), ro));
+}
+
+/* Landlock decides before CAP_MKNOD: EACCES when denied, else EPERM. */
+static int op_make_char_no_caps(void *dir)
+{
+	return ll_drop_caps() ?: op_make_char(dir);
+}
+
+static int op_make_block_no_caps(void *dir)
+{
+	return ll_drop_caps() ?: op_make_block(dir);
+}
+
+LL_TEST_F(layout, device_nodes_checked_before_cap_mknod)
+{
+	const struct ll_path_rule *rules = RULES(RULE(at("a"), ACCESS_DEVICES));
+
+	ASSERT_EQ(EPERM,
+		  in_sandbox(all_fs(), rules, op_make_char_no_caps, "a"));
+	ASSERT_EQ(EPERM,
+		  in_sandbox(all_fs(), rules, op_make_block_no_caps, "a"));
+	ASSERT_EQ(EACCES,
+		  in_sandbox(all_fs(), rules, op_make_char_no_caps, "b"));
+	ASSERT_EQ(EACCES,
+		  in_sandbox(all_fs(), rules, op_make_block_no_caps, "b"));
+	ASSERT_EQ(0, type_of(at("a/n")));
+	ASSERT_EQ(0, type_of(at("b/n")));
+}
+
+/* ------------------------------------------------------------------------
+ * §5.4: rename and link within one directory need MAKE_* for the type and
+ * (rename) REMOVE_* for the source on that directory, never REFER.
+ */
+struct two_paths {
+	const char *from, *to;
+};
+
+static int op_rename(void *arg)
+{
+	const struct two_paths *p = arg;
+
+	return ll_errno_of(rename(p->from, p->to));
+}
+
+static int op_link(void *arg)
+{
+	const struct two_paths *p = arg;
+
+	return ll_errno_of(link(p->from, p->to));
+}
+
+FIXTURE(rename_in_dir){};
+
+FIXTURE_VARIANT(rename_in_dir)
+{
+	const char *name; /* in a/ */
+	mode_t type;
+	uint64_t make, remove;
+};
+
+FIXTURE_VARIANT_ADD(rename_in_dir, file){
+	.name = "f",
+	.type = S_IFREG,
+	.make = R_MAKE_REG,
+	.remove = R_REMOVE_FILE,
+};
+
+FIXTURE_VARIANT_ADD(rename_in_dir, dir){
+	.name = "d",
+	.type = S_IFDIR,
+	.make = R_MAKE_DIR,
+	.remove = R_REMOVE_DIR,
+};
+
+FIXTURE_VARIANT_ADD(rename_in_dir, fifo){
+	.name = "p",
+	.type = S_IFIFO,
+	.make = R_MAKE_FIFO,
+	.remove = R_REMOVE_FILE,
+};
+
+FIXTURE_VARIANT_ADD(rename_in_dir, symlink){
+	.name = "l",
+	.type = S_IFLNK,
+	.make = R_MAKE_SYM,
+	.remove = R_REMOVE_FILE,
+};
+
+FIXTURE_SETUP(rename_in_dir)
+{
+	ASSERT_EQ(0, make_layout(false));
+}
+
+FIXTURE_TEARDOWN(rename_in_dir)
+{
+}
+
+/* Renames a/<name> to a/renamed granting `granted` on a/. */
+static int rename_granting(const FIXTURE_VARIANT(rename_in_dir) * variant,
+			   uint64_t granted)
+{
+	const struct two_paths p = { at("a/%s", variant->name),
+				     at("a/renamed") };
+
+	return in_sandbox(all_fs(), RULES(RULE(at("a"), granted)), op_rename,
+			  &p);
+}
+
+LL_TEST_F(rename_in_dir, allowed_with_make_and_remove)
+{
+	ASSERT_EQ(0, rename_granting(variant, variant->make | variant->remove));
+	ASSERT_EQ(0, type_of(at("a/%s", variant->name)));
+	ASSERT_EQ(variant->type, type_of(at("a/renamed")));
+}
+
+LL_TEST_F(rename_in_dir, denied_without_remove)
+{
+	ASSERT_EQ(EACCES,
+		  rename_granting(variant, all_fs() & ~variant->remove));
+	ASSERT_EQ(variant->type, type_of(at("a/%s", variant->name)));
+}
+
+LL_TEST_F(rename_in_dir, denied_without_make)
+{
+	ASSERT_EQ(EACCES, rename_granting(variant, all_fs() & ~variant->make));
+	ASSERT_EQ(variant->type, type_of(at("a/%s", variant->name)));
+}
+
+LL_TEST_F(layout, link_in_dir_needs_make_reg)
+{
+	const struct ll_path_rule *rules =
+		RULES(RULE(at("a"), R_MAKE_REG),
+		      RULE(at("x"), all_fs() & ~R_MAKE_REG));
+	const struct two_paths in_a = { at("a/f"), at("a/g") };
+	const struct two_paths in_x = { at("x/f"), at("x/g") };
+	const struct two_paths in_b = { at("b/f"), at("b/g") };
+
+	ASSERT_EQ(0, in_sandbox(all_fs(), rules, op_link, &in_a));
+	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_x));
+	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_b));
+	ASSERT_EQ(S_IFREG, type_of(at("a/g")));
+	ASSERT_EQ(0, type_of(at("x/g")));
+	ASSERT_EQ(0, type_of(at("b/g")));
+}
+
+/* ------------------------------------------------------------------------
+ * §5.5: a domain handling an FS right may not mount, even with every right
+ * granted everywhere.
+ */
+LL_TEST_F(layout, mount_denied_after_restriction,
+	  .root = "CAP_SYS_ADMIN for mount")
+{
+	ASSERT_EQ(0, unshare(CLONE_NEWNS));
+	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	ASSERT_EQ(0, mount("tmpfs", at("a"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = all_fs(),
+			     .paths = RULES(RULE("/", all_fs())) }));
+	ASSERT_EQ(-1, mount("tmpfs", at("b"), "tmpfs", 0, NULL));
+	ASSERT_EQ(EPERM, errno);
+	ASSERT_EQ(-1, umount(at("a")));
+	ASSERT_EQ(EPERM, errno);
+}
+
+/* ------------------------------------------------------------------------
+ * Erratum 4 (§9): a whiteout (char 0:0, no CAP_MKNOD needed) is guarded by
+ * MAKE_REG, not MAKE_CHAR.
+ */
+LL_TEST_F(layout, whiteout_allowed_by_make_reg, .erratum = 4)
+{
+	const uint64_t handled = R_MAKE_CHAR | R_MAKE_REG;
+	const struct ll_path_rule *rules = RULES(RULE(at("a"), R_MAKE_REG));
+
+	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "b"));
+	ASSERT_EQ(0, in_sandbox(handled, rules, op_make_whiteout, "a"));
+	ASSERT_EQ(S_IFCHR, type_of(at("a/n")));
+}
+
+LL_TEST_F(layout, whiteout_denied_by_make_char_alone, .erratum = 4)
+{
+	const uint64_t handled = R_MAKE_CHAR | R_MAKE_REG;
+	const struct ll_path_rule *rules = RULES(RULE(at("a"), R_MAKE_CHAR));
+
+	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "a"));
+	ASSERT_EQ(0, type_of(at("a/n")));
+}
+
+LL_MAIN()
