@@ -9,6 +9,7 @@ import json
 import os
 import pwd
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,19 +143,22 @@ def run_native(program: Path, user: str | None, timeout: float,
         entry = pwd.getpwnam(user)
         argv = ["setpriv", f"--reuid={entry.pw_uid}",
                 f"--regid={entry.pw_gid}", "--clear-groups", "--"] + argv
-    env = dict(os.environ, TMPDIR="/tmp")
     start = time.monotonic()
-    try:
-        proc = subprocess.run(argv, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True,
-                              errors="replace", timeout=timeout, env=env,
-                              check=False, start_new_session=True)
-        output, exit_code = proc.stdout, proc.returncode
-    except subprocess.TimeoutExpired as err:
-        raw = err.stdout or b""
-        output = raw.decode(errors="replace") if isinstance(raw, bytes) \
-            else raw
-        exit_code = None
+    # A private TMPDIR: a program killed by the timeout leaves nothing behind.
+    with tempfile.TemporaryDirectory(prefix="llconform-") as tmp:
+        os.chmod(tmp, 0o1777)
+        env = dict(os.environ, TMPDIR=tmp)
+        try:
+            proc = subprocess.run(argv, stdout=subprocess.PIPE,
+                                  stderr=subprocess.STDOUT, text=True,
+                                  errors="replace", timeout=timeout, env=env,
+                                  check=False, start_new_session=True)
+            output, exit_code = proc.stdout, proc.returncode
+        except subprocess.TimeoutExpired as err:
+            raw = err.stdout or b""
+            output = raw.decode(errors="replace") \
+                if isinstance(raw, bytes) else raw
+            exit_code = None
     seconds = time.monotonic() - start
     stream = ktap.parse(output)
     results, problems = judge(program.name, stream, tests, exit_code)
