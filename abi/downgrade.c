@@ -70,6 +70,16 @@ static uint64_t quiet_for(const struct landlock_ruleset_attr *attr,
 						  : attr->quiet_access_net;
 }
 
+static bool rule_type_known(enum landlock_rule_type type, int abi)
+{
+	const struct ll_bit *bit;
+
+	for (bit = ll_family_bits(LL_RULE_TYPE); bit->name; bit++)
+		if (bit->value == (uint64_t)type)
+			return bit->abi && bit->abi <= abi;
+	return false;
+}
+
 static void downgrade_rule(const struct ll_rule *in, size_t index, int abi,
 			   struct ll_downgrade *out)
 {
@@ -82,7 +92,7 @@ static void downgrade_rule(const struct ll_rule *in, size_t index, int abi,
 	uint64_t lost;
 
 	snprintf(where, sizeof(where), "rule[%zu]", index);
-	if (!(ll_mask(LL_RULE_TYPE, abi) & in->type)) {
+	if (!rule_type_known(in->type, abi)) {
 		drop(out, where, family, 0, "rule type not in the target ABI");
 		return;
 	}
@@ -116,11 +126,39 @@ static void downgrade_rule(const struct ll_rule *in, size_t index, int abi,
 	rs->rules[rs->rule_count++] = rule;
 }
 
+/* Two lost flags change more than logging: their reason says what to do. */
+static void drop_restrict_flags(struct ll_downgrade *out, uint64_t lost)
+{
+	static const struct {
+		uint64_t flag;
+		const char *why;
+	} advice[] = {
+		{ LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS,
+		  "not in the target ABI: set PR_SET_NO_NEW_PRIVS first" },
+		{ LANDLOCK_RESTRICT_SELF_TSYNC,
+		  "not in the target ABI: only the calling thread is "
+		  "restricted, restrict before creating threads" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(advice) / sizeof(advice[0]); i++) {
+		if (lost & advice[i].flag) {
+			drop(out, "restrict_self_flags", LL_RESTRICT_FLAG,
+			     advice[i].flag, advice[i].why);
+			lost &= ~advice[i].flag;
+		}
+	}
+	if (lost)
+		drop(out, "restrict_self_flags", LL_RESTRICT_FLAG, lost,
+		     "not in the target ABI");
+}
+
 void ll_downgrade(const struct ll_ruleset *in, int target_abi,
 		  struct ll_downgrade *out)
 {
 	int abi = ll_abi_effective(target_abi);
 	struct landlock_ruleset_attr *attr = &out->ruleset.attr;
+	uint64_t lost;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -145,8 +183,10 @@ void ll_downgrade(const struct ll_ruleset *in, int target_abi,
 		downgrade_rule(&in->rules[i], i, abi, out);
 
 	out->ruleset.restrict_flags =
-		keep_known(out, "restrict_self_flags", LL_RESTRICT_FLAG,
-			   in->restrict_flags, abi);
+		in->restrict_flags & ll_mask(LL_RESTRICT_FLAG, abi);
+	lost = in->restrict_flags & ~out->ruleset.restrict_flags;
+	if (lost)
+		drop_restrict_flags(out, lost);
 
 	out->enforceable = attr->handled_access_fs ||
 			   attr->handled_access_net || attr->scoped;

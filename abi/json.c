@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -24,10 +25,15 @@ static void value_start(struct ll_json *j)
 
 static void open_level(struct ll_json *j, char opener, char closer)
 {
+	/* Deeper than the stack: a caller bug, never malformed output. */
+	if (j->depth >= LL_JSON_MAX_DEPTH - 1) {
+		fprintf(stderr, "ll_json: nesting deeper than %d\n",
+			LL_JSON_MAX_DEPTH - 1);
+		abort();
+	}
 	value_start(j);
 	fputc(opener, j->out);
-	if (j->depth < LL_JSON_MAX_DEPTH - 1)
-		j->depth++;
+	j->depth++;
 	j->need_comma[j->depth] = false;
 	j->closer[j->depth] = closer;
 }

@@ -363,8 +363,13 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		default:
-			fprintf(stderr, "llabi: unknown option '%s'\n",
-				argv[optind - 1]);
+			/* A long option is named whole, a short one alone. */
+			if (!strncmp(argv[optind - 1], "--", 2) || !optopt)
+				fprintf(stderr, "llabi: unknown option '%s'\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "llabi: unknown option '-%c'\n",
+					optopt);
 			usage(stderr);
 			return 2;
 		}

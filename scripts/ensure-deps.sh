@@ -20,7 +20,8 @@ shellcheck:shell checker
 clang-format:C style checker
 util-linux:setpriv, to run the suites as an unprivileged user"
 matrix_pkgs="$build_pkgs"
-bench_pkgs="$build_pkgs"
+bench_pkgs="$build_pkgs
+libcap-dev:the upstream Landlock selftests link with libcap"
 
 case "${1:-}" in
 build) wanted=$build_pkgs ;;

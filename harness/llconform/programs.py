@@ -145,7 +145,9 @@ def run_native(program: Path, user: str | None, timeout: float,
                 f"--regid={entry.pw_gid}", "--clear-groups", "--"] + argv
     start = time.monotonic()
     # A private TMPDIR: a program killed by the timeout leaves nothing behind.
-    with tempfile.TemporaryDirectory(prefix="llconform-") as tmp:
+    shm = Path("/dev/shm")
+    parent = shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="llconform-", dir=parent) as tmp:
         os.chmod(tmp, 0o1777)
         env = dict(os.environ, TMPDIR=tmp)
         try:
