@@ -50,8 +50,12 @@ $(B)/tests/check_abi: tests/unit/check_abi.c $(B)/libll.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ $$(pkg-config --cflags --libs check)
 
+$(B)/tests/without_landlock: tests/unit/without_landlock.c abi/landlock_uapi.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(CPPFLAGS) $< -o $@
+
 # --- make check ------------------------------------------------------------
-check: deps-check all $(B)/tests/check_abi
+check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock
 	@$(MAKE) --no-print-directory lint unit host pytest
 	@echo "make check: all passed"
 
@@ -72,7 +76,7 @@ unit: $(B)/tests/check_abi
 host: all
 	$(RUNNER) host --build $(B) --out $(B)/host-check --as-root --as-user nobody
 
-pytest: all
+pytest: all $(B)/tests/without_landlock
 	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests --ignore=tests/vm
 
 # --- make matrix / bench ---------------------------------------------------
