@@ -86,7 +86,7 @@ enum ll_behaviour {
 	LL_B_NNP_FLAG,
 	/* Check-order and semantic changes */
 	LL_B_LAYER_LIMIT_16, /* ABI 1 may still allow 64 */
-	LL_B_ADD_RULE_FD_BEFORE_TYPE, /* add_rule checks ruleset fd first */
+	LL_B_CHECK_ORDER_5_19, /* ABI-1 originals checked in another order */
 	LL_B_RESTRICT_EPERM_BEFORE_FLAGS, /* ABI 2..10 only, see below */
 	LL_B_RESTRICT_FLAGS_BEFORE_EPERM, /* ABI 11 */
 	LL_B_SAME_LAYER_UNION, /* rules in one layer are ORed */

@@ -213,10 +213,11 @@ static const struct ll_behaviour_info behaviours[LL_BEHAVIOUR_COUNT] = {
 				  "at most 16 layers (original ABI-1 kernels "
 				  "allow 64)",
 				  2, 0, 0, 0 },
-	[LL_B_ADD_RULE_FD_BEFORE_TYPE] = { "add_rule_fd_before_type",
-					   "add_rule checks the ruleset fd "
-					   "before the rule type and attr",
-					   2, 0, 0, 0 },
+	[LL_B_CHECK_ORDER_5_19] = { "check_order_5_19",
+				    "the 5.19 check order: add_rule checks the "
+				    "ruleset fd before type and attr, "
+				    "restrict_self privileges before flags",
+				    2, 0, 0, 0 },
 	[LL_B_RESTRICT_EPERM_BEFORE_FLAGS] = { "restrict_eperm_before_flags",
 					       "restrict_self checks "
 					       "privileges (EPERM) before "

@@ -550,7 +550,7 @@ LL_TEST(add_rule_checks_ordering)
 }
 
 LL_TEST(add_rule_checks_ruleset_fd_before_type_and_attr,
-	.needs = LL_B_ADD_RULE_FD_BEFORE_TYPE)
+	.needs = LL_B_CHECK_ORDER_5_19)
 {
 	int ruleset = full_ruleset();
 	int regular = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -570,7 +570,7 @@ LL_TEST(add_rule_checks_ruleset_fd_before_type_and_attr,
 
 /* Original ABI-1 code checks type and attr first; fixed ones the fd (§3.2). */
 LL_TEST(add_rule_abi1_checks_type_and_attr_either_side_of_ruleset_fd,
-	.lacks = LL_B_ADD_RULE_FD_BEFORE_TYPE)
+	.lacks = LL_B_CHECK_ORDER_5_19)
 {
 	int ruleset = full_ruleset();
 	int type_err = add_rule_err(-1, 0, NULL, 0);
@@ -857,7 +857,7 @@ LL_TEST(restrict_self_checks_flags_before_privileges,
  * in the same series.
  */
 LL_TEST(restrict_self_abi1_checks_flags_and_privileges_in_either_order,
-	.lacks = LL_B_ADD_RULE_FD_BEFORE_TYPE)
+	.lacks = LL_B_CHECK_ORDER_5_19)
 {
 	int ruleset = full_ruleset(), with_fd, without_fd;
 
