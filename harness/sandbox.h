@@ -38,6 +38,15 @@ struct ll_ruleset_desc {
 	const struct ll_port_rule *ports;
 };
 
+/* Literal rule lists: RULES(RULE(path, access), ...) */
+#define RULE(p, a)                         \
+	{                                  \
+		.path = (p), .access = (a) \
+	}
+#define RULES(...) \
+	((const struct ll_path_rule[]){ __VA_ARGS__, { .path = NULL } })
+#define NO_RULES RULES({ .path = NULL })
+
 /*
  * Creates the ruleset (attr size of the running ABI) and adds every rule.
  * Returns the fd, or -errno of the first failing call.
@@ -77,6 +86,16 @@ int ll_scratch_dir(const char *test_name, char *out, size_t size);
  * holding its own name, "a/l->target" a symlink.  NULL ends the list.
  */
 int ll_make_tree(const char *root, const char *const entries[]);
+/*
+ * Re-executing this program with LL_EXIT0_ARG as its only argument exits 0
+ * at once (a constructor, before the harness runs): the cheapest program
+ * to execve in a test.  ll_copy_self() copies the executable to `dst`.
+ */
+#define LL_EXIT0_ARG "--llconform-exit-0"
+int ll_copy_self(const char *dst);
+/* File type at `path` (S_IFREG...), 0 when absent. */
+mode_t ll_type_of(const char *path);
+
 /* Joins root and rel into out; returns out. */
 const char *ll_path(char *out, size_t size, const char *root, const char *rel);
 

@@ -30,18 +30,6 @@
 
 LL_PROGRAM(LL_B_LANDLOCK);
 
-/*
- * EXECUTE runs a copy of this program with EXIT0_ARG: it exits 0 from a
- * constructor, before the harness (or anything that opens a file) runs.
- */
-#define EXIT0_ARG "--llconform-exit-0"
-
-static void __attribute__((constructor)) exit0_hook(int argc, char **argv)
-{
-	if (argc == 2 && !strcmp(argv[1], EXIT0_ARG))
-		_exit(0);
-}
-
 /* Named groups of rights. */
 #define R_EXECUTE LANDLOCK_ACCESS_FS_EXECUTE
 #define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
@@ -108,38 +96,6 @@ static const char *const layout_tree[] = {
 	"b/",	 "b/f",	   "b/d/", "b/l->f", NULL,
 };
 
-/* Copies this program's executable to `dst` (0 or an errno). */
-static int copy_self(const char *dst)
-{
-	char buf[65536];
-	int in, out, err = 0;
-	ssize_t n;
-
-	/* Without /proc, argv[0] (the harness never changes directory). */
-	in = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		in = open(program_invocation_name, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return errno;
-	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-	if (out < 0) {
-		err = errno;
-		close(in);
-		return err;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			err = errno ?: EIO;
-			break;
-		}
-	if (n < 0)
-		err = errno;
-	close(in);
-	if (close(out) && !err)
-		err = errno;
-	return err;
-}
-
 static int make_layout(bool with_bin)
 {
 	static const char *const dirs[] = { "a", "x", "b" };
@@ -151,17 +107,9 @@ static int make_layout(bool with_bin)
 		if (mkfifo(at("%s/p", dirs[i]), 0600))
 			err = errno;
 		else if (with_bin)
-			err = copy_self(at("%s/bin", dirs[i]));
+			err = ll_copy_self(at("%s/bin", dirs[i]));
 	}
 	return err;
-}
-
-/* File type at `path` (S_IFREG…), 0 when absent. */
-static mode_t type_of(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) ? 0 : st.st_mode & S_IFMT;
 }
 
 /* The result of mknod of a real device once Landlock let it through. */
@@ -170,15 +118,7 @@ static int mknod_device_result(void)
 	return ll_has_cap(CAP_MKNOD) ? 0 : EPERM;
 }
 
-/* Literal rule lists and a one-call sandboxed child. */
-#define RULE(p, a)                         \
-	{                                  \
-		.path = (p), .access = (a) \
-	}
-#define RULES(...) \
-	((const struct ll_path_rule[]){ __VA_ARGS__, { .path = NULL } })
-#define NO_RULES RULES({ .path = NULL })
-
+/* A one-call sandboxed child. */
 static int in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
 		      int (*fn)(void *), const void *arg)
 {
@@ -194,7 +134,7 @@ static int in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
 static int op_execute(void *dir)
 {
 	const char *bin = at("%s/bin", (char *)dir);
-	char *const argv[] = { (char *)bin, EXIT0_ARG, NULL };
+	char *const argv[] = { (char *)bin, LL_EXIT0_ARG, NULL };
 
 	execve(bin, argv, environ);
 	return errno;
@@ -405,7 +345,8 @@ FIXTURE_TEARDOWN(right)
 static mode_t target_type(const FIXTURE_VARIANT(right) * variant,
 			  const char *dir)
 {
-	return variant->target ? type_of(at("%s/%s", dir, variant->target)) : 0;
+	return variant->target ? ll_type_of(at("%s/%s", dir, variant->target))
+			       : 0;
 }
 
 /* Its expected type once the operation succeeded or failed. */
@@ -522,8 +463,8 @@ LL_TEST_F(layout, file_rule_rejects_dir_only_rights)
 /* A rule on a file grants on that file only. */
 LL_TEST_F(layout, file_rule_grants_that_file_only)
 {
-	ASSERT_EQ(0, copy_self(at("a/bin")));
-	ASSERT_EQ(0, copy_self(at("a/s/bin")));
+	ASSERT_EQ(0, ll_copy_self(at("a/bin")));
+	ASSERT_EQ(0, ll_copy_self(at("a/s/bin")));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .handled_fs = all_fs(),
 			     .paths = RULES(
@@ -680,8 +621,8 @@ LL_TEST_F(layout, device_nodes_checked_before_cap_mknod)
 		  in_sandbox(all_fs(), rules, op_make_char_no_caps, "b"));
 	ASSERT_EQ(EACCES,
 		  in_sandbox(all_fs(), rules, op_make_block_no_caps, "b"));
-	ASSERT_EQ(0, type_of(at("a/n")));
-	ASSERT_EQ(0, type_of(at("b/n")));
+	ASSERT_EQ(0, ll_type_of(at("a/n")));
+	ASSERT_EQ(0, ll_type_of(at("b/n")));
 }
 
 /* ------------------------------------------------------------------------
@@ -766,21 +707,21 @@ static int rename_granting(const FIXTURE_VARIANT(rename_in_dir) * variant,
 LL_TEST_F(rename_in_dir, allowed_with_make_and_remove)
 {
 	ASSERT_EQ(0, rename_granting(variant, variant->make | variant->remove));
-	ASSERT_EQ(0, type_of(at("a/%s", variant->name)));
-	ASSERT_EQ(variant->type, type_of(at("a/renamed")));
+	ASSERT_EQ(0, ll_type_of(at("a/%s", variant->name)));
+	ASSERT_EQ(variant->type, ll_type_of(at("a/renamed")));
 }
 
 LL_TEST_F(rename_in_dir, denied_without_remove)
 {
 	ASSERT_EQ(EACCES,
 		  rename_granting(variant, all_fs() & ~variant->remove));
-	ASSERT_EQ(variant->type, type_of(at("a/%s", variant->name)));
+	ASSERT_EQ(variant->type, ll_type_of(at("a/%s", variant->name)));
 }
 
 LL_TEST_F(rename_in_dir, denied_without_make)
 {
 	ASSERT_EQ(EACCES, rename_granting(variant, all_fs() & ~variant->make));
-	ASSERT_EQ(variant->type, type_of(at("a/%s", variant->name)));
+	ASSERT_EQ(variant->type, ll_type_of(at("a/%s", variant->name)));
 }
 
 LL_TEST_F(layout, link_in_dir_needs_make_reg)
@@ -795,9 +736,9 @@ LL_TEST_F(layout, link_in_dir_needs_make_reg)
 	ASSERT_EQ(0, in_sandbox(all_fs(), rules, op_link, &in_a));
 	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_x));
 	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_b));
-	ASSERT_EQ(S_IFREG, type_of(at("a/g")));
-	ASSERT_EQ(0, type_of(at("x/g")));
-	ASSERT_EQ(0, type_of(at("b/g")));
+	ASSERT_EQ(S_IFREG, ll_type_of(at("a/g")));
+	ASSERT_EQ(0, ll_type_of(at("x/g")));
+	ASSERT_EQ(0, ll_type_of(at("b/g")));
 }
 
 /* ------------------------------------------------------------------------
@@ -830,7 +771,7 @@ LL_TEST_F(layout, whiteout_allowed_by_make_reg, .erratum = 4)
 
 	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "b"));
 	ASSERT_EQ(0, in_sandbox(handled, rules, op_make_whiteout, "a"));
-	ASSERT_EQ(S_IFCHR, type_of(at("a/n")));
+	ASSERT_EQ(S_IFCHR, ll_type_of(at("a/n")));
 }
 
 LL_TEST_F(layout, whiteout_denied_by_make_char_alone, .erratum = 4)
@@ -839,7 +780,7 @@ LL_TEST_F(layout, whiteout_denied_by_make_char_alone, .erratum = 4)
 	const struct ll_path_rule *rules = RULES(RULE(at("a"), R_MAKE_CHAR));
 
 	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "a"));
-	ASSERT_EQ(0, type_of(at("a/n")));
+	ASSERT_EQ(0, ll_type_of(at("a/n")));
 }
 
 LL_MAIN()
