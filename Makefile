@@ -10,7 +10,7 @@ CPPFLAGS := -Iabi -Iharness
 # out of -Werror while ours stay in.
 SUITE_CPPFLAGS := $(CPPFLAGS) -isystem $(B)/kselftest
 SUITE_LDFLAGS := -static
-SUITES := base abi1_fs
+SUITES := $(basename $(notdir $(wildcard suites/*.c)))
 ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard abi/*.c)))
 HARNESS_OBJS := $(B)/harness/sandbox.o
 RUNNER := PYTHONPATH=harness:. $(PYTHON) -m llconform
