@@ -26,6 +26,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Diagnostics belong in the KTAP stream, next to the result they explain. */
 #define TH_LOG_STREAM stdout
@@ -176,6 +177,17 @@ static inline bool ll_is_broken(struct __test_metadata *_metadata)
 	return !strncmp(_metadata->results->reason, "BROKEN", 6);
 }
 
+/* A diagnostic line the driver reads as the test's duration. */
+static inline void ll_print_elapsed(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	printf("# llconform: elapsed=%.6f\n",
+	       (double)(now.tv_sec - start->tv_sec) +
+		       (now.tv_nsec - start->tv_nsec) / 1e9);
+}
+
 /*
  * An erratum the kernel reports unfixed: the body still asserts the fixed
  * behaviour; a failure becomes XFAIL, a pass XPASS (the kernel behaves
@@ -185,12 +197,15 @@ static inline bool ll_is_broken(struct __test_metadata *_metadata)
 #define LL_RUN_BODY(needs, call)                                             \
 	do {                                                                 \
 		enum ll_gate_result _ll_gate = ll_gate(_metadata, (needs));  \
+		struct timespec _ll_start;                                   \
 		jmp_buf _ll_saved;                                           \
 		bool _ll_failed;                                             \
 		if (_ll_gate == LL_GATE_SKIP)                                \
 			return;                                              \
+		clock_gettime(CLOCK_MONOTONIC, &_ll_start);                  \
 		if (_ll_gate == LL_GATE_RUN) {                               \
 			call;                                                \
+			ll_print_elapsed(&_ll_start);                        \
 			return;                                              \
 		}                                                            \
 		memcpy(_ll_saved, _metadata->env, sizeof(_ll_saved));        \
@@ -201,6 +216,7 @@ static inline bool ll_is_broken(struct __test_metadata *_metadata)
 			__test_check_assert(_metadata);                      \
 			return;                                              \
 		}                                                            \
+		ll_print_elapsed(&_ll_start);                                \
 		_ll_failed = _metadata->aborted ||                           \
 			     _metadata->exit_code == KSFT_FAIL;              \
 		_metadata->aborted = false;                                  \

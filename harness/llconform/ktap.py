@@ -19,6 +19,7 @@ _RESULT = re.compile(
 _HEADER = re.compile(r"^# llconform: (?P<fields>program=.*)$")
 _KEYVAL = re.compile(r"(\w+)=(\S+)")
 # "# file.c:123:test_name:Expected ..." from a failed EXPECT/ASSERT
+_ELAPSED = re.compile(r"^# llconform: elapsed=([0-9.]+)$")
 _ASSERTION = re.compile(r"^# [^\s:]+:\d+:")
 
 
@@ -28,6 +29,7 @@ class Result:
     outcome: str
     reason: str = ""
     number: int = 0
+    seconds: float | None = None
     diagnostics: list[str] = field(default_factory=list)
 
 
@@ -65,6 +67,7 @@ def _classify(ok: bool, directive: str, diags: list[str]) -> tuple[str, str]:
 def parse(text: str) -> Stream:
     stream = Stream()
     pending: list[str] = []
+    seconds: float | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if not line:
@@ -73,8 +76,11 @@ def parse(text: str) -> Stream:
             continue
         if line.startswith("#"):
             header = _HEADER.match(line)
+            elapsed = _ELAPSED.match(line)
             if header:
                 stream.header.update(_KEYVAL.findall(header["fields"]))
+            elif elapsed:
+                seconds = float(elapsed[1])
             elif line.startswith("# llconform:"):
                 stream.notes.append(line[len("# llconform:"):].strip())
             pending.append(line)
@@ -92,8 +98,8 @@ def parse(text: str) -> Stream:
         outcome, reason = _classify(ok, match["directive"] or "", pending)
         stream.results.append(Result(
             name=match["name"].strip(), outcome=outcome, reason=reason,
-            number=int(match["num"]), diagnostics=pending))
-        pending = []
+            number=int(match["num"]), diagnostics=pending, seconds=seconds))
+        pending, seconds = [], None
     if stream.plan is not None and len(stream.results) > stream.plan:
         stream.errors.append(
             f"{len(stream.results)} results for a plan of {stream.plan}")

@@ -1,0 +1,178 @@
+"""matrix.json into matrix.md, matrix.html (self-contained) and junit.xml."""
+from __future__ import annotations
+
+import html
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from .matrix import OUTCOMES, counts
+
+SYMBOL = {"pass": "ok", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
+          "xpass": "XPASS", "broken": "BROKEN", "timeout": "TIMEOUT",
+          "crashed": "CRASH", "tainted": "TAINT"}
+COLOUR = {"pass": "#cdeccd", "fail": "#f4a6a6", "skip": "#e6e6e6",
+          "xfail": "#f3e2b3", "xpass": "#b3d9f3", "broken": "#e0b3f3",
+          "timeout": "#f4c6a6", "crashed": "#f48f8f", "tainted": "#f4a6d8"}
+
+
+def _errata(value: Any) -> str:
+    return "-" if value is None else hex(value) if isinstance(value, int) \
+        else str(value)
+
+
+def kernel_caption(k: dict[str, Any]) -> str:
+    probed = k.get("probed") or {}
+    status = probed.get("status") or "?"
+    if status == "enabled":
+        return f"ABI {probed.get('abi')}, errata {_errata(probed.get('errata'))}"
+    return f"Landlock {status}"
+
+
+def tests_by_program(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    return [(p, tests) for p, tests in doc["programs"].items()]
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    kernels = doc["kernels"]
+    names = [k["name"] for k in kernels]
+    out = [f"# llconform compatibility matrix ({doc['created']})", "",
+           f"Suite build `{doc['suite_build']}`, llconform "
+           f"`{doc['llconform']}`.", "",
+           "| kernel | version | Landlock | guest | boot s | run s | "
+           + " | ".join(OUTCOMES) + " |",
+           "|---|---|---|---|---|---|" + "---|" * len(OUTCOMES)]
+    for k in kernels:
+        c = counts(doc["cells"][k["name"]])
+        out.append(f"| {k['name']} | {k.get('package_version') or '-'} | "
+                   f"{kernel_caption(k)} | {k.get('guest')} | "
+                   f"{_num(k.get('boot_seconds'))} | "
+                   f"{_num(k.get('run_seconds'))} | "
+                   + " | ".join(str(c.get(o, 0)) for o in OUTCOMES) + " |")
+    problems = [k for k in kernels if k.get("problem")]
+    if problems:
+        out += ["", "## Kernels that did not run cleanly", ""]
+        out += [f"- **{k['name']}**: {k['problem']}" for k in problems]
+    for program, tests in tests_by_program(doc):
+        out += ["", f"## {program}", "",
+                "| test | " + " | ".join(names) + " |",
+                "|---|" + "---|" * len(names)]
+        for test in tests:
+            key = f"{program}::{test}"
+            row = [SYMBOL[doc["cells"][n][key]["outcome"]]
+                   if key in doc["cells"][n] else "" for n in names]
+            out.append(f"| {test} | " + " | ".join(row) + " |")
+    notes = _not_passing(doc)
+    if notes:
+        out += ["", "## Not passing", ""]
+        out += [f"- `{k}::{t}` {c['outcome']}: {c['reason']}"
+                for k, t, c in notes]
+    return "\n".join(out) + "\n"
+
+
+def _not_passing(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(k, t, c) for k, cells in doc["cells"].items()
+            for t, c in cells.items()
+            if c["outcome"] not in ("pass", "skip", "xfail")]
+
+
+def _num(value: Any) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def page(doc: dict[str, Any]) -> str:
+    """One self-contained HTML file: no script, no network."""
+    kernels = doc["kernels"]
+    names = [k["name"] for k in kernels]
+    e = html.escape
+    css = "".join(f".{o}{{background:{c}}}" for o, c in COLOUR.items())
+    parts = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
+        f"<title>llconform matrix {e(doc['created'])}</title><style>",
+        "body{font:13px sans-serif;margin:1em}table{border-collapse:collapse}"
+        "td,th{border:1px solid #999;padding:2px 5px;text-align:center}"
+        "td.t{text-align:left;font-family:monospace}th{background:#eee}"
+        "th.k{writing-mode:vertical-rl;text-align:left}h2{margin-top:1.5em}",
+        css, "</style></head><body>",
+        f"<h1>llconform compatibility matrix</h1><p>{e(doc['created'])}, "
+        f"suite build <code>{e(doc['suite_build'])}</code>, llconform "
+        f"<code>{e(doc['llconform'])}</code></p>",
+        "<h2>Kernels</h2><table><tr><th>kernel</th><th>version</th>"
+        "<th>uname -r</th><th>Landlock</th><th>guest</th><th>boot s</th>"
+        "<th>run s</th>" + "".join(f"<th class={o}>{o}</th>"
+                                   for o in OUTCOMES) + "<th>logs</th></tr>"]
+    for k in kernels:
+        c = counts(doc["cells"][k["name"]])
+        logs = " ".join(f"<a href='{e(path)}'>{e(label)}</a>"
+                        for label, path in sorted(k.get("logs", {}).items()))
+        problem = f"<br><b>{e(k['problem'])}</b>" if k.get("problem") else ""
+        parts.append(
+            f"<tr><td class=t id='k-{e(k['name'])}'>{e(k['name'])}{problem}"
+            f"</td><td>{e(str(k.get('package_version') or '-'))}</td>"
+            f"<td>{e(str(k.get('uname') or '-'))}</td>"
+            f"<td>{e(kernel_caption(k))}</td><td>{e(str(k.get('guest')))}"
+            f"</td><td>{_num(k.get('boot_seconds'))}</td>"
+            f"<td>{_num(k.get('run_seconds'))}</td>"
+            + "".join(f"<td class={o if c.get(o) else ''}>{c.get(o, 0)}</td>"
+                      for o in OUTCOMES) + f"<td>{logs}</td></tr>")
+    parts.append("</table>")
+    for program, tests in tests_by_program(doc):
+        summary = {n: counts({t: doc["cells"][n][f"{program}::{t}"]
+                              for t in tests
+                              if f"{program}::{t}" in doc["cells"][n]})
+                   for n in names}
+        parts.append(f"<h2 id='p-{e(program)}'>{e(program)}</h2><table><tr>"
+                     "<th>test</th>" + "".join(
+                         f"<th class=k>{e(n)}</th>" for n in names) + "</tr>")
+        parts.append("<tr><td class=t><i>summary</i></td>" + "".join(
+            "<td>" + e(" ".join(f"{v} {o}" for o, v in summary[n].items()))
+            + "</td>" for n in names) + "</tr>")
+        for test in tests:
+            key = f"{program}::{test}"
+            cells = []
+            for k in kernels:
+                cell = doc["cells"][k["name"]].get(key)
+                if cell is None:
+                    cells.append("<td></td>")
+                    continue
+                o = cell["outcome"]
+                label = SYMBOL[o]
+                log = k.get("logs", {}).get(program)
+                if o not in ("pass", "skip", "xfail") and log:
+                    label = f"<a href='{e(log)}'>{label}</a>"
+                cells.append(f"<td class={o} title='{e(cell['reason'])}'>"
+                             f"{label}</td>")
+            parts.append(f"<tr><td class=t>{e(test)}</td>" + "".join(cells)
+                         + "</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>\n")
+    return "".join(parts)
+
+
+def junit(doc: dict[str, Any]) -> str:
+    suites = ET.Element("testsuites", name="llconform")
+    for k in doc["kernels"]:
+        cells = doc["cells"][k["name"]]
+        c = counts(cells)
+        suite = ET.SubElement(
+            suites, "testsuite", name=k["name"], tests=str(len(cells)),
+            failures=str(sum(c.get(o, 0) for o in
+                             ("fail", "tainted", "crashed", "timeout"))),
+            errors=str(c.get("broken", 0)),
+            skipped=str(c.get("skip", 0) + c.get("xfail", 0)))
+        for key, cell in cells.items():
+            program, _, test = key.partition("::")
+            case = ET.SubElement(suite, "testcase", name=test,
+                                 classname=f"{k['name']}.{program}")
+            if cell.get("seconds") is not None:
+                case.set("time", f"{cell['seconds']:.3f}")
+            o, reason = cell["outcome"], cell["reason"]
+            if o in ("fail", "tainted", "crashed", "timeout"):
+                ET.SubElement(case, "failure", type=o, message=reason)
+            elif o == "broken":
+                ET.SubElement(case, "error", type=o, message=reason)
+            elif o in ("skip", "xfail"):
+                ET.SubElement(case, "skipped", message=f"{o}: {reason}")
+            elif o == "xpass":
+                ET.SubElement(case, "system-out").text = f"xpass: {reason}"
+    ET.indent(suites)
+    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
