@@ -82,6 +82,20 @@ static inline enum ll_behaviour ll_needed_behaviour(const struct ll_needs *n)
 	return ll_program_behaviour;
 }
 
+/*
+ * Highest ABI a test runs on: below a behaviour it checks the absence of,
+ * or the last ABI of a behaviour that later changed (0: no limit).
+ */
+static inline int ll_max_abi(const struct ll_needs *n)
+{
+	int until = ll_behaviour(ll_needed_behaviour(n))->until_abi;
+	int below = n->lacks != LL_B_NONE ? ll_behaviour_abi(n->lacks) - 1 : 0;
+
+	if (until && below)
+		return until < below ? until : below;
+	return until ?: below;
+}
+
 static inline int ll_min_abi(const struct ll_needs *n)
 {
 	int abi = ll_behaviour_abi(ll_needed_behaviour(n));
@@ -116,6 +130,14 @@ static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
 	if (ll_kernel.abi < min) {
 		snprintf(why, size, "needs ABI %d (%s), kernel has %d", min,
 			 ll_behaviour(b)->name, ll_kernel.abi);
+		return true;
+	}
+	if (!n->lacks && ll_max_abi(n) &&
+	    ll_abi_effective(ll_kernel.abi) > ll_max_abi(n)) {
+		snprintf(why, size,
+			 "checks %s, which ABI %d to %d have, kernel has %d",
+			 ll_behaviour(b)->name, min, ll_max_abi(n),
+			 ll_kernel.abi);
 		return true;
 	}
 	if (n->lacks != LL_B_NONE && ll_abi_has(ll_kernel.abi, n->lacks)) {
@@ -298,13 +320,15 @@ static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
 	ll_json_key(j, "needs");
 	ll_json_string(j, ll_behaviour(b)->name);
 	ll_json_key(j, "lacks");
-	if (n->lacks != LL_B_NONE) {
+	if (n->lacks != LL_B_NONE)
 		ll_json_string(j, ll_behaviour(n->lacks)->name);
-		ll_json_key(j, "max_abi");
-		ll_json_int(j, ll_behaviour_abi(n->lacks) - 1);
-	} else {
+	else
 		ll_json_null(j);
-	}
+	ll_json_key(j, "max_abi");
+	if (ll_max_abi(n))
+		ll_json_int(j, ll_max_abi(n));
+	else
+		ll_json_null(j);
 	ll_json_key(j, "landlock_off");
 	ll_json_bool(j, n->landlock_off);
 	ll_json_key(j, "root");
