@@ -19,7 +19,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: all deps-build deps-check deps-matrix check lint unit host pytest matrix bench clean
 .DEFAULT_GOAL := all
 
-all: deps-build $(B)/llabi $(SUITES:%=$(B)/suites/%)
+all: deps-build $(B)/llabi $(B)/guest_init $(SUITES:%=$(B)/suites/%)
 
 deps-build deps-check deps-matrix deps-bench:
 	@scripts/ensure-deps.sh $(@:deps-%=%)
@@ -46,6 +46,11 @@ $(B)/suites/%: suites/%.c $(wildcard suites/*.h) $(wildcard harness/*.h abi/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SUITE_CPPFLAGS) $< $(B)/libll.a -o $@ $(SUITE_LDFLAGS)
 
+# The guest's /init (and, with --host, the host row's runner): static.
+$(B)/guest_init: harness/guest_init.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@ -static
+
 $(B)/tests/check_abi: tests/unit/check_abi.c $(B)/libll.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ $$(pkg-config --cflags --libs check)
@@ -61,7 +66,7 @@ check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock
 
 C_SOURCES = $(wildcard abi/*.[ch] harness/*.[ch] suites/*.[ch] tests/unit/*.c)
 SHELL_SCRIPTS = $(wildcard scripts/*.sh harness/*.sh) .ci/run
-PY_PACKAGES = harness/llconform tests/*.py
+PY_PACKAGES = harness/llconform tests vm
 
 lint:
 	clang-format --dry-run --Werror $(C_SOURCES)
@@ -77,7 +82,7 @@ host: all
 	$(RUNNER) host --build $(B) --out $(B)/host-check --as-root --as-user nobody
 
 pytest: all $(B)/tests/without_landlock
-	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests --ignore=tests/vm
+	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests
 
 # --- make matrix / bench ---------------------------------------------------
 matrix: deps-matrix all

@@ -12,14 +12,20 @@ pkg-config:finds the Check library
 check:Check (libcheck) unit-test framework for abi/
 xz-utils:unpacks the linux-source tarball
 python3:the driver (Debian's python3, not a pyenv one)"
+guest_pkgs="qemu-system-x86:boots the kernels under test (no GUI: --no-install-recommends)
+zstd:unpacks zstd-compressed kernels (6.12 and later)
+lz4:unpacks lz4-compressed kernels (5.10, 6.1)
+xz-utils:compresses the guest initramfs
 check_pkgs="$build_pkgs
 python3-pytest:the project's Python tests
 flake8:Python checker
 python3-mypy:Python type checker
 shellcheck:shell checker
 clang-format:C style checker
-util-linux:setpriv, to run the suites as an unprivileged user"
-matrix_pkgs="$build_pkgs"
+util-linux:setpriv, to run the suites as an unprivileged user
+$guest_pkgs"
+matrix_pkgs="$build_pkgs
+$guest_pkgs"
 bench_pkgs="$build_pkgs
 libcap-dev:the upstream Landlock selftests link with libcap"
 

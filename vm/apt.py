@@ -61,7 +61,11 @@ class AptState:
         return "\n".join(lines) + "\n"
 
     def _setup(self) -> None:
-        for d in (self.lists + "/partial", self.root + "/cache/archives/partial", self.root + "/trusted.d"):
+        for d in (
+            self.lists + "/partial",
+            self.root + "/cache/archives/partial",
+            self.root + "/trusted.d",
+        ):
             os.makedirs(d, exist_ok=True)
         status = os.path.join(self.root, "status")
         if not os.path.exists(status):
@@ -76,8 +80,8 @@ class AptState:
         o = {
             "Dir::Etc::SourceList": f"{r}/sources.list",
             "Dir::Etc::SourceParts": "/dev/null",
-            "Dir::Etc::Trusted": f"{r}/trusted.gpg",       # absent: only signed-by keys count
-            "Dir::Etc::TrustedParts": f"{r}/trusted.d",    # empty
+            "Dir::Etc::Trusted": f"{r}/trusted.gpg",  # absent: only signed-by keys count
+            "Dir::Etc::TrustedParts": f"{r}/trusted.d",  # empty
             "Dir::Etc::Preferences": "/dev/null",
             "Dir::Etc::PreferencesParts": "/dev/null",
             "Dir::State::Lists": self.lists,
@@ -111,16 +115,22 @@ class AptState:
         """apt-get update with the private state (verifies Release signatures)."""
         self._setup()
         argv = ["apt-get", *self.apt_options(), "-q", "update"]
-        print("vm: updating private apt lists (" + " ".join(
-            self.archive["debian_suites"] + self.archive["security_suites"]) + ")", file=sys.stderr)
+        print(
+            "vm: updating private apt lists ("
+            + " ".join(self.archive["debian_suites"] + self.archive["security_suites"])
+            + ")",
+            file=sys.stderr,
+        )
         res = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         out = res.stdout
         errors = [line for line in out.splitlines() if line.startswith(("E:", "W:", "Err:"))]
         for line in errors:
             print("vm: apt: " + line, file=sys.stderr)
         if res.returncode != 0:
-            raise RuntimeError(f"apt-get update failed (exit {res.returncode}): "
-                               + ("; ".join(errors[-3:]) or out[-500:]))
+            raise RuntimeError(
+                f"apt-get update failed (exit {res.returncode}): "
+                + ("; ".join(errors[-3:]) or out[-500:])
+            )
         with open(self.stamp, "w") as f:
             f.write(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
         self.build_index()
@@ -152,8 +162,9 @@ class AptState:
         for path, suite in sorted(self._packages_files().items()):
             with open(path, encoding="utf-8", errors="replace") as f:
                 pkgs += parse_packages(f.read(), suite, self.archive["flavour"])
-        cache.write_json_atomic(self.index_path, {
-            "built": time.time(), "packages": [p.to_json() for p in pkgs]})
+        cache.write_json_atomic(
+            self.index_path, {"built": time.time(), "packages": [p.to_json() for p in pkgs]}
+        )
         return pkgs
 
     def index(self) -> list[Package]:
@@ -173,7 +184,9 @@ class AptState:
         for f in glob.glob(os.path.join(dest_dir, f"{name}_*.deb")):
             os.unlink(f)
         argv = ["apt-get", *self.apt_options(), "-q", "download", f"{name}={version}"]
-        res = subprocess.run(argv, cwd=dest_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        res = subprocess.run(
+            argv, cwd=dest_dir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         found = glob.glob(os.path.join(dest_dir, f"{name}_*.deb"))
         if res.returncode != 0 or len(found) != 1:
             return None, res.stdout
@@ -182,8 +195,10 @@ class AptState:
 
 def parse_packages(text: str, suite: str, flavour: str) -> list[Package]:
     """Kernel stanzas of one Packages file."""
-    want = re.compile(r"^Package: (" + _PKG_RE.format(flavour=re.escape(flavour)) + r")\n(.*?)(?:\n\n|\n?\Z)",
-                      re.M | re.S)
+    want = re.compile(
+        r"^Package: (" + _PKG_RE.format(flavour=re.escape(flavour)) + r")\n(.*?)(?:\n\n|\n?\Z)",
+        re.M | re.S,
+    )
     out = []
     for m in want.finditer(text):
         fields: dict[str, str] = {}
@@ -193,7 +208,14 @@ def parse_packages(text: str, suite: str, flavour: str) -> list[Package]:
                 fields[k] = v.strip()
         if "Version" not in fields or "Filename" not in fields:
             continue
-        out.append(Package(name=m.group(1), version=fields["Version"], suite=suite,
-                           filename=fields["Filename"], size=int(fields.get("Size", "0") or 0),
-                           sha256=fields.get("SHA256", "")))
+        out.append(
+            Package(
+                name=m.group(1),
+                version=fields["Version"],
+                suite=suite,
+                filename=fields["Filename"],
+                size=int(fields.get("Size", "0") or 0),
+                sha256=fields.get("SHA256", ""),
+            )
+        )
     return out

@@ -28,6 +28,10 @@ class ImageError(ValueError):
     """Not a usable kernel image."""
 
 
+class CorruptImage(ImageError):
+    """A kernel image that is damaged (truncated, payload does not decompress)."""
+
+
 def is_elf(data: bytes) -> bool:
     return data[:4] == b"\x7fELF"
 
@@ -48,7 +52,7 @@ def payload(bz: bytes) -> tuple[str, bytes]:
     start = (setup_sects + 1) * 512 + offset
     data = bz[start:start + length]
     if len(data) != length or length == 0:
-        raise ImageError("bzImage truncated: payload runs past the end of the file")
+        raise CorruptImage("bzImage truncated: payload runs past the end of the file")
     for fmt, magic in MAGICS:
         if data.startswith(magic):
             return fmt, data
@@ -57,7 +61,9 @@ def payload(bz: bytes) -> tuple[str, bytes]:
 
 def _tool(argv: list[str], data: bytes) -> bytes:
     if shutil.which(argv[0]) is None:
-        raise ImageError(f"{argv[0]} is needed to decompress this kernel (Debian package {argv[0]})")
+        raise ImageError(
+            f"{argv[0]} is needed to decompress this kernel (Debian package {argv[0]})"
+        )
     res = subprocess.run(argv, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if res.returncode != 0 and not is_elf(res.stdout):
         raise ImageError(f"{' '.join(argv)} failed: {res.stderr.decode(errors='replace').strip()}")
@@ -78,6 +84,7 @@ def decompress(fmt: str, data: bytes) -> bytes:
         return _tool(["lz4", "-d", "-q", "-c"], body)
     if fmt == "bzip2":
         import bz2
+
         return bz2.decompress(body)
     raise ImageError(f"unsupported payload format {fmt}")
 
@@ -87,7 +94,7 @@ def vmlinux_from_bzimage(bz: bytes) -> tuple[str, bytes]:
     try:
         elf = decompress(fmt, data)
     except (OSError, lzma.LZMAError, zlib.error) as e:
-        raise ImageError(f"{fmt} payload does not decompress: {e}") from e
+        raise CorruptImage(f"{fmt} payload does not decompress: {e}") from e
     if not is_elf(elf):
         raise ImageError(f"{fmt} payload is not an ELF vmlinux")
     return fmt, elf
@@ -97,11 +104,12 @@ def has_pvh_note(elf: bytes) -> bool:
     """True if the ELF has XEN_ELFNOTE_PHYS32_ENTRY (PVH entry: microvm boots it)."""
     if not is_elf(elf) or elf[4] != 2:  # ELFCLASS64 only
         return False
-    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    (phoff,) = struct.unpack_from("<Q", elf, 0x20)
     phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
     for i in range(phnum):
         p_type, _flags, p_offset, _va, _pa, p_filesz = struct.unpack_from(
-            "<IIQQQQ", elf, phoff + i * phentsize)
+            "<IIQQQQ", elf, phoff + i * phentsize
+        )
         if p_type != 4:  # PT_NOTE
             continue
         pos, end = p_offset, p_offset + p_filesz

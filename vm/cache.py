@@ -9,8 +9,11 @@ from typing import Any
 
 
 def cache_dir(override: str | None = None) -> str:
-    path = override or os.environ.get("LLCONFORM_CACHE") or os.path.join(
-        os.path.expanduser("~"), ".cache", "llconform")
+    path = (
+        override
+        or os.environ.get("LLCONFORM_CACHE")
+        or os.path.join(os.path.expanduser("~"), ".cache", "llconform")
+    )
     os.makedirs(path, exist_ok=True)
     return os.path.abspath(path)
 
@@ -21,6 +24,9 @@ def temp_path(final: str) -> str:
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=d, prefix="." + os.path.basename(final) + ".", suffix=".tmp")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would make the cache private
     return tmp
 
 

@@ -25,19 +25,27 @@ class CatalogueError(ValueError):
     """An unknown or unresolvable kernel name."""
 
 
+class UnknownName(CatalogueError):
+    """The name is not in the catalogue at all."""
+
+
+class NotServed(CatalogueError):
+    """A catalogued series or pin that the package lists do not (or no longer) hold."""
+
+
 @dataclass
 class Kernel:
-    name: str                          # as asked for, e.g. "debian-6.1+nolandlock"
-    kind: str                          # "debian" | "host" | "file"
-    expected: dict[str, Any]           # status, abi, errata, errata_source
-    entry: str | None = None           # catalogue entry, e.g. "debian-6.1"
+    name: str  # as asked for, e.g. "debian-6.1+nolandlock"
+    kind: str  # "debian" | "host" | "file"
+    expected: dict[str, Any]  # status, abi, errata, errata_source
+    entry: str | None = None  # catalogue entry, e.g. "debian-6.1"
     series: str | None = None
-    krel: str | None = None            # kernel release, e.g. 6.1.0-57-cloud-amd64
-    version: str | None = None         # Debian version, e.g. 6.1.192-3
+    krel: str | None = None  # kernel release, e.g. 6.1.0-57-cloud-amd64
+    version: str | None = None  # Debian version, e.g. 6.1.192-3
     suite: str | None = None
     packages: list[Package] = field(default_factory=list)  # scheme order
     members: list[str] = field(default_factory=list)
-    path: str | None = None            # file: kernels
+    path: str | None = None  # file: kernels
     append: list[str] = field(default_factory=list)
 
     @property
@@ -47,10 +55,17 @@ class Kernel:
 
     def describe(self) -> dict[str, Any]:
         return {
-            "name": self.name, "kind": self.kind, "entry": self.entry, "series": self.series,
-            "krel": self.krel, "version": self.version, "suite": self.suite,
-            "packages": [p.name for p in self.packages], "path": self.path,
-            "append": self.append, "expected": self.expected,
+            "name": self.name,
+            "kind": self.kind,
+            "entry": self.entry,
+            "series": self.series,
+            "krel": self.krel,
+            "version": self.version,
+            "suite": self.suite,
+            "packages": [p.name for p in self.packages],
+            "path": self.path,
+            "append": self.append,
+            "expected": self.expected,
         }
 
 
@@ -64,12 +79,17 @@ def entry_names(cat: dict[str, Any]) -> list[str]:
 
 
 def names_help(cat: dict[str, Any]) -> str:
-    return ("known names: " + ", ".join(entry_names(cat))
-            + "; pins like debian-6.1.0-47 or debian-7.2.6; host; file:<path>; "
-            "any of them with the suffix +nolandlock")
+    return (
+        "known names: "
+        + ", ".join(entry_names(cat))
+        + "; pins like debian-6.1.0-47 or debian-7.2.6; host; file:<path>; "
+        "any of them with the suffix +nolandlock"
+    )
 
 
-_KREL_RE = re.compile(r"^linux-(?:image|binary)(?:-unsigned)?-(?P<krel>\d+\.\d+\.\d+\S*?-{flavour})(?:-unsigned)?$")
+_KREL_RE = re.compile(
+    r"^linux-(?:image|binary)(?:-unsigned)?-(?P<krel>\d+\.\d+\.\d+\S*?-{flavour})(?:-unsigned)?$"
+)
 
 
 def krel_of(package: str, flavour: str) -> str | None:
@@ -105,13 +125,17 @@ def candidates(cat: dict[str, Any], entry: str, index: list[Package]) -> dict[st
 
 
 def _pin_matches(pin: str, krel: str, version: str, flavour: str) -> bool:
-    return pin in (krel, krel[:-len(flavour) - 1], version, debversion.upstream(version))
+    return pin in (krel, krel[: -len(flavour) - 1], version, debversion.upstream(version))
 
 
 def expected_for(spec: dict[str, Any], version: str | None) -> dict[str, Any]:
     status = spec.get("expected_status", "enabled")
-    exp: dict[str, Any] = {"status": status, "abi": spec.get("expected_abi"),
-                           "errata": spec.get("expected_errata"), "errata_source": "series"}
+    exp: dict[str, Any] = {
+        "status": status,
+        "abi": spec.get("expected_abi"),
+        "errata": spec.get("expected_errata"),
+        "errata_source": "series",
+    }
     by_version = spec.get("errata_by_version", {})
     if version is not None and debversion.upstream(version) in by_version:
         exp["errata"] = by_version[debversion.upstream(version)]
@@ -122,36 +146,60 @@ def expected_for(spec: dict[str, Any], version: str | None) -> dict[str, Any]:
     return exp
 
 
-def resolve(name: str, cat: dict[str, Any], index: list[Package],
-            file_abi: int | None = None, file_errata: int | None = None,
-            cached: list[dict[str, Any]] | None = None) -> Kernel:
+def resolve(
+    name: str,
+    cat: dict[str, Any],
+    index: list[Package],
+    file_abi: int | None = None,
+    file_errata: int | None = None,
+    cached: list[dict[str, Any]] | None = None,
+) -> Kernel:
     """Resolve one kernel name. `cached`: metadata of cached kernels (offline use)."""
-    base, nolandlock = (name[:-len(NOLANDLOCK)], True) if name.endswith(NOLANDLOCK) else (name, False)
+    base, nolandlock = (
+        (name[: -len(NOLANDLOCK)], True) if name.endswith(NOLANDLOCK) else (name, False)
+    )
     append = [NOLANDLOCK_APPEND] if nolandlock else []
     if base == "host":
         if nolandlock:
-            raise CatalogueError("host+nolandlock: the running kernel's command line cannot be changed")
-        return Kernel(name, "host", {"status": None, "abi": file_abi, "errata": file_errata,
-                                     "errata_source": "option" if file_errata is not None else None})
+            raise CatalogueError(
+                "host+nolandlock: the running kernel's command line cannot be changed"
+            )
+        return Kernel(
+            name,
+            "host",
+            {
+                "status": None,
+                "abi": file_abi,
+                "errata": file_errata,
+                "errata_source": "option" if file_errata is not None else None,
+            },
+        )
     if base.startswith("file:"):
         path = base[5:]
         if not path:
             raise CatalogueError(f"{name}: file: needs a path to a bzImage/vmlinuz or vmlinux")
         if not os.path.isfile(path):
             raise CatalogueError(f"{name}: no such kernel image file: {path}")
-        exp = {"status": "enabled" if file_abi else None, "abi": file_abi, "errata": file_errata,
-               "errata_source": "option" if file_errata is not None else None}
-        return _nolandlock(Kernel(name, "file", exp, path=os.path.abspath(path), append=append), nolandlock)
+        exp = {
+            "status": "enabled" if file_abi else None,
+            "abi": file_abi,
+            "errata": file_errata,
+            "errata_source": "option" if file_errata is not None else None,
+        }
+        return _nolandlock(
+            Kernel(name, "file", exp, path=os.path.abspath(path), append=append), nolandlock
+        )
 
     m = re.match(r"^debian-(\d+\.\d+)(?:([.-])(\S+))?$", base)
     if not m:
-        raise CatalogueError(f"unknown kernel name {name!r}: {names_help(cat)}")
+        raise UnknownName(f"unknown kernel name {name!r}: {names_help(cat)}")
     series = m.group(1)
     entry = f"debian-{series}"
     if entry not in cat["kernels"]:
-        raise CatalogueError(
+        raise UnknownName(
             f"{name}: series {series} is not in the catalogue (vm/kernels.toml); Debian's archive "
-            f"does not serve a cloud-amd64 kernel of that series. {names_help(cat)}")
+            f"does not serve a cloud-amd64 kernel of that series. {names_help(cat)}"
+        )
     spec = cat["kernels"][entry]
     pin = base[len("debian-"):] if m.group(3) else None
     flavour = cat["archive"]["flavour"]
@@ -161,22 +209,44 @@ def resolve(name: str, cat: dict[str, Any], index: list[Package],
     if not found:
         offline = _from_cache(cached or [], entry, pin, flavour)
         if offline is not None:
-            k = Kernel(name, "debian", expected_for(spec, offline["version"]), entry=entry,
-                       series=series, krel=offline["krel"], version=offline["version"],
-                       suite=offline.get("suite"), append=append)
+            k = Kernel(
+                name,
+                "debian",
+                expected_for(spec, offline["version"]),
+                entry=entry,
+                series=series,
+                krel=offline["krel"],
+                version=offline["version"],
+                suite=offline.get("suite"),
+                append=append,
+            )
             return _nolandlock(k, nolandlock)
         what = f"build {pin}" if pin else f"{flavour} kernel of series {series}"
         if not index:
-            raise CatalogueError(f"{name}: no package lists and nothing cached; run `python3 -m vm fetch {name}` online")
-        raise CatalogueError(
+            raise NotServed(
+                f"{name}: no package lists and nothing cached; "
+                f"run `python3 -m vm fetch {name}` online"
+            )
+        raise NotServed(
             f"{name}: Debian's archive serves no {what} (scheme {spec['scheme']}: "
             f"{', '.join(cat['schemes'][spec['scheme']]['packages'])}) in "
-            f"{', '.join(cat['archive']['debian_suites'] + cat['archive']['security_suites'])}")
+            f"{', '.join(cat['archive']['debian_suites'] + cat['archive']['security_suites'])}"
+        )
     krel, pkgs = max(found.items(), key=lambda kv: debversion.sort_key(kv[1][0].version))
     scheme = cat["schemes"][spec["scheme"]]
-    k = Kernel(name, "debian", expected_for(spec, pkgs[0].version), entry=entry, series=series,
-               krel=krel, version=pkgs[0].version, suite=pkgs[0].suite, packages=pkgs,
-               members=[mb.format(krel=krel) for mb in scheme["members"]], append=append)
+    k = Kernel(
+        name,
+        "debian",
+        expected_for(spec, pkgs[0].version),
+        entry=entry,
+        series=series,
+        krel=krel,
+        version=pkgs[0].version,
+        suite=pkgs[0].suite,
+        packages=pkgs,
+        members=[mb.format(krel=krel) for mb in scheme["members"]],
+        append=append,
+    )
     return _nolandlock(k, nolandlock)
 
 
@@ -186,7 +256,13 @@ def _nolandlock(k: Kernel, nolandlock: bool) -> Kernel:
     return k
 
 
-def _from_cache(cached: list[dict[str, Any]], entry: str, pin: str | None, flavour: str) -> dict[str, Any] | None:
-    hits = [c for c in cached if c.get("entry") == entry
-            and (pin is None or _pin_matches(pin, c["krel"], c["version"], flavour))]
+def _from_cache(
+    cached: list[dict[str, Any]], entry: str, pin: str | None, flavour: str
+) -> dict[str, Any] | None:
+    hits = [
+        c
+        for c in cached
+        if c.get("entry") == entry
+        and (pin is None or _pin_matches(pin, c["krel"], c["version"], flavour))
+    ]
     return max(hits, key=lambda c: debversion.sort_key(c["version"])) if hits else None

@@ -10,7 +10,7 @@ from typing import Any
 
 from . import cache, catalogue, fetch, packages, run
 from .apt import AptState
-from .catalogue import CatalogueError, Kernel
+from .catalogue import CatalogueError, Kernel, NotServed
 from .mirrors import system_mirrors
 
 FETCH_TOOLS = ["apt-get", "dpkg-deb", "zstd", "lz4"]
@@ -28,42 +28,41 @@ class Context:
             mirrors = None
         self.apt = AptState(self.cache, self.cat["archive"], mirrors)
         self.updated = False
+        self.refreshed = False
 
     def lists(self, force: bool = False) -> None:
         if self.args.offline or self.apt.mirrors is None or (self.updated and not force):
             return
         if force or self.args.refresh:
             self.apt.ensure_lists(force=True)
+            self.refreshed = True
         else:
             self.apt.ensure_lists()
         self.updated = True
 
     def resolve(self, name: str) -> Kernel:
         def attempt() -> Kernel:
-            return catalogue.resolve(name, self.cat, self.apt.index(), self.args.expect_abi,
-                                     self.args.expect_errata, fetch.cached_metas(self.cache))
-        if name in ("host",) or name.startswith("file:"):
+            return catalogue.resolve(
+                name,
+                self.cat,
+                self.apt.index(),
+                self.args.expect_abi,
+                self.args.expect_errata,
+                fetch.cached_metas(self.cache),
+            )
+
+        if name == "host" or name.startswith("file:"):
             return attempt()
         self.lists()
         try:
             return attempt()
-        except CatalogueError:
-            # A miss: the lists may predate the build asked for; refresh once.
-            if self.args.offline or self.apt.mirrors is None or not name.startswith("debian-") \
-                    or "not in the catalogue" in str(self._safe(attempt)):
+        except NotServed:
+            # A miss: the lists may predate the build asked for; refresh them once.
+            if self.args.offline or self.apt.mirrors is None or self.refreshed:
                 raise
-            if self.apt.lists_age_hours() is not None and self.apt.lists_age_hours() < 0.05:  # type: ignore[operator]
-                raise
-            print(f"vm: {name} not in the package lists; refreshing them", file=sys.stderr)
+            print(f"vm: {name} is not in the package lists; refreshing them", file=sys.stderr)
             self.lists(force=True)
             return attempt()
-
-    @staticmethod
-    def _safe(f: Any) -> Any:
-        try:
-            return f()
-        except CatalogueError as e:
-            return e
 
 
 def _hex(v: int | None) -> str:
@@ -79,23 +78,42 @@ def cmd_list(ctx: Context) -> int:
         except CatalogueError as e:
             rows.append([name, "-", "-", "-", "-", "-", str(e)])
             continue
-        e = k.expected
+        exp_ = k.expected
         cached = "yes" if fetch.is_cached(ctx.cache, k) else ("n/a" if k.kind != "debian" else "no")
-        exp = e["status"] if e["status"] != "enabled" else f"abi {e['abi']} errata {_hex(e['errata'])}" + (
-            "?" if e.get("errata_source") == "series" else "")
-        rows.append([name, k.version or "-", k.krel or k.path or "-", k.suite or "-",
-                     "+".join(p.name.split("-")[1] + ("-unsigned" if "unsigned" in p.name else "")
-                              for p in k.packages[:1]) or "-", cached, exp])
+        exp = (
+            exp_["status"]
+            if exp_["status"] != "enabled"
+            else f"abi {exp_['abi']} errata {_hex(exp_['errata'])}"
+            + ("?" if exp_.get("errata_source") == "series" else "")
+        )
+        rows.append(
+            [
+                name,
+                k.version or "-",
+                k.krel or k.path or "-",
+                k.suite or "-",
+                "+".join(
+                    p.name.split("-")[1] + ("-unsigned" if "unsigned" in p.name else "")
+                    for p in k.packages[:1]
+                )
+                or "-",
+                cached,
+                exp,
+            ]
+        )
     header = ["name", "version", "kernel release", "suite", "package", "cached", "expected"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
     for r in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)) + "  " + str(r[-1]))
-    print("(expected errata marked ? are the series' newest build's; errata change within a series)")
+    print(
+        "(expected errata marked ? are the series' newest build's; errata change within a series)"
+    )
     return 0
 
 
-def resolve_and_fetch(ctx: Context, names: list[str], boot_dir: str | None = None
-                      ) -> tuple[list[tuple[Kernel, fetch.Image | None]], list[dict[str, Any]]]:
+def resolve_and_fetch(
+    ctx: Context, names: list[str], boot_dir: str | None = None
+) -> tuple[list[tuple[Kernel, fetch.Image | None]], list[dict[str, Any]]]:
     ok: list[tuple[Kernel, fetch.Image | None]] = []
     failed: list[dict[str, Any]] = []
     for name in names:
@@ -112,8 +130,10 @@ def resolve_and_fetch(ctx: Context, names: list[str], boot_dir: str | None = Non
                 packages.ensure_packages(FETCH_TOOLS)
             img = fetch.fetch(k, ctx.apt, ctx.cache)
             ok.append((k, img))
-            print(f"vm: {name}: {k.krel or k.path} {k.version or ''} -> {img.vmlinux or img.bzimage}",
-                  file=sys.stderr)
+            print(
+                f"vm: {name}: {k.krel or k.path} {k.version or ''} -> {img.vmlinux or img.bzimage}",
+                file=sys.stderr,
+            )
         except (fetch.FetchError, packages.MissingTool, RuntimeError, OSError) as e:
             failed.append(_fail(name, k, str(e), boot_dir))
     return ok, failed
@@ -121,7 +141,9 @@ def resolve_and_fetch(ctx: Context, names: list[str], boot_dir: str | None = Non
 
 def _fail(name: str, k: Kernel | None, msg: str, boot_dir: str | None) -> dict[str, Any]:
     if boot_dir:
-        return run.error_result(k, name, boot_dir, msg, k.slug if k else catalogue.Kernel(name, "?", {}).slug)
+        return run.error_result(
+            k, name, boot_dir, msg, k.slug if k else catalogue.Kernel(name, "?", {}).slug
+        )
     print(f"vm: {name}: error: {msg}", file=sys.stderr)
     return {"kernel": name, "status": "error", "message": msg}
 
@@ -129,7 +151,10 @@ def _fail(name: str, k: Kernel | None, msg: str, boot_dir: str | None) -> dict[s
 def cmd_fetch(ctx: Context) -> int:
     ok, failed = resolve_and_fetch(ctx, ctx.args.names)
     for k, img in ok:
-        print(f"{k.name}\t{k.version or '-'}\t{k.krel or '-'}\t{img.vmlinux or img.bzimage if img else '-'}")
+        print(
+            f"{k.name}\t{k.version or '-'}\t{k.krel or '-'}\t"
+            f"{(img.vmlinux or img.bzimage) if img else '-'}"
+        )
     return 2 if failed else 0
 
 
@@ -140,6 +165,7 @@ def cmd_boot(ctx: Context) -> int:
         if not a.init:
             packages.ensure_packages(["gcc"])
         from . import guestinit
+
         init = guestinit.locate(ctx.cache, a.init)
     except (RuntimeError, packages.MissingTool) as e:
         print(f"vm: error: {e}", file=sys.stderr)
@@ -151,11 +177,22 @@ def cmd_boot(ctx: Context) -> int:
             packages.ensure_packages(["qemu-system-x86_64"])
         except packages.MissingTool as e:
             print(f"vm: error: {e}", file=sys.stderr)
-    opts = run.Options(out=a.out, init=init, suites=a.suites,
-                       programs=a.programs.split(",") if a.programs is not None else None,
-                       program_timeout=a.program_timeout, boot_timeout=a.boot_timeout,
-                       guest_timeout=a.guest_timeout, jobs=a.jobs, accel=a.accel,
-                       append=a.append or [], memory_mb=a.memory, qemu=qemu_bin)
+    opts = run.Options(
+        out=a.out,
+        init=init,
+        suites=a.suites,
+        programs=a.programs.split(",") if a.programs is not None else None,
+        program_timeout=a.program_timeout,
+        boot_timeout=a.boot_timeout,
+        guest_timeout=a.guest_timeout,
+        jobs=a.jobs,
+        accel=a.accel,
+        append=a.append or [],
+        memory_mb=a.memory,
+        qemu=qemu_bin,
+        compression=a.initramfs_compression,
+        machine=a.machine,
+    )
     try:
         run.suite_programs(a.suites)
     except RuntimeError as e:
@@ -170,8 +207,10 @@ def cmd_boot(ctx: Context) -> int:
     for r in ordered:
         t = r.get("times") or {}
         st = r["status"] + (f"({r['timeout_level']})" if r.get("timeout_level") else "")
-        print(f"{r['kernel']:24} {st:18} {str(r.get('uname') or '-'):30} "
-              f"{_num(t.get('boot_to_init')):>7} {_num(t.get('total')):>8}  {r.get('message') or ''}")
+        print(
+            f"{r['kernel']:24} {st:18} {str(r.get('uname') or '-'):30} "
+            f"{_num(t.get('boot_to_init')):>7} {_num(t.get('total')):>8}  {r.get('message') or ''}"
+        )
     return run.exit_code(ordered)
 
 
@@ -184,38 +223,74 @@ def _int(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--cache", help="kernel cache (default $LLCONFORM_CACHE or ~/.cache/llconform)"
+    )
+    common.add_argument("--offline", action="store_true", help="never update the package lists")
+    common.add_argument("--refresh", action="store_true", help="update the package lists first")
+    common.add_argument(
+        "--expect-abi", type=int, help="expected Landlock ABI of file: and host kernels"
+    )
+    common.add_argument(
+        "--expect-errata", type=_int, help="expected errata bitmask of file: and host kernels"
+    )
     p = argparse.ArgumentParser(prog="python3 -m vm", description=__doc__)
-    p.add_argument("--cache", help="kernel cache (default $LLCONFORM_CACHE or ~/.cache/llconform)")
-    p.add_argument("--offline", action="store_true", help="never update the package lists")
-    p.add_argument("--refresh", action="store_true", help="update the package lists first")
-    p.add_argument("--expect-abi", type=int, help="expected Landlock ABI of file:/host kernels")
-    p.add_argument("--expect-errata", type=_int, help="expected errata bitmask of file:/host kernels")
     sub = p.add_subparsers(dest="cmd", required=True)
-    ls = sub.add_parser("list", help="the catalogue: resolved versions, cache state, expectations")
+    ls = sub.add_parser(
+        "list", parents=[common], help="the catalogue: resolved versions, cache, expectations"
+    )
     ls.add_argument("names", nargs="*")
-    fe = sub.add_parser("fetch", help="download kernels into the cache")
+    fe = sub.add_parser("fetch", parents=[common], help="download kernels into the cache")
     fe.add_argument("names", nargs="+")
-    bo = sub.add_parser("boot", help="boot kernels and run the suites in them")
+    bo = sub.add_parser("boot", parents=[common], help="boot kernels and run the suites in them")
     bo.add_argument("names", nargs="+")
     bo.add_argument("--suites", help="directory of static test programs (none: a bare boot)")
     bo.add_argument("--out", required=True, help="results directory (one subdirectory per kernel)")
     bo.add_argument("--programs", help="comma-separated subset of the programs to run")
-    bo.add_argument("--program-timeout", type=int, default=600, help="seconds per program (default 600)")
-    bo.add_argument("--boot-timeout", type=float, default=60.0, help="seconds to reach /init (default 60)")
-    bo.add_argument("--guest-timeout", type=float, default=1800.0, help="wall-clock seconds per guest (default 1800)")
-    bo.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, help="guests in parallel (default: cores)")
+    bo.add_argument(
+        "--program-timeout", type=int, default=600, help="seconds per program (default 600)"
+    )
+    bo.add_argument(
+        "--boot-timeout", type=float, default=60.0, help="seconds to reach /init (default 60)"
+    )
+    bo.add_argument(
+        "--guest-timeout",
+        type=float,
+        default=1800.0,
+        help="wall-clock seconds per guest (default 1800)",
+    )
+    bo.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="guests in parallel (default: cores)",
+    )
     bo.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
+    bo.add_argument(
+        "--machine",
+        choices=["auto", "microvm", "pc"],
+        default="auto",
+        help="auto: microvm with the vmlinux, -M pc with the bzImage when there is none",
+    )
     bo.add_argument("--append", action="append", help="extra kernel command line words")
     bo.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
+    bo.add_argument(
+        "--initramfs-compression",
+        choices=["xz", "gzip", "none"],
+        default="xz",
+        help="xz (default: smallest, ~0.3 s slower to boot under TCG), gzip or none",
+    )
     bo.add_argument("--qemu", help="QEMU binary (default $LLCONFORM_QEMU or qemu-system-x86_64)")
-    bo.add_argument("--init", help="a prebuilt static guest_init (default: built from harness/guest_init.c)")
+    bo.add_argument(
+        "--init", help="a prebuilt static guest_init (default: built from harness/guest_init.c)"
+    )
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.cmd == "boot" and args.expect_abi is None:
-        pass
     try:
         ctx = Context(args)
         return {"list": cmd_list, "fetch": cmd_fetch, "boot": cmd_boot}[args.cmd](ctx)

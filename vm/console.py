@@ -34,7 +34,7 @@ def clean(line: str) -> str:
 @dataclass
 class Fault:
     kind: str
-    line: int           # 1-based line number in the console log
+    line: int  # 1-based line number in the console log
     text: str
     program: str | None  # the program running when it appeared
 
@@ -84,7 +84,9 @@ def analyse(text: str) -> ConsoleReport:
     return r
 
 
-def excerpt(text: str, around: int | None = None, before: int = 10, after: int = 40, tail: int = 40) -> str:
+def excerpt(
+    text: str, around: int | None = None, before: int = 10, after: int = 40, tail: int = 40
+) -> str:
     """Lines around line `around` (1-based), or the last `tail` lines."""
     lines = [raw.replace("\r", "") for raw in text.splitlines()]
     if around is None:

@@ -28,8 +28,8 @@ class FetchError(RuntimeError):
 
 @dataclass
 class Image:
-    bzimage: str | None      # compressed image (-M pc fallback)
-    vmlinux: str | None      # uncompressed ELF with PVH note (microvm), or None
+    bzimage: str | None  # compressed image (-M pc fallback)
+    vmlinux: str | None  # uncompressed ELF with PVH note (microvm), or None
     meta: dict[str, Any]
 
 
@@ -78,15 +78,21 @@ def is_cached(cache_root: str, k: Kernel) -> bool:
 
 
 def _verify_deb(path: str) -> str | None:
-    res = subprocess.run(["dpkg-deb", "--info", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    res = subprocess.run(
+        ["dpkg-deb", "--info", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     return None if res.returncode == 0 else (res.stderr.strip() or "dpkg-deb --info failed")
 
 
 def _extract_member(deb: str, members: list[str]) -> tuple[str, bytes]:
     for member in members:
         tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb], stdout=subprocess.PIPE)
-        res = subprocess.run(["tar", "-x", "-O", "-f", "-", member], stdin=tar.stdout,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        res = subprocess.run(
+            ["tar", "-x", "-O", "-f", "-", member],
+            stdin=tar.stdout,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         assert tar.stdout is not None
         tar.stdout.close()
         tar.wait()
@@ -110,8 +116,12 @@ def install_image(d: str, bz: bytes, meta: dict[str, Any]) -> Image:
         fmt, elf = bzimage.vmlinux_from_bzimage(bz)
         meta.update(payload=fmt, pvh=bzimage.has_pvh_note(elf), vmlinux_size=len(elf))
         cache.write_atomic(os.path.join(d, "vmlinux"), elf)
-        log(f"extracted vmlinux ({fmt}, {len(elf) >> 20} MiB, PVH note: {meta['pvh']}) "
-            f"in {time.monotonic() - t:.1f} s")
+        log(
+            f"extracted vmlinux ({fmt}, {len(elf) >> 20} MiB, PVH note: {meta['pvh']}) "
+            f"in {time.monotonic() - t:.1f} s"
+        )
+    except bzimage.CorruptImage as e:
+        raise FetchError(f"{meta.get('source', 'image')} is corrupt: {e}") from e
     except bzimage.ImageError as e:
         log(f"warning: no vmlinux from {meta.get('source')}: {e}; will boot the bzImage with -M pc")
         meta.update(payload=None, pvh=False, vmlinux_size=0, vmlinux_error=str(e))
@@ -129,7 +139,9 @@ def fetch_debian(k: Kernel, apt: AptState, cache_root: str) -> Image:
     if img is not None:
         return img
     if not k.packages:
-        raise FetchError(f"{k.name}: {k.krel} {k.version} is not cached and no package list names it")
+        raise FetchError(
+            f"{k.name}: {k.krel} {k.version} is not cached and no package list names it"
+        )
     work = os.path.join(cache_root, "debs")
     errors = []
     for pkg in k.packages:
@@ -138,7 +150,10 @@ def fetch_debian(k: Kernel, apt: AptState, cache_root: str) -> Image:
         t = time.monotonic()
         deb, output = apt.download(pkg.name, pkg.version, work)
         if deb is None:
-            reason = next((line for line in output.splitlines() if line.startswith(("E:", "Err"))), output.strip()[-300:])
+            reason = next(
+                (line for line in output.splitlines() if line.startswith(("E:", "Err"))),
+                output.strip()[-300:],
+            )
             errors.append(f"{pkg.name}: {reason}")
             log(f"{k.name}: download of {pkg.name} failed: {reason}")
             continue
@@ -152,9 +167,17 @@ def fetch_debian(k: Kernel, apt: AptState, cache_root: str) -> Image:
             member, bz = _extract_member(deb, k.members)
         finally:
             os.unlink(deb)
-        meta = {"name": k.entry, "entry": k.entry, "krel": k.krel, "version": k.version,
-                "suite": pkg.suite, "package": pkg.name, "member": member,
-                "source": f"{pkg.name}_{pkg.version}", "fetched": time.strftime("%Y-%m-%dT%H:%M:%S")}
+        meta = {
+            "name": k.entry,
+            "entry": k.entry,
+            "krel": k.krel,
+            "version": k.version,
+            "suite": pkg.suite,
+            "package": pkg.name,
+            "member": member,
+            "source": f"{pkg.name}_{pkg.version}",
+            "fetched": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        }
         return install_image(d, bz, meta)
     raise FetchError(f"{k.name}: could not download {k.krel} {k.version}: " + "; ".join(errors))
 
@@ -169,12 +192,16 @@ def fetch_file(k: Kernel, cache_root: str) -> Image:
         raise FetchError(f"{k.name}: cannot read {k.path}: {e}") from e
     if bzimage.is_elf(data):
         if not bzimage.has_pvh_note(data):
-            raise FetchError(f"{k.name}: {k.path} is an ELF vmlinux without the PVH note; "
-                             "give the bzImage instead")
+            raise FetchError(
+                f"{k.name}: {k.path} is an ELF vmlinux without the PVH note; "
+                "give the bzImage instead"
+            )
         return Image(None, k.path, {"source": k.path, "pvh": True})
     if not bzimage.is_bzimage(data):
-        raise FetchError(f"{k.name}: {k.path} is neither a bzImage nor an ELF vmlinux "
-                         f"(starts with {data[:8].hex() or 'nothing: empty file'})")
+        raise FetchError(
+            f"{k.name}: {k.path} is neither a bzImage nor an ELF vmlinux "
+            f"(starts with {data[:8].hex() or 'nothing: empty file'})"
+        )
     digest = hashlib.sha256(data).hexdigest()
     d = os.path.join(cache_root, "files", digest[:24])
     img = _check_cached(d)

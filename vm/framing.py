@@ -35,7 +35,7 @@ def _num(v: str | None) -> int | float | None:
 class Program:
     name: str
     ktap: str = ""
-    ended: bool = False               # the end line came
+    ended: bool = False  # the end line came
     exit: int | None = None
     signal: int | None = None
     timeout: bool = False
@@ -56,13 +56,24 @@ class Program:
 
     @property
     def tainted(self) -> bool:
-        return (self.taint_before is not None and self.taint_after is not None
-                and self.taint_after != self.taint_before)
+        return (
+            self.taint_before is not None
+            and self.taint_after is not None
+            and self.taint_after != self.taint_before
+        )
 
     def to_json(self) -> dict:
-        return {"name": self.name, "status": self.status, "exit": self.exit, "signal": self.signal,
-                "timeout": self.timeout, "seconds": self.seconds, "taint_before": self.taint_before,
-                "taint_after": self.taint_after, "tainted": self.tainted}
+        return {
+            "name": self.name,
+            "status": self.status,
+            "exit": self.exit,
+            "signal": self.signal,
+            "timeout": self.timeout,
+            "seconds": self.seconds,
+            "taint_before": self.taint_before,
+            "taint_after": self.taint_after,
+            "tainted": self.tainted,
+        }
 
 
 @dataclass
@@ -74,7 +85,7 @@ class Results:
     done_fields: dict[str, str] = field(default_factory=dict)
     programs: list[Program] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    stray: list[str] = field(default_factory=list)   # output outside any program
+    stray: list[str] = field(default_factory=list)  # output outside any program
 
 
 def parse(text: str) -> Results:
@@ -85,7 +96,7 @@ def parse(text: str) -> Results:
         line = raw.replace("\r", "")
         m = _BEGIN.match(line)
         if m:
-            if current is not None:       # begin without end: the previous one crashed
+            if current is not None:  # begin without end: the previous one crashed
                 current.ktap = "\n".join(body) + ("\n" if body else "")
             current, body = Program(m.group(1)), []
             r.programs.append(current)

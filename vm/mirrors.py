@@ -49,12 +49,14 @@ def parse_deb822(text: str) -> list[SourceEntry]:
             fields[key] = v.strip()
         if "uris" not in fields:
             continue
-        entries.append(SourceEntry(
-            types=fields.get("types", "deb").split(),
-            uris=fields["uris"].split(),
-            suites=fields.get("suites", "").split(),
-            enabled=fields.get("enabled", "yes").lower() not in ("no", "false", "0"),
-        ))
+        entries.append(
+            SourceEntry(
+                types=fields.get("types", "deb").split(),
+                uris=fields["uris"].split(),
+                suites=fields.get("suites", "").split(),
+                enabled=fields.get("enabled", "yes").lower() not in ("no", "false", "0"),
+            )
+        )
     return entries
 
 
@@ -75,8 +77,19 @@ def parse_one_line(text: str) -> list[SourceEntry]:
 def _is_debian_suite(suite: str) -> bool:
     base = suite.split("/")[0].split("-")[0]
     return base in {
-        "buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid",
-        "experimental", "oldoldstable", "oldstable", "stable", "testing", "unstable",
+        "buster",
+        "bullseye",
+        "bookworm",
+        "trixie",
+        "forky",
+        "duke",
+        "sid",
+        "experimental",
+        "oldoldstable",
+        "oldstable",
+        "stable",
+        "testing",
+        "unstable",
     }
 
 
@@ -105,7 +118,9 @@ def mirrors_from_entries(entries: list[SourceEntry]) -> Mirrors:
 def system_mirrors(etc: str = APT_ETC) -> Mirrors:
     """The Debian mirrors the system's apt configuration names."""
     entries: list[SourceEntry] = []
-    one_line = [os.path.join(etc, "sources.list")] + sorted(glob.glob(os.path.join(etc, "sources.list.d", "*.list")))
+    one_line = [os.path.join(etc, "sources.list")] + sorted(
+        glob.glob(os.path.join(etc, "sources.list.d", "*.list"))
+    )
     for path in one_line:
         if os.path.isfile(path):
             with open(path, encoding="utf-8", errors="replace") as f:
@@ -115,6 +130,8 @@ def system_mirrors(etc: str = APT_ETC) -> Mirrors:
             entries += parse_deb822(f.read())
     m = mirrors_from_entries(entries)
     if not m.debian:
-        raise RuntimeError(f"no Debian archive URI found in the apt configuration under {etc} "
-                           "(sources.list, sources.list.d/*.list, sources.list.d/*.sources)")
+        raise RuntimeError(
+            f"no Debian archive URI found in the apt configuration under {etc} "
+            "(sources.list, sources.list.d/*.list, sources.list.d/*.sources)"
+        )
     return m

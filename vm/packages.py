@@ -54,5 +54,6 @@ def ensure_packages(commands: list[str], install: bool = True) -> None:
         subprocess.run(["apt-get", "update"], env=env, stdout=sys.stderr)
         res = subprocess.run(argv, env=env, stdout=sys.stderr)
     if res.returncode != 0 or missing(absent):
-        raise MissingTool(f"could not install {', '.join(pkgs)} (exit {res.returncode}); "
-                          f"run as root: {line}")
+        raise MissingTool(
+            f"could not install {', '.join(pkgs)} (exit {res.returncode}); " f"run as root: {line}"
+        )

@@ -14,33 +14,64 @@ from .console import INIT_START
 
 # Fast and quiet; 8250.nr_uarts=2 for the results channel on ttyS1;
 # printk.devkmsg=on so the init's markers are never rate-limited.
-BASE_APPEND = ["console=ttyS0", "quiet", "panic=-1", "reboot=t", "cryptomgr.notests",
-               "tsc=reliable", "8250.nr_uarts=2", "printk.devkmsg=on"]
+BASE_APPEND = [
+    "console=ttyS0",
+    "quiet",
+    "panic=-1",
+    "reboot=t",
+    "cryptomgr.notests",
+    "tsc=reliable",
+    "8250.nr_uarts=2",
+    "printk.devkmsg=on",
+]
 QEMU = os.environ.get("LLCONFORM_QEMU", "qemu-system-x86_64")
 PROGRAM_MARKER = "llconform: begin "
 
 
 @dataclass
 class Boot:
-    kernel: str                 # vmlinux (microvm) or bzImage (pc)
+    kernel: str  # vmlinux (microvm) or bzImage (pc)
     initrd: str
-    results: str                # results channel file
+    results: str  # results channel file
     append: list[str]
-    machine: str = "microvm"    # microvm | pc
-    accel: str = "tcg"          # tcg | kvm
+    machine: str = "microvm"  # microvm | pc
+    accel: str = "tcg"  # tcg | kvm
     memory_mb: int = 512
     qemu: str = QEMU
 
     def argv(self) -> list[str]:
         machine = "microvm,acpi=off" if self.machine == "microvm" else "pc"
         return [
-            self.qemu, "-accel", self.accel, "-M", machine, "-cpu", "max",
-            "-m", str(self.memory_mb), "-smp", "1", "-nodefaults", "-no-user-config",
-            "-display", "none", "-no-reboot", "-serial", "stdio",
-            "-chardev", f"file,id=results,path={self.results}", "-device", "isa-serial,chardev=results",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
-            "-kernel", self.kernel, "-initrd", self.initrd,
-            "-append", " ".join(self.append),
+            self.qemu,
+            "-accel",
+            self.accel,
+            "-M",
+            machine,
+            "-cpu",
+            "max",
+            "-m",
+            str(self.memory_mb),
+            "-smp",
+            "1",
+            "-nodefaults",
+            "-no-user-config",
+            "-display",
+            "none",
+            "-no-reboot",
+            "-serial",
+            "stdio",
+            "-chardev",
+            f"file,id=results,path={self.results}",
+            "-device",
+            "isa-serial,chardev=results",
+            "-device",
+            "isa-debug-exit,iobase=0xf4,iosize=0x04",
+            "-kernel",
+            self.kernel,
+            "-initrd",
+            self.initrd,
+            "-append",
+            " ".join(self.append),
         ]
 
     def command_line(self) -> str:
@@ -50,9 +81,9 @@ class Boot:
 
 @dataclass
 class Outcome:
-    returncode: int | None      # QEMU's exit status (None: killed by us)
-    killed: str | None          # "boot" | "guest": which wall-clock limit fired
-    t_init: float | None        # seconds from spawn to the init's start line
+    returncode: int | None  # QEMU's exit status (None: killed by us)
+    killed: str | None  # "boot" | "guest": which wall-clock limit fired
+    t_init: float | None  # seconds from spawn to the init's start line
     t_first_program: float | None
     t_total: float
     qemu_stderr: str
@@ -64,8 +95,13 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
         os.unlink(boot.results)
     start = time.monotonic()
     marks: dict[str, float] = {}
-    proc = subprocess.Popen(boot.argv(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        boot.argv(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     err_chunks: list[bytes] = []
 
@@ -92,8 +128,10 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
         assert proc.stderr is not None
         err_chunks.append(proc.stderr.read())
 
-    readers = [threading.Thread(target=read_console, daemon=True),
-               threading.Thread(target=read_stderr, daemon=True)]
+    readers = [
+        threading.Thread(target=read_console, daemon=True),
+        threading.Thread(target=read_stderr, daemon=True),
+    ]
     for t in readers:
         t.start()
     killed = None
@@ -111,5 +149,11 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
     total = time.monotonic() - start
     for t in readers:
         t.join(timeout=5)
-    return Outcome(None if killed else proc.returncode, killed, marks.get("init"),
-                   marks.get("program"), total, b"".join(err_chunks).decode(errors="replace"))
+    return Outcome(
+        None if killed else proc.returncode,
+        killed,
+        marks.get("init"),
+        marks.get("program"),
+        total,
+        b"".join(err_chunks).decode(errors="replace"),
+    )

@@ -1,0 +1,136 @@
+"""Console fault detection on recorded real console logs (debian-6.12, 5.10, TCG)."""
+
+import pytest
+
+from vm import console, framing, run
+from vmdata import read_data
+
+LIMITS = {"boot": 60.0, "guest": 1800.0, "program": 600.0}
+
+
+def classify(
+    console_log: str, results_log: str, rc: int | None = 1, killed: str | None = None
+) -> tuple:
+    report = console.analyse(read_data(console_log) if console_log else "")
+    results = framing.parse(read_data(results_log) if results_log else "")
+    return run.classify(rc, killed, report, results, LIMITS)
+
+
+@pytest.mark.parametrize(
+    "log, uname",
+    [
+        ("console-ok-6.12.log", "6.12.118+deb13-cloud-amd64"),
+        ("console-ok-5.10.log", "5.10.0-46-cloud-amd64"),
+    ],
+)
+def test_normal_boot(log: str, uname: str) -> None:
+    r = console.analyse(read_data(log))
+    assert r.faults == []
+    assert r.init_started and r.init_done and r.uname == uname
+    assert classify(log, "results-ok.log")[:2] == ("ok", None)
+
+
+def test_panic_without_init() -> None:
+    r = console.analyse(read_data("console-panic-noinit.log"))
+    assert [f.kind for f in r.faults] == ["panic"]
+    assert "VFS: Unable to mount root fs" in r.faults[0].text
+    assert not r.init_started
+    status, level, message, line = classify("console-panic-noinit.log", "", rc=0)
+    assert (status, level) == ("panic", None)
+    assert "Unable to mount root fs" in message
+    assert "Kernel panic" in console.excerpt(read_data("console-panic-noinit.log"), line)
+
+
+def test_panic_blamed_on_the_running_program() -> None:
+    r = console.analyse(read_data("console-panic-program.log"))
+    assert r.faults[0].kind == "panic" and r.faults[0].program == "crash"
+    status, _, message, _ = classify("console-panic-program.log", "results-panic-program.log", rc=0)
+    assert status == "panic" and "while crash ran" in message
+
+
+def test_hang_in_a_program_is_a_guest_timeout() -> None:
+    assert console.analyse(read_data("console-hang.log")).faults == []
+    status, level, message, _ = classify(
+        "console-hang.log", "results-hang.log", rc=None, killed="guest"
+    )
+    assert (status, level) == ("timeout", "guest")
+    assert "hang still running" in message
+
+
+def test_hang_before_init_is_a_boot_timeout() -> None:
+    r = console.analyse(read_data("console-boot-hang.log"))
+    assert not r.init_started
+    assert classify("console-boot-hang.log", "", rc=None, killed="boot")[:2] == ("timeout", "boot")
+
+
+def test_program_timeout_and_taint() -> None:
+    assert classify("console-ok-6.12.log", "results-program-timeout.log")[:2] == (
+        "timeout",
+        "program",
+    )
+    status, _, message, _ = classify("console-ok-6.12.log", "results-taint.log")
+    assert status == "tainted" and "taint changed during taint" in message
+
+
+def test_guest_ended_early_is_crashed() -> None:
+    status, _, message, _ = classify("console-hang.log", "results-hang.log", rc=0)
+    assert status == "crashed" and "during hang" in message
+    status, _, message, _ = classify("", "", rc=0)
+    assert status == "crashed" and "without reaching /init" in message
+
+
+SPLATS = """\
+[    2.100000] llconform: begin abi1_fs taint=0
+[    2.200000] ------------[ cut here ]------------
+[    2.200001] WARNING: CPU: 0 PID: 120 at security/landlock/fs.c:1000 hook_file_open+0x10/0x20
+[    2.300000] llconform: end abi1_fs status=0 taint=512
+[    2.400000] llconform: begin base taint=512
+[    2.500000] BUG: kernel NULL pointer dereference, address: 0000000000000008
+[    2.500001] Oops: 0000 [#1] PREEMPT SMP NOPTI
+[    2.600000] BUG: KASAN: slab-use-after-free in landlock_put_ruleset+0x1/0x2
+\r
+<4>[    2.700000] UBSAN: shift-out-of-bounds in security/landlock/ruleset.c:10:5
+"""
+
+
+def test_splat_kinds_and_attribution() -> None:
+    r = console.analyse(SPLATS)
+    assert [(f.kind, f.program) for f in r.faults] == [
+        ("warning", "abi1_fs"),
+        ("bug", "base"),
+        ("oops", "base"),
+        ("kasan", "base"),
+        ("ubsan", "base"),
+    ]
+    status, _, message, line = run.classify(
+        1, None, r, framing.parse(read_data("results-ok.log")), LIMITS
+    )
+    assert status == "crashed" and "while base ran" in message and line == 6
+
+
+def test_warning_only_is_tainted() -> None:
+    r = console.analyse(SPLATS.split("[    2.400000]")[0])
+    status, _, message, _ = run.classify(
+        1, None, r, framing.parse(read_data("results-ok.log")), LIMITS
+    )
+    assert status == "tainted" and message.startswith("WARNING: CPU: 0")
+
+
+def test_user_text_is_not_a_fault() -> None:
+    assert (
+        console.analyse("llconform-init: start uname=x programs=1\nok 1 BUGS fixed\n").faults == []
+    )
+
+
+def test_exit_codes() -> None:
+    assert run.exit_code([{"status": "ok"}, {"status": "ok"}]) == 0
+    assert run.exit_code([{"status": "ok"}, {"status": "tainted"}]) == 1
+    assert run.exit_code([{"status": "timeout", "timeout_level": "program"}]) == 1
+    for bad in [
+        {"status": "panic"},
+        {"status": "error"},
+        {"status": "crashed"},
+        {"status": "timeout", "timeout_level": "boot"},
+        {"status": "timeout", "timeout_level": "guest"},
+    ]:
+        assert run.exit_code([{"status": "ok"}, bad]) == 2

@@ -1,0 +1,107 @@
+"""The results channel framing: guest_init.c writes it, vm/framing.py reads it."""
+
+import os
+import subprocess
+
+import pytest
+
+from vm import framing, guestinit
+from vmdata import read_data
+
+
+def test_recorded_ok() -> None:
+    r = framing.parse(read_data("results-ok.log"))
+    assert r.started and r.done and r.uname == "6.12.118+deb13-cloud-amd64"
+    [p] = r.programs
+    assert (p.name, p.status, p.exit, p.signal, p.timeout, p.tainted) == (
+        "probe",
+        "ok",
+        0,
+        0,
+        False,
+        False,
+    )
+    assert p.ktap.startswith("TAP version 13\n1..1\n") and p.ktap.endswith("ok 1 probe\n")
+    assert r.stray == [] and r.missing == []
+
+
+def test_recorded_program_timeout() -> None:
+    r = framing.parse(read_data("results-program-timeout.log"))
+    hang = r.programs[-1]
+    assert (hang.name, hang.status, hang.signal, hang.timeout) == ("hang", "timeout", 9, True)
+    assert hang.seconds is not None and hang.seconds >= 3
+    assert r.done
+
+
+def test_recorded_truncated() -> None:
+    r = framing.parse(read_data("results-hang.log"))
+    assert not r.done
+    assert [(p.name, p.status) for p in r.programs] == [("a_probe", "ok"), ("hang", "crashed")]
+    assert r.programs[1].ktap == "TAP version 13\n1..1\n# hanging\n"
+
+
+def test_taint_change() -> None:
+    [p] = framing.parse(read_data("results-taint.log")).programs
+    assert p.tainted and (p.taint_before, p.taint_after) == (0, 512)
+
+
+def test_garbage_crlf_and_missing() -> None:
+    text = (
+        "noise before\r\n# llconform-init: start uname=7.3.4 programs=2 timeout=5\r\n"
+        "# llconform-program: begin a\r\nnot ok 1 x\r\n"
+        "# llconform-program: begin b\nok 1\n"
+        "# llconform-program: end b exit=3 signal=0 timeout=0 seconds=0.5"
+        " taint_before=0 taint_after=0\n"
+        "# llconform-init: missing c\n# llconform-init: done programs=2 seconds=1.0\n"
+    )
+    r = framing.parse(text)
+    assert [(p.name, p.status) for p in r.programs] == [("a", "crashed"), ("b", "failed")]
+    assert r.programs[0].ktap == "not ok 1 x\n"
+    assert r.missing == ["c"] and r.stray == ["noise before"] and r.done
+
+
+@pytest.fixture(scope="module")
+def init_binary(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return guestinit.build(str(tmp_path_factory.mktemp("init")))
+
+
+def _prog(d: str, name: str, body: str) -> None:
+    path = os.path.join(d, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body + "\n")
+    os.chmod(path, 0o755)
+
+
+def test_host_mode_round_trip(init_binary: str, tmp_path: os.PathLike) -> None:
+    """The real guest_init, in its host mode, against the real parser."""
+    d = str(tmp_path)
+    _prog(d, "10_ok", "echo 'TAP version 13'; echo '1..1'; echo 'ok 1 x'; echo err >&2")
+    _prog(d, "20_noeol", "printf 'not ok 1 y'; exit 3")
+    _prog(d, "30_hang", "echo started; sleep 30")
+    _prog(d, "40_segv", "kill -SEGV $$")
+    open(os.path.join(d, "50_notexec"), "w").close()
+    out = subprocess.run(
+        [init_binary, "--host", "--timeout", "1", d],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=30,
+    )
+    assert out.returncode == 0
+    r = framing.parse(out.stdout)
+    assert r.started and r.done
+    got = {p.name: p for p in r.programs}
+    assert list(got) == ["10_ok", "20_noeol", "30_hang", "40_segv"]
+    assert got["10_ok"].status == "ok" and "err\n" in got["10_ok"].ktap
+    assert got["20_noeol"].status == "failed" and got["20_noeol"].exit == 3
+    assert got["20_noeol"].ktap == "not ok 1 y\n"
+    assert got["30_hang"].status == "timeout" and got["30_hang"].ktap == "started\n"
+    assert got["40_segv"].status == "signaled" and got["40_segv"].signal == 11
+    sel = subprocess.run(
+        [init_binary, "--host", "--programs", "40_segv,nope", d],
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=30,
+    )
+    r = framing.parse(sel.stdout)
+    assert [p.name for p in r.programs] == ["40_segv"] and r.missing == ["nope"]
