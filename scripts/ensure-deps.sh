@@ -15,7 +15,7 @@ python3:the driver (Debian's python3, not a pyenv one)"
 guest_pkgs="qemu-system-x86:boots the kernels under test (no GUI: --no-install-recommends)
 zstd:unpacks zstd-compressed kernels (6.12 and later)
 lz4:unpacks lz4-compressed kernels (5.10, 6.1)
-xz-utils:compresses the guest initramfs
+xz-utils:compresses the guest initramfs"
 check_pkgs="$build_pkgs
 python3-pytest:the project's Python tests
 flake8:Python checker
