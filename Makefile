@@ -85,8 +85,12 @@ pytest: all $(B)/tests/without_landlock
 	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests
 
 # --- make matrix / bench ---------------------------------------------------
+# Every kernel of the default set (KERNELS ?= default), one matrix.
+KERNELS ?= default
 matrix: deps-matrix all
-	$(RUNNER) host --build $(B) --results results --as-root --as-user nobody
+	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
+		harness/llconform/matrix_cells.py --build $(B) --results results \
+		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS)
 
 bench: deps-bench all
 	$(RUNNER) bench --build $(B)

@@ -6,7 +6,7 @@ import argparse
 import os
 import shutil
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from . import cache, catalogue, fetch, packages, run
 from .apt import AptState
@@ -158,7 +158,9 @@ def cmd_fetch(ctx: Context) -> int:
     return 2 if failed else 0
 
 
-def cmd_boot(ctx: Context) -> int:
+def cmd_boot(
+    ctx: Context, on_done: Callable[[dict[str, Any]], None] | None = None
+) -> int:
     a = ctx.args
     os.makedirs(a.out, exist_ok=True)
     try:
@@ -192,6 +194,7 @@ def cmd_boot(ctx: Context) -> int:
         qemu=qemu_bin,
         compression=a.initramfs_compression,
         machine=a.machine,
+        on_done=on_done,
     )
     try:
         run.suite_programs(a.suites)
@@ -199,10 +202,15 @@ def cmd_boot(ctx: Context) -> int:
         print(f"vm: error: {e}", file=sys.stderr)
         return 2
     ok, failed = resolve_and_fetch(ctx, a.names, a.out)
+    if on_done:
+        for result in failed:
+            on_done(result)
     results = run.run_all(ok, opts, ctx.cache) if ok else []
     by_name = {r["kernel"]: r for r in results + failed}
     ordered = [by_name[n] for n in a.names if n in by_name]
     cache.write_json_atomic(os.path.join(a.out, "summary.json"), ordered)
+    if on_done:  # the caller reports each kernel itself
+        return run.exit_code(ordered)
     print(f"{'kernel':24} {'status':18} {'uname -r':30} {'init s':>7} {'total s':>8}  message")
     for r in ordered:
         t = r.get("times") or {}
@@ -293,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         ctx = Context(args)
-        return {"list": cmd_list, "fetch": cmd_fetch, "boot": cmd_boot}[args.cmd](ctx)
+        commands: dict[str, Callable[[Context], int]] = {
+            "list": cmd_list,
+            "fetch": cmd_fetch,
+            "boot": cmd_boot,
+        }
+        return commands[args.cmd](ctx)
     except KeyboardInterrupt:
         return 130

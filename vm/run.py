@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import cache, console, framing, initramfs, qemu
 from .catalogue import Kernel
@@ -35,6 +35,8 @@ class Options:
     memory_mb: int = 512
     qemu: str = qemu.QEMU
     compression: str = "xz"  # initramfs: xz | gzip | none
+    # Called with each guest's result as soon as it is known (progress).
+    on_done: Callable[[dict[str, Any]], None] | None = None
 
 
 def log(msg: str) -> None:
@@ -156,6 +158,7 @@ def error_result(
     res.update(status="error", timeout_level=None, message=message, programs=[])
     out = os.path.join(out_root, slug or (k.slug if k else name.replace("/", "_")))
     os.makedirs(out, exist_ok=True)
+    res["folder"] = os.path.basename(out)
     cache.write_json_atomic(os.path.join(out, "guest.json"), res)
     log(f"{name}: error: {message}")
     return res
@@ -189,6 +192,7 @@ def finish(
         faults=[f.to_json() for f in report.faults],
         console_excerpt=console.excerpt(console_text, line) if status != "ok" else "",
     )
+    res["folder"] = os.path.basename(out)
     cache.write_json_atomic(os.path.join(out, "guest.json"), res)
     shown = f"{status}" + (f" ({level})" if level else "") + (f": {message}" if message else "")
     log(f"{k.name}: {shown}")
@@ -379,8 +383,14 @@ def run_all(
         except Exception as e:  # noqa: BLE001 - one broken guest must not hide the others
             return error_result(k, k.name, opts.out, f"{type(e).__name__}: {e}")
 
+    def reported(item: tuple[Kernel, Image | None]) -> dict[str, Any]:
+        result = one(item)
+        if opts.on_done:
+            opts.on_done(result)
+        return result
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
-        return list(pool.map(one, jobs))
+        return list(pool.map(reported, jobs))
 
 
 def _empty_dir(out: str) -> str:

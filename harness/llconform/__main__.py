@@ -5,7 +5,7 @@ import sys
 
 
 def main() -> int:
-    commands = ("host", "bench")
+    commands = ("host", "matrix", "compare", "bench")
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python3 -m llconform {{{','.join(commands)}}} ...",
               file=sys.stderr)
@@ -14,6 +14,12 @@ def main() -> int:
     if command == "host":
         from . import host
         return host.main(argv)
+    if command == "matrix":
+        from . import run_matrix
+        return run_matrix.main(argv)
+    if command == "compare":
+        from . import compare
+        return compare.main(argv)
     from . import bench
     return bench.main(argv)
 

@@ -1,0 +1,133 @@
+"""`llconform matrix`: every suite in every selected kernel, one matrix.
+
+Kernels boot in parallel, once each; a line is printed per kernel as it
+finishes; the matrix lands in results/<timestamp>/ (results/latest).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from vm import cli as vmcli
+
+from . import kernels, render, report
+from .matrix import KernelRow, counts, document, exit_status, git_describe
+from .matrix import suite_build
+from .programs import Needs, list_tests
+from .rows import row_from_guest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def program_tests(build: Path) -> dict[str, dict[str, Needs]]:
+    programs = sorted(p for p in (build / "suites").glob("*")
+                      if p.is_file() and os.access(p, os.X_OK))
+    if not programs:
+        raise SystemExit(f"llconform: error: no suite programs in "
+                         f"{build / 'suites'}: run 'make' first")
+    return {p.name: list_tests(p) for p in programs}
+
+
+def progress_line(row: KernelRow) -> str:
+    c = counts({k: v.to_json() for k, v in row.cells.items()})
+    probed = row.probed or {}
+    abi = (f"ABI {probed.get('abi')}" if probed.get("status") == "enabled"
+           else f"Landlock {probed.get('status') or '?'}")
+    seconds = f"{row.run_seconds:.1f} s" if row.run_seconds else "-"
+    text = (f"{row.name:<26} {abi:<18} {c.get('pass', 0):>4} passed "
+            f"{c.get('fail', 0):>3} failed {c.get('skip', 0):>4} skipped "
+            f"{seconds:>8}")
+    others = {k: v for k, v in c.items() if k not in ("pass", "fail", "skip")}
+    if others:
+        text += "  " + " ".join(f"{v} {k}" for k, v in others.items())
+    if row.problem:
+        text += f"  [{row.guest}: {row.problem.splitlines()[0]}]"
+    return text
+
+
+def write_outputs(run_dir: Path, doc: dict[str, Any]) -> None:
+    (run_dir / "matrix.json").write_text(json.dumps(doc, indent=1) + "\n")
+    (run_dir / "matrix.md").write_text(render.markdown(doc))
+    (run_dir / "matrix.html").write_text(render.page(doc))
+    (run_dir / "junit.xml").write_text(render.junit(doc))
+
+
+def run(names: list[str], build: Path, results: Path, jobs: int,
+        vm_args: list[str], only: set[str] | None = None,
+        on_row: Callable[[KernelRow], None] | None = None
+        ) -> tuple[Path, dict[str, Any]]:
+    """Boots `names` and writes the matrix; `only` limits the programs,
+    `on_row` hears of each kernel as soon as it is done."""
+    tests = program_tests(build)
+    if only is not None:
+        tests = {p: t for p, t in tests.items() if p in only}
+        vm_args = [*vm_args, "--programs", ",".join(sorted(tests))]
+    run_dir = report.new_run_dir(results)
+    guests = run_dir / "kernels"
+    print(f"llconform: {len(names)} kernel(s), {len(tests)} program(s), "
+          f"{jobs} at a time; results in {run_dir}", flush=True)
+    args = vmcli.parser().parse_args(
+        ["boot", *names, "--suites", str(build / "suites"), "--out",
+         str(guests), "--init", str(build / "guest_init"), "-j", str(jobs),
+         *vm_args])
+    rows: dict[str, KernelRow] = {}
+    lock = threading.Lock()
+
+    def done(guest: dict[str, Any]) -> None:
+        folder = guests / guest.get("folder", guest["kernel"])
+        row = row_from_guest(guest, folder, tests)
+        with lock:
+            rows[row.name] = row
+            print(progress_line(row), flush=True)
+        if on_row:
+            on_row(row)
+
+    start = time.monotonic()
+    vmcli.cmd_boot(vmcli.Context(args), on_done=done)
+    print(f"llconform: {len(rows)} kernel(s) in "
+          f"{time.monotonic() - start:.1f} s", flush=True)
+    ordered = [rows[n] for n in names if n in rows]
+    programs = {p: list(t) for p, t in tests.items()}
+    doc = document(ordered, programs,
+                   suite_build([build / "suites" / p for p in tests]),
+                   git_describe(REPO))
+    write_outputs(run_dir, doc)
+    return run_dir, doc
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="llconform matrix")
+    parser.add_argument("--kernels", action="append", default=[],
+                        help="catalogue names, globs (debian-7.*), comma "
+                        "lists, or 'default' (the default set)")
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--shard", help="I/N: run a stable slice of them")
+    parser.add_argument("--vm-arg", action="append", default=[],
+                        help="passed to 'python3 -m vm boot' (e.g. "
+                        "--vm-arg=--offline)")
+    args = parser.parse_args(argv)
+    try:
+        names = kernels.select(args.kernels or ["default"])
+        if args.shard:
+            names = kernels.shard(names, args.shard)
+    except kernels.SelectionError as err:
+        print(f"llconform: error: {err}", file=sys.stderr)
+        return 2
+    if not names:
+        print(f"llconform: shard {args.shard} holds no kernel",
+              file=sys.stderr)
+        return 0
+    run_dir, doc = run(names, args.build, args.results, args.jobs,
+                       args.vm_arg)
+    status = exit_status(doc)
+    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, "
+          f"junit.xml; exit {status}")
+    return status
