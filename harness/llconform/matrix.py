@@ -123,13 +123,19 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def exit_status(doc: dict[str, Any]) -> int:
-    """0 nothing failed, 1 a test failed, 2 only infrastructure failed."""
-    if any(c["outcome"] in TEST_FAILURES for cells in doc["cells"].values()
+    """0 nothing failed, 1 a test failed, 2 only infrastructure failed.
+
+    The cells of a kernel whose guest never ran cleanly (no boot, panic,
+    hang) say what happened, but they are infrastructure, not verdicts.
+    """
+    faulty = {k["name"] for k in doc["kernels"] if k.get("problem")}
+    if any(c["outcome"] in TEST_FAILURES
+           for kernel, cells in doc["cells"].items() if kernel not in faulty
            for c in cells.values()):
         return 1
-    if any(k.get("problem") for k in doc["kernels"]) or any(
-            c["outcome"] == "broken" for cells in doc["cells"].values()
-            for c in cells.values()):
+    if faulty or any(c["outcome"] == "broken"
+                     for cells in doc["cells"].values()
+                     for c in cells.values()):
         return 2
     return 0
 

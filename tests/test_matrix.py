@@ -1,0 +1,186 @@
+"""The matrix driver on recorded guest runs: rows, outcomes, reports,
+comparison, kernel selection."""
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from llconform import compare, kernels, render
+from llconform.matrix import (PROBE_CELL, MatrixError, document, exit_status,
+                              load)
+from llconform.programs import Needs
+from llconform.rows import NEEDS_CELL, row_from_guest
+
+DATA = Path(__file__).parent / "data"
+GUEST = DATA / "guest-debian-6.1"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def recorded() -> tuple[dict[str, Any], dict[str, dict[str, Needs]]]:
+    guest = json.loads((GUEST / "guest.json").read_text())
+    listing = json.loads((GUEST / "base.list.json").read_text())
+    needs = {t["name"]: Needs.from_json(t) for t in listing["tests"]}
+    return guest, {"base": needs}
+
+
+def test_recorded_debian_6_1_row_is_green() -> None:
+    guest, tests = recorded()
+    row = row_from_guest(guest, GUEST, tests)
+    assert row.probed == {"status": "enabled", "abi": 2, "errata": 0xc}
+    assert row.cells[PROBE_CELL].outcome == "pass"
+    assert row.cells[f"base::{NEEDS_CELL}"].outcome == "pass"
+    outcomes = {c.outcome for c in row.cells.values()}
+    assert outcomes == {"pass", "skip"}
+    skip = row.cells["base::global.restrict_self_checks_flags_before_privileges"]
+    assert skip.reason == "needs ABI 11 (restrict_flags_before_eperm), kernel has 2"
+
+
+def test_probe_mismatch_fails_the_row() -> None:
+    guest, tests = recorded()
+    guest["expected"] = dict(guest["expected"], abi=6)
+    row = row_from_guest(guest, GUEST, tests)
+    assert row.cells[PROBE_CELL].outcome == "fail"
+    assert "expects enabled ABI 6" in row.cells[PROBE_CELL].reason
+
+
+def test_series_level_errata_guess_does_not_fail() -> None:
+    guest, tests = recorded()
+    guest["expected"] = dict(guest["expected"], errata=0,
+                             errata_source="series")
+    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
+        == "pass"
+    guest["expected"]["errata_source"] = "measured"
+    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
+        == "fail"
+
+
+def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:
+    guest, tests = recorded()
+    guest.update(status="timeout", timeout_level="boot", programs=[],
+                 message="timeout(boot): no /init within 60 s")
+    row = row_from_guest(guest, tmp_path, tests)
+    assert row.guest == "timeout-boot"
+    assert {c.outcome for c in row.cells.values()} == {"crashed"}
+    assert all("no /init" in c.reason for c in row.cells.values())
+    doc = document([row], {"base": list(tests["base"])}, "b", "v")
+    assert exit_status(doc) == 2
+
+
+def test_program_timeout_and_taint_keep_their_class() -> None:
+    guest, tests = recorded()
+    timed = copy.deepcopy(guest)
+    timed["programs"][0].update(timeout=True, exit=None)
+    row = row_from_guest(timed, GUEST, tests)
+    assert row.cells["base::global.version_query_returns_the_probed_abi"] \
+        .outcome == "pass"
+    tainted = copy.deepcopy(guest)
+    tainted["programs"][0].update(
+        tainted=True, faults=[{"kind": "warning", "text": "WARNING: at x"}])
+    row = row_from_guest(tainted, GUEST, tests)
+    cell = row.cells["base::global.version_query_returns_the_probed_abi"]
+    assert cell.outcome == "tainted" and "WARNING: at x" in cell.reason
+
+
+def test_truncated_ktap_leaves_crashed_cells(tmp_path: Path) -> None:
+    guest, tests = recorded()
+    lines = (GUEST / "base.ktap").read_text().splitlines()
+    (tmp_path / "base.ktap").write_text("\n".join(lines[:20]) + "\n")
+    guest["programs"][0].update(exit=None, signal=9, status="signaled")
+    row = row_from_guest(guest, tmp_path, tests)
+    crashed = [k for k, c in row.cells.items() if c.outcome == "crashed"]
+    assert crashed and all(k.startswith("base::") for k in crashed)
+
+
+def document_of(tmp_path: Path, name: str, edit: Any = None) -> Path:
+    guest, tests = recorded()
+    row = row_from_guest(guest, GUEST, tests)
+    if edit:
+        edit(row)
+    doc = document([row], {"base": list(tests["base"])}, "build1", "v")
+    path = tmp_path / name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_matrix_json_round_trips_and_renders(tmp_path: Path) -> None:
+    doc = load(document_of(tmp_path, "m.json"))
+    assert exit_status(doc) == 0
+    md = render.markdown(doc)
+    assert "| debian-6.1 | 6.1.192-3 | ABI 2, errata 0xc |" in md
+    page = render.page(doc)
+    assert page.startswith("<!DOCTYPE html>") and "http" not in page
+    suites = ET.fromstring(render.junit(doc))
+    case = suites.find("testsuite")
+    assert case is not None and case.get("name") == "debian-6.1"
+    assert case.get("failures") == "0"
+
+
+@pytest.mark.parametrize("text, error", [
+    ("{", "not JSON"),
+    ('{"schema": "other"}', "not a llconform-matrix/1 document"),
+    ('{"schema": "llconform-matrix/1", "kernels": [], "programs": {}}',
+     "missing 'cells'"),
+])
+def test_corrupt_matrix_is_named(tmp_path: Path, text: str, error: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(MatrixError, match=error):
+        load(path)
+
+
+def test_compare_puts_new_failures_first(tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]
+                                         ) -> None:
+    def regress(row: Any) -> None:
+        cell = row.cells["base::global.version_query_returns_the_probed_abi"]
+        cell.outcome, cell.reason = "fail", "Expected 2 got 3"
+        row.cells["base::global.add_rule_accepts_the_same_rule_twice"] \
+            .outcome = "skip"
+    old = document_of(tmp_path, "old.json")
+    new = document_of(tmp_path, "new.json", regress)
+    assert compare.main([str(old), str(new)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("NEW FAILURE: debian-6.1::base::global."
+                             "version_query_returns_the_probed_abi: pass -> "
+                             "fail")
+    assert out[1].startswith("changed: ")
+    assert out[-1] == "2 cells changed, 1 new failures"
+    assert compare.main([str(new), str(old)]) == 0
+
+
+def test_compare_rejects_a_corrupt_matrix(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("garbage")
+    proc = subprocess.run(
+        [sys.executable, "-m", "llconform", "compare", str(bad), str(bad)],
+        capture_output=True, text=True, cwd=REPO,
+        env={"PYTHONPATH": f"{REPO / 'harness'}:{REPO}"}, check=False)
+    assert proc.returncode == 2
+    assert "bad.json: not JSON" in proc.stderr
+
+
+def test_kernel_globs_lists_and_shards() -> None:
+    assert kernels.select(["debian-7.*"]) == [
+        n for n in kernels.catalogue_names() if n.startswith("debian-7.")]
+    chosen = kernels.select(["host,debian-6.1", "host"])
+    assert chosen == ["host", "debian-6.1"]
+    default = kernels.default_set()
+    assert default[-2:] == ["host", "debian-7.3+nolandlock"]
+    shards = [kernels.shard(default, f"{i}/3") for i in (1, 2, 3)]
+    assert sorted(sum(shards, [])) == sorted(default)
+    assert kernels.shard(list(reversed(default)), "2/3") == \
+        list(reversed(shards[1]))
+
+
+@pytest.mark.parametrize("patterns, error", [
+    (["debian-9.*"], "matches no kernel"), ([","], "no kernel selected")])
+def test_empty_selection_is_an_error(patterns: list[str], error: str) -> None:
+    with pytest.raises(kernels.SelectionError, match=error):
+        kernels.select(patterns)
