@@ -1,0 +1,819 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi5_ioctl_dev: LANDLOCK_ACCESS_FS_IOCTL_DEV (SPEC §5.2, §5.3).
+ *
+ * ioctl(2) on a character or block device needs IOCTL_DEV, looked up when
+ * the device is opened and carried by the open file; a fixed list of
+ * VFS-level commands is always allowed; every other file type is never
+ * restricted.  Before ABI 5 no ioctl is restricted.
+ *
+ * Devices are the ones devtmpfs always has.  Each driver command below is
+ * one the driver answers the same way every time:
+ *
+ *	device		command		driver's answer
+ *	/dev/null	FIONREAD	ENOTTY (no ioctl handler)
+ *	/dev/zero	FIONREAD	ENOTTY
+ *	/dev/full	FIONREAD	ENOTTY
+ *	/dev/urandom	RNDGETENTCNT	0 (random_ioctl)
+ *
+ * The answer is also measured on a descriptor opened before any domain (a
+ * "reference"): a differing reference is a broken setup, not a verdict.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <linux/random.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ll_harness.h"
+
+LL_PROGRAM(LL_B_IOCTL_DEV);
+
+#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
+#define R_IOCTL_DEV LANDLOCK_ACCESS_FS_IOCTL_DEV
+
+/* Commands the host's uapi headers may lack (6.8+ and falloc.h ones). */
+#ifndef FS_IOC_GETFSUUID
+struct ll_fsuuid2 {
+	__u8 len;
+	__u8 uuid[16];
+};
+#define FS_IOC_GETFSUUID _IOR(0x15, 0, struct ll_fsuuid2)
+#endif
+#ifndef FS_IOC_GETFSSYSFSPATH
+struct ll_fs_sysfs_path {
+	__u8 len;
+	__u8 name[128];
+};
+#define FS_IOC_GETFSSYSFSPATH _IOR(0x15, 1, struct ll_fs_sysfs_path)
+#endif
+struct ll_space_resv {
+	__s16 l_type;
+	__s16 l_whence;
+	__s64 l_start;
+	__s64 l_len;
+	__s32 l_sysid;
+	__u32 l_pid;
+	__s32 l_pad[4];
+};
+#define LL_FS_IOC_RESVSP _IOW('X', 40, struct ll_space_resv)
+#define LL_FS_IOC_UNRESVSP _IOW('X', 41, struct ll_space_resv)
+#define LL_FS_IOC_RESVSP64 _IOW('X', 42, struct ll_space_resv)
+#define LL_FS_IOC_UNRESVSP64 _IOW('X', 43, struct ll_space_resv)
+#define LL_FS_IOC_ZERO_RANGE _IOW('X', 57, struct ll_space_resv)
+/* A command no driver or VFS layer knows. */
+#define LL_UNKNOWN_IOCTL 0xc00ffeeeU
+
+struct named_cmd {
+	const char *name;
+	unsigned long cmd;
+};
+#define CMD(c)                         \
+	{                              \
+		.name = #c, .cmd = (c) \
+	}
+
+/* §5.3: never restricted on a device, whatever the domain. */
+static const struct named_cmd always_allowed[] = {
+	CMD(FIOCLEX),	       CMD(FIONCLEX),
+	CMD(FIONBIO),	       CMD(FIOASYNC),
+	CMD(FIOQSIZE),	       CMD(FIFREEZE),
+	CMD(FITHAW),	       CMD(FS_IOC_FIEMAP),
+	CMD(FIGETBSZ),	       CMD(FICLONE),
+	CMD(FICLONERANGE),     CMD(FIDEDUPERANGE),
+	CMD(FS_IOC_GETFSUUID), CMD(FS_IOC_GETFSSYSFSPATH),
+};
+
+/* §5.3: commands that reach the driver (or the VFS on its behalf). */
+static const struct named_cmd reaching_driver[] = {
+	CMD(FIONREAD),
+	CMD(FS_IOC_GETFLAGS),
+	CMD(FS_IOC_SETFLAGS),
+	CMD(FS_IOC_FSGETXATTR),
+	CMD(FS_IOC_FSSETXATTR),
+	CMD(FIBMAP),
+	CMD(LL_FS_IOC_RESVSP),
+	CMD(LL_FS_IOC_RESVSP64),
+	CMD(LL_FS_IOC_UNRESVSP),
+	CMD(LL_FS_IOC_UNRESVSP64),
+	CMD(LL_FS_IOC_ZERO_RANGE),
+	CMD(LL_UNKNOWN_IOCTL),
+};
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Every FS right of the running kernel. */
+static uint64_t all_fs(void)
+{
+	return ll_mask(LL_FS_ACCESS, ll_abi_effective(ll_kernel.abi));
+}
+
+/*
+ * ioctl with a zeroed buffer large enough for every command above;
+ * returns 0 or the errno.  Commands reading a source fd out of the buffer
+ * (FICLONERANGE, FIDEDUPERANGE) find fd 0, which park_stdin() made an
+ * O_PATH descriptor: EBADF, never a real file.
+ */
+static int ioctl_err(int fd, unsigned long cmd)
+{
+	char buf[256] = { 0 };
+
+	return ioctl(fd, cmd, buf) < 0 ? errno : 0;
+}
+
+static int park_stdin(void)
+{
+	int fd = open("/", O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	if (dup2(fd, 0) < 0) {
+		int err = errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	return 0;
+}
+
+/* Opens `path` and returns the fd or -errno. */
+static int open_fd(const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* A domain handling `handled` with `rules`; 0 or an errno. */
+static int enforce(uint64_t handled, const struct ll_path_rule *rules)
+{
+	const struct ll_ruleset_desc desc = {
+		.handled_fs = handled,
+		.paths = rules,
+	};
+
+	return ll_enforce(&desc);
+}
+
+static const char *parent_dir(const char *path, char *out, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	snprintf(out, size, "%.*s", slash == path ? 1 : (int)(slash - path),
+		 path);
+	return out;
+}
+
+/* ------------------------------------------------------------------------
+ * Character devices.
+ */
+FIXTURE(device)
+{
+	/* Opened before any domain: carries every right. */
+	int reference;
+	char dir[64];
+};
+
+FIXTURE_VARIANT(device)
+{
+	const char *path;
+	/* A command that reaches the driver, and the driver's answer. */
+	const char *cmd_name;
+	unsigned long cmd;
+	int driver;
+};
+
+FIXTURE_VARIANT_ADD(device, null){
+	.path = "/dev/null",
+	.cmd_name = "FIONREAD",
+	.cmd = FIONREAD,
+	.driver = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(device, zero){
+	.path = "/dev/zero",
+	.cmd_name = "FIONREAD",
+	.cmd = FIONREAD,
+	.driver = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(device, full){
+	.path = "/dev/full",
+	.cmd_name = "FIONREAD",
+	.cmd = FIONREAD,
+	.driver = ENOTTY,
+};
+
+FIXTURE_VARIANT_ADD(device, urandom){
+	.path = "/dev/urandom",
+	.cmd_name = "RNDGETENTCNT",
+	.cmd = RNDGETENTCNT,
+	.driver = 0,
+};
+
+FIXTURE_SETUP(device)
+{
+	struct stat st;
+	int ref;
+
+	self->reference = -1;
+	if (stat(variant->path, &st) || !S_ISCHR(st.st_mode))
+		LL_BROKEN("%s is not a character device", variant->path);
+	parent_dir(variant->path, self->dir, sizeof(self->dir));
+	LL_SETUP(park_stdin());
+	self->reference = open_fd(variant->path, O_RDONLY);
+	if (self->reference < 0)
+		LL_BROKEN("open %s: %s", variant->path,
+			  strerror(-self->reference));
+	ref = ioctl_err(self->reference, variant->cmd);
+	if (ref != variant->driver)
+		LL_BROKEN("unsandboxed %s on %s: errno %d, documented %d",
+			  variant->cmd_name, variant->path, ref,
+			  variant->driver);
+}
+
+FIXTURE_TEARDOWN(device)
+{
+	if (self->reference >= 0)
+		close(self->reference);
+}
+
+/* The driver's answer on a descriptor opened in the current domain. */
+static int cmd_on_new_fd(const FIXTURE_VARIANT(device) * variant)
+{
+	int fd = open_fd(variant->path, O_RDONLY), err;
+
+	if (fd < 0)
+		return 1000 - fd; /* never an ioctl errno: the open failed */
+	err = ioctl_err(fd, variant->cmd);
+	close(fd);
+	return err;
+}
+
+LL_TEST_F(device, ioctl_reaches_driver_with_rule_on_device_file)
+{
+	ASSERT_EQ(0, enforce(all_fs(),
+			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
+	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
+}
+
+LL_TEST_F(device, ioctl_reaches_driver_with_rule_on_parent_dir)
+{
+	ASSERT_EQ(0, enforce(all_fs(),
+			     RULES(RULE(self->dir, R_READ | R_IOCTL_DEV))));
+	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
+}
+
+LL_TEST_F(device, ioctl_denied_with_eacces_without_right)
+{
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ),
+					     RULE(self->dir, R_READ))));
+	/* The open itself never fails for lack of IOCTL_DEV. */
+	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
+	/* The descriptor from before still reaches the driver. */
+	ASSERT_EQ(variant->driver, ioctl_err(self->reference, variant->cmd));
+}
+
+LL_TEST_F(device, ioctl_denied_when_only_ioctl_dev_is_handled)
+{
+	ASSERT_EQ(0, enforce(R_IOCTL_DEV, NO_RULES));
+	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
+}
+
+LL_TEST_F(device, ioctl_unrestricted_when_ioctl_dev_unhandled)
+{
+	ASSERT_EQ(0, enforce(all_fs() & ~R_IOCTL_DEV,
+			     RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
+}
+
+/* §5.1: every layer that handles IOCTL_DEV must grant it. */
+LL_TEST_F(device, ioctl_denied_by_any_layer_handling_it_without_rule)
+{
+	ASSERT_EQ(0, enforce(all_fs(),
+			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
+	/* A second layer not handling IOCTL_DEV changes nothing. */
+	ASSERT_EQ(0, enforce(R_READ, RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
+	/* A third one handling it without granting it denies. */
+	ASSERT_EQ(0, enforce(R_READ | R_IOCTL_DEV,
+			     RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
+}
+
+/* §5.3: the right is computed at open and travels with the file. */
+LL_TEST_F(device, right_of_fd_opened_before_restriction_is_kept)
+{
+	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(variant->driver, ioctl_err(self->reference, variant->cmd));
+	/* Opening again is denied (READ_FILE), so only the old fd works. */
+	ASSERT_EQ(EACCES, ll_try_open(variant->path, O_RDONLY));
+}
+
+LL_TEST_F(device, right_of_fd_opened_with_it_survives_a_new_layer)
+{
+	int with_right;
+
+	ASSERT_EQ(0, enforce(all_fs(),
+			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
+	with_right = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, with_right);
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(variant->driver, ioctl_err(with_right, variant->cmd));
+	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
+	ASSERT_EQ(0, close(with_right));
+}
+
+static int send_fd(int sock, int fd)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char data = 'x';
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : errno;
+}
+
+static int recv_fd(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char data;
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cmsg;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
+/*
+ * A sandboxed child opens the device without IOCTL_DEV and hands the fd to
+ * this unsandboxed process: the denial goes with it.
+ */
+LL_TEST_F(device, denial_travels_with_fd_to_unsandboxed_process)
+{
+	int sv[2], status, fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		int dev;
+
+		if (enforce(all_fs(), RULES(RULE(variant->path, R_READ))))
+			_exit(100);
+		dev = open_fd(variant->path, O_RDONLY);
+		if (dev < 0)
+			_exit(101);
+		_exit(send_fd(sv[0], dev) ? 102 : 0);
+	}
+	fd = recv_fd(sv[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
+	ASSERT_EQ(variant->driver, ioctl_err(self->reference, variant->cmd));
+	ASSERT_EQ(0, close(fd));
+}
+
+/*
+ * §5.3: the always-allowed commands answer on a device opened without
+ * IOCTL_DEV exactly as on the reference.  Capabilities are dropped first
+ * so that FIFREEZE/FITHAW stop at their CAP_SYS_ADMIN check.
+ */
+LL_TEST_F(device, always_allowed_ioctls_unrestricted_without_right)
+{
+	int fd, ref, got;
+	size_t i;
+
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	fd = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
+	for (i = 0; i < ARRAY_LEN(always_allowed); i++) {
+		ref = ioctl_err(self->reference, always_allowed[i].cmd);
+		got = ioctl_err(fd, always_allowed[i].cmd);
+		EXPECT_EQ(ref, got)
+		{
+			TH_LOG("%s on %s: errno %d, reference %d",
+			       always_allowed[i].name, variant->path, got, ref);
+		}
+		EXPECT_NE(EACCES, got)
+		{
+			TH_LOG("%s denied", always_allowed[i].name);
+		}
+	}
+	/* FIOCLEX/FIONCLEX and FIONBIO took effect. */
+	ASSERT_EQ(0, ioctl(fd, FIOCLEX));
+	ASSERT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(0, ioctl(fd, FIONCLEX));
+	ASSERT_EQ(0, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	{
+		int on = 1;
+
+		ASSERT_EQ(0, ioctl(fd, FIONBIO, &on));
+		ASSERT_EQ(O_NONBLOCK, fcntl(fd, F_GETFL) & O_NONBLOCK);
+	}
+	ASSERT_EQ(0, close(fd));
+}
+
+/* §5.3: every other command is denied, known to the VFS or not. */
+LL_TEST_F(device, driver_ioctls_all_denied_without_right)
+{
+	int fd;
+	size_t i;
+
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	fd = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < ARRAY_LEN(reaching_driver); i++) {
+		EXPECT_EQ(EACCES, ioctl_err(fd, reaching_driver[i].cmd))
+		{
+			TH_LOG("%s on %s", reaching_driver[i].name,
+			       variant->path);
+		}
+	}
+	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
+	ASSERT_EQ(0, close(fd));
+}
+
+/* ------------------------------------------------------------------------
+ * Other file types: IOCTL_DEV never applies (§5.2), even with every FS
+ * right handled and IOCTL_DEV granted nowhere.
+ *
+ *	T/
+ *	├── f		regular file, 3 bytes
+ *	├── d/		directory
+ *	├── p		fifo
+ *	└── s		pathname socket, listening
+ */
+FIXTURE(non_device)
+{
+	char root[256];
+	int server;
+	/* The object opened before any domain, for the reference answer. */
+	int reference;
+};
+
+FIXTURE_VARIANT(non_device)
+{
+	/* Opens the object (in the domain or not); fd or -errno. */
+	int (*open)(FIXTURE_DATA(non_device) * self);
+	/* Commands checked: FIONREAD always, plus the file's own. */
+	unsigned long extra_cmd;
+	const char *extra_name;
+};
+
+static const char *at(FIXTURE_DATA(non_device) * self, const char *rel)
+{
+	static char bufs[4][512];
+	static unsigned int next;
+
+	return ll_path(bufs[next++ % 4], sizeof(bufs[0]), self->root, rel);
+}
+
+static int open_regular(FIXTURE_DATA(non_device) * self)
+{
+	return open_fd(at(self, "f"), O_RDONLY);
+}
+
+static int open_directory(FIXTURE_DATA(non_device) * self)
+{
+	return open_fd(at(self, "d"), O_RDONLY | O_DIRECTORY);
+}
+
+/* O_RDWR does not wait for a writer; the fifo holds what setup wrote. */
+static int open_fifo(FIXTURE_DATA(non_device) * self)
+{
+	return open_fd(at(self, "p"), O_RDWR);
+}
+
+static int connect_socket(FIXTURE_DATA(non_device) * self)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", at(self, "s"));
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	return fd;
+}
+
+/* Objects never opened through a path: pipes, socketpairs, memfds. */
+static int make_pipe(FIXTURE_DATA(non_device) * self)
+{
+	int p[2];
+
+	(void)self;
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	if (write(p[1], "abc", 3) != 3) {
+		close(p[0]);
+		close(p[1]);
+		return -EIO;
+	}
+	close(p[1]);
+	return p[0];
+}
+
+static int make_memfd(FIXTURE_DATA(non_device) * self)
+{
+	int fd = memfd_create("llconform", MFD_CLOEXEC);
+
+	(void)self;
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "abc", 3) != 3) {
+		close(fd);
+		return -EIO;
+	}
+	return fd;
+}
+
+FIXTURE_VARIANT_ADD(non_device, regular_file){
+	.open = open_regular,
+	.extra_cmd = FS_IOC_GETFLAGS,
+	.extra_name = "FS_IOC_GETFLAGS",
+};
+
+FIXTURE_VARIANT_ADD(non_device, directory){
+	.open = open_directory,
+	.extra_cmd = FS_IOC_GETFLAGS,
+	.extra_name = "FS_IOC_GETFLAGS",
+};
+
+FIXTURE_VARIANT_ADD(non_device, fifo){
+	.open = open_fifo,
+	.extra_cmd = LL_UNKNOWN_IOCTL,
+	.extra_name = "unknown command",
+};
+
+FIXTURE_VARIANT_ADD(non_device, pathname_socket){
+	.open = connect_socket,
+	.extra_cmd = LL_UNKNOWN_IOCTL,
+	.extra_name = "unknown command",
+};
+
+FIXTURE_VARIANT_ADD(non_device, pipe){
+	.open = make_pipe,
+	.extra_cmd = LL_UNKNOWN_IOCTL,
+	.extra_name = "unknown command",
+};
+
+FIXTURE_VARIANT_ADD(non_device, memfd){
+	.open = make_memfd,
+	.extra_cmd = FS_IOC_GETFLAGS,
+	.extra_name = "FS_IOC_GETFLAGS",
+};
+
+FIXTURE_SETUP(non_device)
+{
+	static const char *const tree[] = { "f", "d/", NULL };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fifo;
+
+	self->server = -1;
+	self->reference = -1;
+	LL_SETUP(park_stdin());
+	LL_SETUP(ll_scratch_dir("ioctl", self->root, sizeof(self->root)));
+	LL_SETUP(ll_make_tree(self->root, tree));
+	if (mkfifo(at(self, "p"), 0600))
+		LL_BROKEN("mkfifo: %s", strerror(errno));
+	self->server = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (self->server < 0)
+		LL_BROKEN("socket: %s", strerror(errno));
+	if (snprintf(addr.sun_path, sizeof(addr.sun_path), "%s",
+		     at(self, "s")) >= (int)sizeof(addr.sun_path))
+		LL_BROKEN("socket path too long: %s", at(self, "s"));
+	if (bind(self->server, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(self->server, 8))
+		LL_BROKEN("bind/listen: %s", strerror(errno));
+	/* Three bytes wait in the fifo for FIONREAD to count. */
+	fifo = open_fd(at(self, "p"), O_RDWR);
+	if (fifo < 0 || write(fifo, "abc", 3) != 3)
+		LL_BROKEN("fifo: %s", strerror(errno));
+	self->reference = fifo;
+	if (variant->open != open_fifo) {
+		self->reference = variant->open(self);
+		if (self->reference < 0)
+			LL_BROKEN("reference open: %s",
+				  strerror(-self->reference));
+		/* The fifo's fd stays open so that its bytes stay. */
+	}
+}
+
+FIXTURE_TEARDOWN(non_device)
+{
+	if (self->reference >= 0)
+		close(self->reference);
+	if (self->server >= 0)
+		close(self->server);
+}
+
+/* FIONREAD's answer and count on `fd`. */
+static int fionread(int fd, int *count)
+{
+	*count = -1;
+	return ioctl(fd, FIONREAD, count) < 0 ? errno : 0;
+}
+
+LL_TEST_F(non_device, ioctl_unrestricted_with_ioctl_dev_handled)
+{
+	int fd, ref_err, ref_count, err, count;
+
+	ref_err = fionread(self->reference, &ref_count);
+	ASSERT_NE(EACCES, ref_err);
+	ASSERT_EQ(0, enforce(all_fs(),
+			     RULES(RULE(self->root, all_fs() & ~R_IOCTL_DEV))));
+	fd = variant->open(self);
+	ASSERT_LE(0, fd)
+	{
+		TH_LOG("open in the domain: %s", strerror(-fd));
+	}
+	err = fionread(fd, &count);
+	ASSERT_EQ(ref_err, err);
+	ASSERT_EQ(ref_count, count);
+	ASSERT_EQ(ioctl_err(self->reference, variant->extra_cmd),
+		  ioctl_err(fd, variant->extra_cmd))
+	{
+		TH_LOG("%s", variant->extra_name);
+	}
+	ASSERT_NE(EACCES, ioctl_err(fd, variant->extra_cmd));
+	ASSERT_EQ(0, close(fd));
+}
+
+/* ------------------------------------------------------------------------
+ * Block devices: root only (devices are 0600 root:disk or similar).
+ */
+
+/* First block device in /dev that opens read-only and answers
+ * BLKGETSIZE64; its path in `out` and the open fd, or -1. */
+static int find_block_device(char *out, size_t size)
+{
+	DIR *dir = opendir("/dev");
+	struct dirent *e;
+	int fd = -1;
+
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir))) {
+		unsigned long long bytes;
+		struct stat st;
+
+		snprintf(out, size, "/dev/%s", e->d_name);
+		if (lstat(out, &st) || !S_ISBLK(st.st_mode))
+			continue;
+		fd = open(out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (!ioctl(fd, BLKGETSIZE64, &bytes))
+			break;
+		close(fd);
+		fd = -1;
+	}
+	closedir(dir);
+	return fd;
+}
+
+LL_TEST(block_device_ioctl_needs_ioctl_dev,
+	.root = "block devices in /dev are readable by root only")
+{
+	unsigned long long ref_bytes = 0, bytes = 0;
+	char path[300];
+	int reference, fd;
+
+	reference = find_block_device(path, sizeof(path));
+	if (reference < 0)
+		SKIP(return, "no block device in /dev opens and answers "
+			     "BLKGETSIZE64");
+	ASSERT_EQ(0, ioctl(reference, BLKGETSIZE64, &ref_bytes));
+	/* Layer 1 grants IOCTL_DEV on the device, layer 2 does not. */
+	ASSERT_EQ(0,
+		  enforce(all_fs(), RULES(RULE(path, R_READ | R_IOCTL_DEV))));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &bytes))
+	{
+		TH_LOG("BLKGETSIZE64 on %s: %s", path, strerror(errno));
+	}
+	ASSERT_EQ(ref_bytes, bytes);
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(path, R_READ))));
+	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &bytes));
+	ASSERT_EQ(0, close(fd));
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(-1, ioctl(fd, BLKGETSIZE64, &bytes));
+	ASSERT_EQ(EACCES, errno);
+	/* FIGETBSZ is always allowed: the reference's answer. */
+	ASSERT_EQ(ioctl_err(reference, FIGETBSZ), ioctl_err(fd, FIGETBSZ));
+	ASSERT_NE(EACCES, ioctl_err(fd, FIGETBSZ));
+	ASSERT_EQ(0, close(fd));
+	ASSERT_EQ(0, close(reference));
+}
+
+/* ------------------------------------------------------------------------
+ * Before ABI 5 (rst "Previous limitations"): no ioctl is restricted, even
+ * with every FS right the kernel knows handled.
+ */
+static const struct {
+	const char *path;
+	unsigned long cmd;
+	const char *cmd_name;
+} devices_before_abi5[] = {
+	{ "/dev/null", FIONREAD, "FIONREAD" },
+	{ "/dev/zero", FIONREAD, "FIONREAD" },
+	{ "/dev/full", FIONREAD, "FIONREAD" },
+	{ "/dev/urandom", RNDGETENTCNT, "RNDGETENTCNT" },
+};
+
+LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
+{
+	int refs[ARRAY_LEN(devices_before_abi5)];
+	size_t i;
+
+	ASSERT_EQ(0, park_stdin());
+	ASSERT_EQ(0, ll_drop_caps());
+	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
+		refs[i] = open_fd(devices_before_abi5[i].path, O_RDONLY);
+		if (refs[i] < 0)
+			LL_BROKEN("open %s: %s", devices_before_abi5[i].path,
+				  strerror(-refs[i]));
+	}
+	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE("/dev/null", R_READ),
+					     RULE("/dev/zero", R_READ),
+					     RULE("/dev/full", R_READ),
+					     RULE("/dev/urandom", R_READ))));
+	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
+		const char *path = devices_before_abi5[i].path;
+		unsigned long cmd = devices_before_abi5[i].cmd;
+		int fd = open_fd(path, O_RDONLY), ref, got;
+		size_t c;
+
+		ASSERT_LE(0, fd);
+		ref = ioctl_err(refs[i], cmd);
+		ASSERT_NE(EACCES, ref);
+		ASSERT_EQ(ref, ioctl_err(fd, cmd))
+		{
+			TH_LOG("%s on %s", devices_before_abi5[i].cmd_name,
+			       path);
+		}
+		/* The commands ABI 5 denies reach the driver here. */
+		for (c = 0; c < ARRAY_LEN(reaching_driver); c++) {
+			if (reaching_driver[c].cmd == FS_IOC_SETFLAGS ||
+			    reaching_driver[c].cmd == FS_IOC_FSSETXATTR)
+				continue; /* no writes to the real /dev */
+			ref = ioctl_err(refs[i], reaching_driver[c].cmd);
+			got = ioctl_err(fd, reaching_driver[c].cmd);
+			EXPECT_EQ(ref, got)
+			{
+				TH_LOG("%s on %s: errno %d, reference %d",
+				       reaching_driver[c].name, path, got, ref);
+			}
+		}
+		ASSERT_EQ(0, close(fd));
+	}
+}
+
+LL_MAIN()
