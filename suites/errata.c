@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * errata: one reproducer per Landlock erratum (shared/SPEC.md §9), each
+ * tied to its bit with `.erratum = N`: the body asserts the fixed
+ * behaviour, so it passes where the kernel reports the bit set and is an
+ * expected failure where it reports it clear.  Each reproducer also
+ * asserts the side the erratum never changed (what stays denied).
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ll_harness.h"
+
+LL_PROGRAM(LL_B_LANDLOCK);
+
+#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
+#define R_MAKE_CHAR LANDLOCK_ACCESS_FS_MAKE_CHAR
+#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
+#define R_REMOVE_FILE LANDLOCK_ACCESS_FS_REMOVE_FILE
+#define R_REFER LANDLOCK_ACCESS_FS_REFER
+
+static int abi_now(void)
+{
+	return ll_abi_effective(ll_kernel.abi);
+}
+
+static char root[PATH_MAX];
+
+static const char *at(const char *fmt, ...)
+{
+	static char bufs[16][PATH_MAX];
+	static unsigned int next;
+	char *buf = bufs[next++ % 16];
+	int len = snprintf(buf, PATH_MAX, "%s/", root);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * What the kernel reports: only errata a kernel of its ABI can carry.
+ */
+LL_TEST(errata_bitmask_holds_only_errata_of_the_running_abi)
+{
+	const uint32_t known = ll_errata_mask(abi_now());
+	const struct ll_erratum *e;
+	int errata = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
+
+	if (errata < 0) {
+		ASSERT_EQ(EINVAL, errno);
+		ASSERT_FALSE(ll_mask(LL_CREATE_FLAG, abi_now()) &
+			     LANDLOCK_CREATE_RULESET_ERRATA)
+		TH_LOG("ERRATA query must work on ABI %d", ll_kernel.abi);
+		return;
+	}
+	ASSERT_EQ(ll_kernel.errata, errata);
+	ASSERT_EQ(0, errata & ~known)
+	TH_LOG("errata 0x%x, ABI %d knows 0x%x", errata, ll_kernel.abi, known);
+	for (e = ll_errata(); e->id; e++) {
+		if (errata & LL_ERRATUM_BIT(e->id)) {
+			ASSERT_LE(e->abi, abi_now())
+			TH_LOG("erratum %d (ABI %d) on ABI %d", e->id, e->abi,
+			       ll_kernel.abi);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Erratum 1 (§6.3): TCP rights apply to TCP sockets only.  MPTCP (or SCTP)
+ * stream sockets are not restricted by BIND_TCP / CONNECT_TCP; plain TCP
+ * stays denied.  In a fresh network namespace, on loopback only.
+ */
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
+		err = errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* A private network namespace with loopback up (0, or an errno). */
+static int private_netns(void)
+{
+	if (unshare(ll_has_cap(CAP_SYS_ADMIN) ? CLONE_NEWNET
+					      : CLONE_NEWUSER | CLONE_NEWNET))
+		return errno;
+	return lo_up();
+}
+
+/* The first non-TCP stream protocol this kernel offers, or 0. */
+static int other_stream_protocol(const char **name)
+{
+	static const struct {
+		int proto;
+		const char *name;
+	} protos[] = {
+		{ IPPROTO_MPTCP, "MPTCP" },
+		{ IPPROTO_SCTP, "SCTP" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+				protos[i].proto);
+
+		if (fd >= 0) {
+			close(fd);
+			*name = protos[i].name;
+			return protos[i].proto;
+		}
+	}
+	return 0;
+}
+
+static struct sockaddr_in loopback(uint16_t port)
+{
+	return (struct sockaddr_in){
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+}
+
+static int bind_err(int proto, uint16_t port)
+{
+	struct sockaddr_in addr = loopback(port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto), err;
+
+	if (fd < 0)
+		return -errno;
+	err = ll_errno_of(bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
+	close(fd);
+	return err;
+}
+
+static int connect_err(int proto, uint16_t port)
+{
+	struct sockaddr_in addr = loopback(port);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto), err;
+
+	if (fd < 0)
+		return -errno;
+	err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
+	close(fd);
+	return err;
+}
+
+/* A listening socket of `proto` on loopback; its port, or 0. */
+static uint16_t listener(int proto, int *fd_out)
+{
+	struct sockaddr_in addr = loopback(0);
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto);
+
+	*fd_out = fd;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    listen(fd, 4) || getsockname(fd, (struct sockaddr *)&addr, &len))
+		return 0;
+	return ntohs(addr.sin_port);
+}
+
+LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
+	.needs = LL_B_NET_TCP, .erratum = 1)
+{
+	const char *name = NULL;
+	int proto, tcp_fd, other_fd, err;
+	uint16_t tcp_port, other_port;
+
+	err = private_netns();
+	if (err)
+		SKIP(return, "no private network namespace: %s", strerror(err));
+	proto = other_stream_protocol(&name);
+	if (!proto)
+		SKIP(return, "neither MPTCP nor SCTP is available");
+	tcp_port = listener(IPPROTO_TCP, &tcp_fd);
+	other_port = listener(proto, &other_fd);
+	if (!tcp_port || !other_port)
+		LL_BROKEN("cannot listen on loopback");
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_net = ll_mask(LL_NET_ACCESS, abi_now()),
+		     }));
+	/* TCP: denied, no rule (EACCES wins over any protocol error). */
+	ASSERT_EQ(EACCES, bind_err(IPPROTO_TCP, 0));
+	ASSERT_EQ(EACCES, connect_err(IPPROTO_TCP, tcp_port));
+	/* The other protocol: not Landlock's business once fixed. */
+	ASSERT_EQ(0, bind_err(proto, 0))
+	TH_LOG("%s bind with BIND_TCP handled", name);
+	ASSERT_EQ(0, connect_err(proto, other_port))
+	TH_LOG("%s connect with CONNECT_TCP handled", name);
+}
+
+/* ------------------------------------------------------------------------
+ * Erratum 2 (§7): signals between threads of one process are always
+ * allowed, even when only one thread has a SCOPE_SIGNAL domain; a process
+ * outside the domain stays unreachable.
+ */
+struct thread_pair {
+	int go[2];
+	pthread_t sibling;
+	int result;
+};
+
+static void *waiting_thread(void *arg)
+{
+	struct thread_pair *p = arg;
+	char c;
+
+	return read(p->go[0], &c, 1) == 1 ? NULL : (void *)1;
+}
+
+/* A thread that restricts itself alone, then signals its sibling. */
+static void *scoped_thread(void *arg)
+{
+	struct thread_pair *p = arg;
+	const struct ll_ruleset_desc desc = { .scoped = LANDLOCK_SCOPE_SIGNAL };
+
+	p->result = ll_enforce(&desc) ? -1 : pthread_kill(p->sibling, 0);
+	return NULL;
+}
+
+/* A process that exits once `go` is closed. */
+static pid_t start_outsider(int *go_out)
+{
+	int go[2];
+	pid_t pid;
+	char c;
+
+	if (pipe2(go, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(go[1]);
+		_exit(read(go[0], &c, 1) < 0);
+	}
+	close(go[0]);
+	*go_out = go[1];
+	return pid;
+}
+
+LL_TEST(erratum2_thread_signals_sibling_outside_its_domain, .needs = LL_B_SCOPE,
+	.erratum = 2)
+{
+	struct thread_pair p = { .result = -2 };
+	pthread_t scoped;
+	void *ret = (void *)1;
+	int go, kill_err;
+	pid_t outsider;
+
+	ASSERT_EQ(0, pipe2(p.go, O_CLOEXEC));
+	ASSERT_EQ(0, pthread_create(&p.sibling, NULL, waiting_thread, &p));
+	ASSERT_EQ(0, pthread_create(&scoped, NULL, scoped_thread, &p));
+	ASSERT_EQ(0, pthread_join(scoped, NULL));
+	ASSERT_EQ(1, write(p.go[1], "x", 1));
+	ASSERT_EQ(0, pthread_join(p.sibling, &ret));
+	ASSERT_EQ(NULL, ret);
+	ASSERT_NE(-1, p.result)
+	TH_LOG("the thread could not restrict itself");
+
+	/* A process outside the thread's domain stays out of reach. */
+	outsider = start_outsider(&go);
+	ASSERT_LT(0, outsider);
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .scoped = LANDLOCK_SCOPE_SIGNAL }));
+	kill_err = ll_errno_of(kill(outsider, 0));
+	close(go);
+	waitpid(outsider, NULL, 0);
+	ASSERT_EQ(EPERM, kill_err);
+	ASSERT_EQ(0, pthread_kill(pthread_self(), 0));
+
+	/* The fix: the restricted thread reached its unrestricted sibling. */
+	ASSERT_EQ(0, p.result);
+}
+
+/* ------------------------------------------------------------------------
+ * Erratum 3 (§5.1, §9): a directory moved out of a bind mount's source
+ * (disconnected) is evaluated with the rules from its filesystem root and
+ * those from the mount point up.  In a mount namespace (plus a user
+ * namespace when not root), on a fresh tmpfs at T:
+ *
+ *	T/
+ *	├── src/	source of the bind mount; rule of layer 2
+ *	│   └── d/	moved to T/out/d once the fd below is open
+ *	│       ├── f
+ *	│       └── g
+ *	├── mnt/	bind mount of src/: fd on mnt/d stays on T/out/d
+ *	└── out/	where d/ goes (no rule)
+ */
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	ssize_t len = strlen(text);
+
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, len) != len)
+		err = errno ?: EIO;
+	close(fd);
+	return err;
+}
+
+static int private_mount_ns(void)
+{
+	const uid_t uid = getuid();
+	const gid_t gid = getgid();
+	char map[64];
+	int err;
+
+	if (ll_has_cap(CAP_SYS_ADMIN))
+		return unshare(CLONE_NEWNS) ? errno : 0;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
+		return errno;
+	snprintf(map, sizeof(map), "0 %d 1", (int)uid);
+	err = write_file("/proc/self/setgroups", "deny");
+	if (!err)
+		err = write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "0 %d 1", (int)gid);
+	return err ?: write_file("/proc/self/gid_map", map);
+}
+
+static int disconnected_layout(int *dir_fd)
+{
+	static const char *const tree[] = {
+		"src/", "src/d/", "src/d/f", "src/d/g", "mnt/", "out/", NULL,
+	};
+	int err = ll_scratch_dir("bind", root, sizeof(root));
+
+	if (err)
+		return err;
+	err = private_mount_ns();
+	if (err)
+		return err;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tmpfs", root, "tmpfs", 0, "mode=0700") ||
+	    ll_make_tree(root, tree) ||
+	    mount(at("src"), at("mnt"), NULL, MS_BIND, NULL))
+		return errno;
+	*dir_fd = open(at("mnt/d"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (*dir_fd < 0)
+		return errno;
+	return rename(at("src/d"), at("out/d")) ? errno : 0;
+}
+
+LL_TEST(erratum3_disconnected_dir_gets_rules_from_its_mount_point, .erratum = 3)
+{
+	int dir_fd = -1, err = disconnected_layout(&dir_fd);
+
+	if (err == EPERM || err == EINVAL || err == ENOSPC)
+		SKIP(return, "no private mount namespace: %s", strerror(err));
+	LL_SETUP(err);
+	/* Disconnected: ".." does not lead anywhere. */
+	ASSERT_EQ(ENOENT, ll_try_openat(dir_fd, "..", O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(0, ll_try_openat(dir_fd, "f", O_RDONLY));
+
+	/* Layer 1: every right on T.  Layer 2: READ_FILE on src/ only. */
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_mask(LL_FS_ACCESS, abi_now()),
+			     .paths = RULES(RULE(
+				     root, ll_mask(LL_FS_ACCESS, abi_now()))),
+		     }));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = R_READ,
+			     .paths = RULES(RULE(at("src"), R_READ)),
+		     }));
+	/* Through the filesystem path, out/ has no READ_FILE rule. */
+	ASSERT_EQ(EACCES, ll_try_open(at("out/d/f"), O_RDONLY));
+	/* Neither is g, the file never read before. */
+	ASSERT_EQ(EACCES, ll_try_open(at("out/d/g"), O_RDONLY));
+
+	/* The fix: the walk continues at the mount (src/ is its root). */
+	ASSERT_EQ(0, ll_try_openat(dir_fd, "f", O_RDONLY));
+	ASSERT_EQ(0, ll_try_openat(dir_fd, "g", O_RDONLY));
+}
+
+/*
+ * REFER widening through the disconnected fd: a file reached through mnt/d
+ * may not be moved back under src/ (where it would gain READ_FILE from
+ * layer 2's rule) when the move would widen its rights.
+ */
+LL_TEST(erratum3_disconnected_dir_cannot_widen_rights_by_rename,
+	.needs = LL_B_REFER, .erratum = 3)
+{
+	const uint64_t move = R_REFER | R_MAKE_REG | R_REMOVE_FILE | R_READ;
+	int dir_fd = -1, err = disconnected_layout(&dir_fd);
+
+	if (err == EPERM || err == EINVAL || err == ENOSPC)
+		SKIP(return, "no private mount namespace: %s", strerror(err));
+	LL_SETUP(err);
+	ASSERT_EQ(0, ll_errno_of(mkdir(at("out/e"), 0700)));
+	ASSERT_EQ(0, ll_errno_of(mkdir(at("src/e"), 0700)));
+	/* Moves allowed on src/ and out/; READ_FILE only on src/e/. */
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = move,
+			     .paths = RULES(RULE(at("src"), move & ~R_READ),
+					    RULE(at("out"), move & ~R_READ),
+					    RULE(at("src/e"), R_READ)),
+		     }));
+	/* From out/e (no READ_FILE) to src/e (READ_FILE): widening. */
+	ASSERT_EQ(0, ll_errno_of(rename(at("out/d/f"), at("out/e/f"))));
+	ASSERT_EQ(-1, rename(at("out/e/f"), at("src/e/f")));
+	ASSERT_EQ(EXDEV, errno);
+	/* Narrowing is fine: src/e → out/e. */
+	ASSERT_EQ(0, ll_errno_of(rename(at("out/e/f"), at("out/d/f"))));
+	/* Through the disconnected fd: same refusal, same errno. */
+	ASSERT_EQ(-1, renameat(dir_fd, "f", AT_FDCWD, at("src/e/f")));
+	ASSERT_EQ(EXDEV, errno);
+	ASSERT_EQ(S_IFREG, ll_type_of(at("out/d/f")));
+	ASSERT_EQ(0, ll_type_of(at("src/e/f")));
+}
+
+/* ------------------------------------------------------------------------
+ * Erratum 4 (§5.2, §9): a whiteout (char device 0:0, no CAP_MKNOD needed)
+ * is guarded by MAKE_REG, not MAKE_CHAR; a real device still needs
+ * MAKE_CHAR.
+ *
+ *	T/reg/		rule: MAKE_REG (+ REMOVE_FILE)
+ *	T/chr/		rule: MAKE_CHAR (+ REMOVE_FILE)
+ *	each with a file f
+ */
+FIXTURE(whiteout){};
+
+FIXTURE_SETUP(whiteout)
+{
+	static const char *const tree[] = {
+		"reg/", "reg/f", "chr/", "chr/f", NULL,
+	};
+
+	LL_SETUP(ll_scratch_dir("wo", root, sizeof(root)));
+	LL_SETUP(ll_make_tree(root, tree));
+}
+
+FIXTURE_TEARDOWN(whiteout)
+{
+}
+
+static int enforce_whiteout_rules(void)
+{
+	return ll_enforce(&(struct ll_ruleset_desc){
+		.handled_fs = R_MAKE_CHAR | R_MAKE_REG | R_REMOVE_FILE,
+		.paths = RULES(RULE(at("reg"), R_MAKE_REG | R_REMOVE_FILE),
+			       RULE(at("chr"), R_MAKE_CHAR | R_REMOVE_FILE)),
+	});
+}
+
+static int mknod_err(const char *path, mode_t type, dev_t dev)
+{
+	return ll_errno_of(mknod(path, type | 0600, dev));
+}
+
+LL_TEST_F(whiteout, erratum4_whiteout_mknod_needs_make_reg, .erratum = 4)
+{
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0, enforce_whiteout_rules());
+	/* A real character device: MAKE_CHAR first, then CAP_MKNOD. */
+	ASSERT_EQ(EACCES, mknod_err(at("reg/dev"), S_IFCHR, makedev(1, 3)));
+	ASSERT_EQ(EPERM, mknod_err(at("chr/dev"), S_IFCHR, makedev(1, 3)));
+	/* A whiteout with MAKE_REG only: created. */
+	ASSERT_EQ(0, mknod_err(at("reg/wo"), S_IFCHR, makedev(0, 0)));
+	ASSERT_EQ(S_IFCHR, ll_type_of(at("reg/wo")));
+}
+
+LL_TEST_F(whiteout, erratum4_whiteout_mknod_denied_with_make_char_only,
+	  .erratum = 4)
+{
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0, enforce_whiteout_rules());
+	ASSERT_EQ(EACCES, mknod_err(at("chr/wo"), S_IFCHR, makedev(0, 0)));
+	ASSERT_EQ(0, ll_type_of(at("chr/wo")));
+	/* Regular files follow MAKE_REG as always. */
+	ASSERT_EQ(EACCES, mknod_err(at("chr/r"), S_IFREG, 0));
+	ASSERT_EQ(0, mknod_err(at("reg/r"), S_IFREG, 0));
+}
+
+/*
+ * renameat2(RENAME_WHITEOUT) leaves a whiteout in the source directory:
+ * MAKE_REG there once fixed.  Moving to T/dst/ keeps the moved file's own
+ * MAKE_REG need on dst/ apart from the whiteout's need on the source.
+ */
+static int rename_whiteout_err(const char *from, const char *to)
+{
+	return ll_errno_of(
+		renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_WHITEOUT));
+}
+
+LL_TEST_F(whiteout, erratum4_rename_whiteout_needs_make_reg_on_source,
+	  .needs = LL_B_REFER, .erratum = 4)
+{
+	const uint64_t move = R_REFER | R_REMOVE_FILE;
+	int unrestricted;
+
+	/* The filesystem supports it at all (probe on a copy). */
+	LL_SETUP(ll_errno_of(mkdir(at("dst"), 0700)));
+	LL_SETUP(ll_errno_of(mkdir(at("probe"), 0700)));
+	LL_SETUP(ll_errno_of(mknod(at("probe/f"), S_IFREG | 0600, 0)));
+	unrestricted = rename_whiteout_err(at("probe/f"), at("probe/g"));
+	if (unrestricted == EINVAL || unrestricted == EPERM)
+		SKIP(return, "RENAME_WHITEOUT unsupported here: %s",
+			   strerror(unrestricted));
+	LL_SETUP(unrestricted);
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0,
+		  ll_enforce(&(struct ll_ruleset_desc){
+			  .handled_fs = R_MAKE_CHAR | R_MAKE_REG | move,
+			  .paths = RULES(RULE(at("reg"), R_MAKE_REG | move),
+					 RULE(at("chr"), R_MAKE_CHAR | move),
+					 RULE(at("dst"), R_MAKE_REG | R_REFER)),
+		  }));
+	/* MAKE_REG on the source: the whiteout may be left there. */
+	ASSERT_EQ(0, rename_whiteout_err(at("reg/f"), at("dst/f")));
+	ASSERT_EQ(S_IFCHR, ll_type_of(at("reg/f")));
+	ASSERT_EQ(S_IFREG, ll_type_of(at("dst/f")));
+	/* MAKE_CHAR only on the source: no whiteout, no rename. */
+	ASSERT_EQ(EACCES, rename_whiteout_err(at("chr/f"), at("dst/g")));
+	ASSERT_EQ(S_IFREG, ll_type_of(at("chr/f")));
+	ASSERT_EQ(0, ll_type_of(at("dst/g")));
+}
+
+LL_MAIN()
