@@ -3,8 +3,8 @@
  * abi1_fs: the 13 filesystem rights of ABI 1 (SPEC §1.2, §5), checked on
  * every ABI: each right allowed by a rule and denied without one, file vs
  * directory rules, inheritance, union within a layer, rights fixed at open
- * time, special files, same-directory rename and link, mount topology and
- * erratum 4 (whiteouts).
+ * time, special files, same-directory rename and link, mount topology.
+ * Whiteouts (erratum 4) are errata.c's.
  *
  * Expected masks come from abi/ and the probed ABI: "every right" below is
  * ll_mask(LL_FS_ACCESS, ll_kernel.abi), so a newer kernel handles more and
@@ -188,11 +188,6 @@ static int op_make_reg(void *dir)
 static int op_make_fifo(void *dir)
 {
 	return make_node(dir, S_IFIFO, 0);
-}
-
-static int op_make_whiteout(void *dir)
-{
-	return make_node(dir, S_IFCHR, makedev(0, 0));
 }
 
 static int op_make_dir(void *dir)
@@ -758,29 +753,6 @@ LL_TEST_F(layout, mount_denied_after_restriction,
 	ASSERT_EQ(EPERM, errno);
 	ASSERT_EQ(-1, umount(at("a")));
 	ASSERT_EQ(EPERM, errno);
-}
-
-/* ------------------------------------------------------------------------
- * Erratum 4 (§9): a whiteout (char 0:0, no CAP_MKNOD needed) is guarded by
- * MAKE_REG, not MAKE_CHAR.
- */
-LL_TEST_F(layout, whiteout_allowed_by_make_reg, .erratum = 4)
-{
-	const uint64_t handled = R_MAKE_CHAR | R_MAKE_REG;
-	const struct ll_path_rule *rules = RULES(RULE(at("a"), R_MAKE_REG));
-
-	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "b"));
-	ASSERT_EQ(0, in_sandbox(handled, rules, op_make_whiteout, "a"));
-	ASSERT_EQ(S_IFCHR, ll_type_of(at("a/n")));
-}
-
-LL_TEST_F(layout, whiteout_denied_by_make_char_alone, .erratum = 4)
-{
-	const uint64_t handled = R_MAKE_CHAR | R_MAKE_REG;
-	const struct ll_path_rule *rules = RULES(RULE(at("a"), R_MAKE_CHAR));
-
-	ASSERT_EQ(EACCES, in_sandbox(handled, rules, op_make_whiteout, "a"));
-	ASSERT_EQ(0, ll_type_of(at("a/n")));
 }
 
 LL_MAIN()
