@@ -5,7 +5,7 @@ import sys
 
 
 def main() -> int:
-    commands = ("host", "matrix", "compare", "bench")
+    commands = ("host", "matrix", "compare", "merge", "sweep", "bench")
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: python3 -m llconform {{{','.join(commands)}}} ...",
               file=sys.stderr)
@@ -20,6 +20,12 @@ def main() -> int:
     if command == "compare":
         from . import compare
         return compare.main(argv)
+    if command == "merge":
+        from . import merge
+        return merge.main(argv)
+    if command == "sweep":
+        from . import sweep
+        return sweep.main(argv)
     from . import bench
     return bench.main(argv)
 

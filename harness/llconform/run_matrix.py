@@ -60,15 +60,18 @@ def write_outputs(run_dir: Path, doc: dict[str, Any]) -> None:
 
 def run(names: list[str], build: Path, results: Path, jobs: int,
         vm_args: list[str], only: set[str] | None = None,
-        on_row: Callable[[KernelRow], None] | None = None
-        ) -> tuple[Path, dict[str, Any]]:
-    """Boots `names` and writes the matrix; `only` limits the programs,
-    `on_row` hears of each kernel as soon as it is done."""
+        on_row: Callable[[KernelRow], None] | None = None,
+        run_dir: Path | None = None) -> tuple[Path, dict[str, Any]]:
+    """Boots `names` and writes the matrix into results/<timestamp>/ (or
+    `run_dir`); `only` limits the programs, `on_row` hears of each kernel
+    as soon as it is done."""
     tests = program_tests(build)
     if only is not None:
         tests = {p: t for p, t in tests.items() if p in only}
         vm_args = [*vm_args, "--programs", ",".join(sorted(tests))]
-    run_dir = report.new_run_dir(results)
+    if run_dir is None:
+        run_dir = report.new_run_dir(results)
+    run_dir.mkdir(parents=True, exist_ok=True)
     guests = run_dir / "kernels"
     print(f"llconform: {len(names)} kernel(s), {len(tests)} program(s), "
           f"{jobs} at a time; results in {run_dir}", flush=True)

@@ -1,0 +1,134 @@
+"""`llconform sweep SERIES`: selected tests across every point release
+Debian serves for one series, in order; prints where an outcome flips.
+
+    python3 -m llconform sweep debian-6.1 --tests 'errata::*' [--bisect]
+
+Without --bisect every release boots (in parallel); with it, only the
+releases a binary search for the first flip needs.
+"""
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import sys
+from pathlib import Path
+from typing import Any
+
+from vm import catalogue, debversion
+from vm import cli as vmcli
+
+from . import report, run_matrix
+
+
+def releases(entry: str) -> list[str]:
+    """Pins of every build of `entry`'s series the archive serves, oldest
+    first (`debian-6.1.170-3`, ...)."""
+    ctx = vmcli.Context(vmcli.parser().parse_args(["list"]))
+    ctx.lists()
+    cat = ctx.cat
+    if entry not in cat["kernels"]:
+        raise SystemExit(f"llconform sweep: unknown series '{entry}': "
+                         f"{', '.join(catalogue.entry_names(cat))}")
+    found = catalogue.candidates(cat, entry, ctx.apt.index())
+    versions = sorted({pkgs[0].version for pkgs in found.values()},
+                      key=debversion.sort_key)
+    return [f"debian-{v}" for v in versions]
+
+
+def signature(doc: dict[str, Any], kernel: str, patterns: list[str]
+              ) -> dict[str, str]:
+    cells = doc["cells"].get(kernel, {})
+    return {k: c["outcome"] for k, c in sorted(cells.items())
+            if any(fnmatch.fnmatch(k, p) for p in patterns)}
+
+
+class Sweep:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.dir = report.new_run_dir(args.results / "sweeps")
+        self.docs: dict[str, dict[str, Any]] = {}
+
+    def boot(self, pins: list[str]) -> None:
+        todo = [p for p in pins if p not in self.docs]
+        if not todo:
+            return
+        _, doc = run_matrix.run(
+            todo, self.args.build, self.args.results, self.args.jobs,
+            self.args.vm_arg, only=set(self.args.programs) or None,
+            run_dir=self.dir / f"step-{len(self.docs):02d}")
+        for pin in todo:
+            self.docs[pin] = doc
+
+    def sig(self, pin: str) -> dict[str, str]:
+        return signature(self.docs[pin], pin, self.args.tests)
+
+    def log(self, pin: str, test: str) -> str:
+        doc = self.docs[pin]
+        row = next(k for k in doc["kernels"] if k["name"] == pin)
+        program = test.split("::", 1)[0]
+        logs = row.get("logs", {})
+        step = next(p for p in self.dir.iterdir()
+                    if (p / "matrix.json").exists() and
+                    pin in (p / "matrix.json").read_text())
+        return str(step / logs[program]) if program in logs else "-"
+
+
+def report_flips(sweep: Sweep, pins: list[str]) -> int:
+    flips = 0
+    for before, after in zip(pins, pins[1:]):
+        old, new = sweep.sig(before), sweep.sig(after)
+        for test in sorted(old.keys() | new.keys()):
+            if old.get(test) != new.get(test):
+                flips += 1
+                print(f"FLIP {test}: {old.get(test, 'absent')} on {before} "
+                      f"-> {new.get(test, 'absent')} on {after}\n"
+                      f"  logs: {sweep.log(before, test)}\n"
+                      f"        {sweep.log(after, test)}")
+    return flips
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="llconform sweep")
+    parser.add_argument("series", help="a catalogue entry, e.g. debian-6.1")
+    parser.add_argument("--tests", action="append", default=[],
+                        help="program::test globs (default: every test)")
+    parser.add_argument("--programs", action="append", default=[],
+                        help="only these programs (faster boots)")
+    parser.add_argument("--bisect", action="store_true",
+                        help="boot only what a binary search needs")
+    parser.add_argument("--build", type=Path, default=Path("build"))
+    parser.add_argument("--results", type=Path, default=Path("results"))
+    parser.add_argument("-j", "--jobs", type=int, default=2)
+    parser.add_argument("--vm-arg", action="append", default=[])
+    args = parser.parse_args(argv)
+    args.tests = args.tests or ["*"]
+    pins = releases(args.series)
+    if len(pins) < 2:
+        print(f"llconform sweep: {args.series}: only {pins} served: nothing "
+              "to sweep", file=sys.stderr)
+        return 2
+    print(f"llconform sweep: {len(pins)} releases of {args.series}: "
+          f"{pins[0]} ... {pins[-1]}", flush=True)
+    sweep = Sweep(args)
+    if not args.bisect:
+        sweep.boot(pins)
+        flips = report_flips(sweep, pins)
+    else:
+        low, high = 0, len(pins) - 1
+        sweep.boot([pins[low], pins[high]])
+        if sweep.sig(pins[low]) == sweep.sig(pins[high]):
+            print("llconform sweep: same outcomes at both ends: no flip "
+                  "(a flip and its reversal in between would not show)")
+            return 0
+        while high - low > 1:
+            middle = (low + high) // 2
+            sweep.boot([pins[middle]])
+            if sweep.sig(pins[middle]) == sweep.sig(pins[low]):
+                low = middle
+            else:
+                high = middle
+        flips = report_flips(sweep, [pins[low], pins[high]])
+        print(f"llconform sweep: {len(sweep.docs)} of {len(pins)} releases "
+              "booted")
+    print(f"llconform sweep: {flips} flip(s); runs in {sweep.dir}")
+    return 0
