@@ -59,6 +59,24 @@ class Sweep:
         for pin in todo:
             self.docs[pin] = doc
 
+    def problem(self, pin: str) -> str | None:
+        """Why this release gave no verdict (download, boot), or None."""
+        row = next((k for k in self.docs[pin]["kernels"]
+                    if k["name"] == pin), None)
+        return "no result" if row is None else row.get("problem")
+
+    def usable(self, pins: list[str]) -> list[str]:
+        """`pins` less the releases that could not run, each said once."""
+        kept = []
+        for pin in pins:
+            why = self.problem(pin)
+            if why:
+                print(f"llconform sweep: {pin} left out: "
+                      f"{why.splitlines()[0]}", flush=True)
+            else:
+                kept.append(pin)
+        return kept
+
     def sig(self, pin: str) -> dict[str, str]:
         return signature(self.docs[pin], pin, self.args.tests)
 
@@ -112,17 +130,32 @@ def main(argv: list[str]) -> int:
     sweep = Sweep(args)
     if not args.bisect:
         sweep.boot(pins)
-        flips = report_flips(sweep, pins)
+        flips = report_flips(sweep, sweep.usable(pins))
     else:
-        low, high = 0, len(pins) - 1
-        sweep.boot([pins[low], pins[high]])
-        if sweep.sig(pins[low]) == sweep.sig(pins[high]):
+        # Ends first; a release that cannot run is left out and the
+        # search goes on with its neighbours.
+        while len(pins) >= 2:
+            sweep.boot([pins[0], pins[-1]])
+            kept = sweep.usable([pins[0], pins[-1]])
+            if len(kept) == 2:
+                break
+            pins = [p for p in pins if p in kept or p not in sweep.docs]
+        if len(pins) < 2:
+            print("llconform sweep: fewer than two releases could run",
+                  file=sys.stderr)
+            return 2
+        if sweep.sig(pins[0]) == sweep.sig(pins[-1]):
             print("llconform sweep: same outcomes at both ends: no flip "
                   "(a flip and its reversal in between would not show)")
             return 0
+        low, high = 0, len(pins) - 1
         while high - low > 1:
             middle = (low + high) // 2
             sweep.boot([pins[middle]])
+            if not sweep.usable([pins[middle]]):
+                del pins[middle]
+                high -= 1
+                continue
             if sweep.sig(pins[middle]) == sweep.sig(pins[low]):
                 low = middle
             else:
