@@ -93,6 +93,9 @@ enum ll_behaviour {
 	LL_B_FS_TOPOLOGY_NEEDS_FS, /* net/scope-only domains may mount */
 	LL_B_LOG_SUBDOMAINS_OFF_WITH_TSYNC_FD_MINUS1, /* relaxed fd -1 form */
 	LL_B_QUIET_ALLOWS_EMPTY_RULE,
+	/* Proposed, not merged: no ABI; the probe says whether a kernel has it
+	 */
+	LL_B_NO_INHERIT,
 	LL_BEHAVIOUR_COUNT,
 };
 
@@ -108,6 +111,8 @@ const struct ll_behaviour_info *ll_behaviour(enum ll_behaviour b);
 /* First ABI with behaviour `b` (0: none released has it). */
 int ll_behaviour_abi(enum ll_behaviour b);
 bool ll_abi_has(int abi, enum ll_behaviour b);
+/* A behaviour no released ABI has: only a probe of the kernel can tell. */
+bool ll_behaviour_proposed(enum ll_behaviour b);
 
 /* Errata (SPEC §9): bit (id - 1) of the ERRATA query set = fixed. */
 struct ll_erratum {
@@ -139,8 +144,12 @@ struct ll_probe {
 	 */
 	int64_t errata;
 	int error; /* errno of the VERSION query when not enabled */
+	/* Proposed (unmerged) add_rule flags this kernel accepts. */
+	uint32_t proposed_add_rule_flags;
 };
 struct ll_probe ll_probe_kernel(void);
+/* Whether the probed kernel accepts proposed behaviour `b`. */
+bool ll_probe_has_proposed(const struct ll_probe *probe, enum ll_behaviour b);
 const char *ll_status_name(enum ll_status status);
 /*
  * The ABI whose tables describe a kernel reporting `abi`: newer kernels are

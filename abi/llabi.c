@@ -29,6 +29,8 @@ static void usage(FILE *out)
 
 static void json_probe(struct ll_json *j, const struct ll_probe *p)
 {
+	int b;
+
 	ll_json_key(j, "probe");
 	ll_json_object(j);
 	ll_json_key(j, "status");
@@ -45,6 +47,12 @@ static void json_probe(struct ll_json *j, const struct ll_probe *p)
 		ll_json_null(j);
 	ll_json_key(j, "errno");
 	ll_json_int(j, p->error);
+	ll_json_key(j, "proposed");
+	ll_json_array(j);
+	for (b = 0; b < LL_BEHAVIOUR_COUNT; b++)
+		if (ll_probe_has_proposed(p, b))
+			ll_json_string(j, ll_behaviour(b)->name);
+	ll_json_end(j);
 	ll_json_end(j);
 }
 

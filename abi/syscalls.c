@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Raw Landlock syscalls and the probe of the running kernel (SPEC §2.1). */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -23,6 +25,39 @@ int ll_restrict_self(int ruleset_fd, uint32_t flags)
 	return syscall(LL_NR_landlock_restrict_self, ruleset_fd, flags);
 }
 
+/*
+ * Proposed add_rule flags (abi 0 in the table) the kernel accepts on a
+ * path rule: a released kernel rejects them with EINVAL.
+ */
+static uint32_t proposed_add_rule_flags(void)
+{
+	const struct landlock_ruleset_attr attr = {
+		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
+	};
+	struct landlock_path_beneath_attr rule = {
+		.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE,
+	};
+	const struct ll_bit *bit;
+	uint32_t accepted = 0;
+	int ruleset;
+
+	for (bit = ll_family_bits(LL_ADD_RULE_FLAG); bit->name; bit++) {
+		if (bit->abi)
+			continue;
+		ruleset = ll_create_ruleset(&attr, ll_ruleset_attr_size(1), 0);
+		rule.parent_fd = open("/", O_PATH | O_CLOEXEC);
+		if (ruleset >= 0 && rule.parent_fd >= 0 &&
+		    !ll_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule,
+				 bit->value))
+			accepted |= bit->value;
+		if (ruleset >= 0)
+			close(ruleset);
+		if (rule.parent_fd >= 0)
+			close(rule.parent_fd);
+	}
+	return accepted;
+}
+
 struct ll_probe ll_probe_kernel(void)
 {
 	struct ll_probe probe = { .status = LL_PROBE_ERROR, .errata = -1 };
@@ -43,6 +78,7 @@ struct ll_probe ll_probe_kernel(void)
 	ret = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
 	if (ret >= 0)
 		probe.errata = ret;
+	probe.proposed_add_rule_flags = proposed_add_rule_flags();
 	return probe;
 }
 
@@ -59,4 +95,12 @@ const char *ll_status_name(enum ll_status status)
 		break;
 	}
 	return "probe_error";
+}
+
+bool ll_probe_has_proposed(const struct ll_probe *probe, enum ll_behaviour b)
+{
+	const struct ll_behaviour_info *info = ll_behaviour(b);
+
+	return ll_behaviour_proposed(b) && info->family == LL_ADD_RULE_FLAG &&
+	       (probe->proposed_add_rule_flags & info->value);
 }

@@ -247,6 +247,9 @@ static const struct ll_behaviour_info behaviours[LL_BEHAVIOUR_COUNT] = {
 					   "a QUIET rule may have no "
 					   "allowed_access",
 					   10, 0, 0, 0 },
+	BIT_BEHAVIOUR(LL_B_NO_INHERIT, "no_inherit", LL_ADD_RULE_FLAG,
+		      LANDLOCK_ADD_RULE_NO_INHERIT,
+		      "proposed: a rule that ignores its ancestors' rules"),
 };
 
 const struct ll_behaviour_info *ll_behaviour(enum ll_behaviour b)
@@ -265,6 +268,11 @@ int ll_behaviour_abi(enum ll_behaviour b)
 		if (bit->value == info->value)
 			return bit->abi;
 	return 0;
+}
+
+bool ll_behaviour_proposed(enum ll_behaviour b)
+{
+	return behaviours[b].value && !ll_behaviour_abi(b);
 }
 
 bool ll_abi_has(int abi, enum ll_behaviour b)

@@ -104,6 +104,18 @@ static inline int ll_min_abi(const struct ll_needs *n)
 	return e && e->abi > abi ? e->abi : abi;
 }
 
+/* The macro of the bit a behaviour is, e.g. LANDLOCK_ADD_RULE_NO_INHERIT. */
+static inline const char *ll_behaviour_macro(enum ll_behaviour b)
+{
+	const struct ll_behaviour_info *info = ll_behaviour(b);
+	const struct ll_bit *bit;
+
+	for (bit = ll_family_bits(info->family); bit->name; bit++)
+		if (bit->value == info->value)
+			return bit->macro;
+	return info->name;
+}
+
 /* Writes the reason of a skip into `why`; returns whether to skip. */
 static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
 				  size_t size)
@@ -127,7 +139,14 @@ static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
 			 strerrorname_np(ll_kernel.error) ?: "?");
 		return true;
 	}
-	if (ll_kernel.abi < min) {
+	if (ll_behaviour_proposed(b)) {
+		if (!ll_probe_has_proposed(&ll_kernel, b)) {
+			snprintf(why, size,
+				 "kernel rejects %s (proposed, not merged)",
+				 ll_behaviour_macro(b));
+			return true;
+		}
+	} else if (ll_kernel.abi < min) {
 		snprintf(why, size, "needs ABI %d (%s), kernel has %d", min,
 			 ll_behaviour(b)->name, ll_kernel.abi);
 		return true;
@@ -172,6 +191,15 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 		return LL_GATE_XFAIL;
 	return LL_GATE_RUN;
 }
+
+/*
+ * A skip that no declared need explains: what this machine lacks (no IPv6,
+ * no block device, audit held by a daemon...).  The reason says so, and the
+ * driver tells these apart from the skips the kernel's ABI must give.
+ */
+#define LL_SKIP_ENV(statement, fmt, ...) \
+	SKIP(statement, LL_ENV_PREFIX fmt, ##__VA_ARGS__)
+#define LL_ENV_PREFIX "environment: "
 
 /*
  * The test's own setup failed (a mkdir, a fork...): no verdict on the
@@ -329,6 +357,8 @@ static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
 		ll_json_int(j, ll_max_abi(n));
 	else
 		ll_json_null(j);
+	ll_json_key(j, "proposed");
+	ll_json_bool(j, ll_behaviour_proposed(b));
 	ll_json_key(j, "landlock_off");
 	ll_json_bool(j, n->landlock_off);
 	ll_json_key(j, "root");
@@ -409,6 +439,22 @@ static inline int ll_list_json(const char *program)
 		return test_harness_run(argc, argv);               \
 	}
 
+/* The proposed behaviours the kernel accepts, comma-separated, or none. */
+static inline void ll_print_proposed(void)
+{
+	const char *sep = "";
+	int b;
+
+	for (b = 0; b < LL_BEHAVIOUR_COUNT; b++) {
+		if (ll_probe_has_proposed(&ll_kernel, b)) {
+			printf("%s%s", sep, ll_behaviour(b)->name);
+			sep = ",";
+		}
+	}
+	if (!*sep)
+		printf("none");
+}
+
 /* One KTAP comment line a parser can read before the results. */
 static inline void ll_print_kernel(const char *program)
 {
@@ -419,7 +465,9 @@ static inline void ll_print_kernel(const char *program)
 		printf("0x%llx", (unsigned long long)ll_kernel.errata);
 	else
 		printf("none");
-	printf(" abi_known=%d uid=%d\n", LL_ABI_LAST, (int)geteuid());
+	printf(" abi_known=%d uid=%d proposed=", LL_ABI_LAST, (int)geteuid());
+	ll_print_proposed();
+	printf("\n");
 	if (ll_kernel.status == LL_ENABLED && ll_kernel.abi > LL_ABI_LAST)
 		printf("# llconform: kernel ABI %d is newer than the %d "
 		       "llconform "

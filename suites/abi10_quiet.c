@@ -390,8 +390,8 @@ LL_TEST_F(decision, quiet_never_changes_the_access_decision)
 	ASSERT_EQ(EACCES, ll_try_open(at("c/f"), O_RDONLY));
 	ASSERT_EQ(EPERM, kill_err);
 	if (netns_err)
-		SKIP(return, "no private network namespace: %s",
-			   strerror(netns_err));
+		LL_SKIP_ENV(return, "no private network namespace: %s",
+				  strerror(netns_err));
 	ASSERT_EQ(0, bind_err(SOCK_STREAM, ALLOWED_PORT));
 	ASSERT_EQ(EACCES, bind_err(SOCK_STREAM, OTHER_PORT));
 	ASSERT_EQ(0, bind_err(SOCK_DGRAM, ALLOWED_PORT));

@@ -313,17 +313,17 @@ FIXTURE_TEARDOWN(udp)
 }
 
 /* The variant's family must exist on this kernel (IPv6 may be off). */
-#define NETNS_FAMILY(family)                                       \
-	do {                                                       \
-		int _fd;                                           \
-		NETNS();                                           \
-		_fd = udp_socket(family);                          \
-		if (_fd < 0 && errno == EAFNOSUPPORT)              \
-			SKIP(return, "no IPv6 on this kernel: %s", \
-				   strerror(errno));               \
-		if (_fd < 0)                                       \
-			LL_BROKEN("socket: %s", strerror(errno));  \
-		close(_fd);                                        \
+#define NETNS_FAMILY(family)                                              \
+	do {                                                              \
+		int _fd;                                                  \
+		NETNS();                                                  \
+		_fd = udp_socket(family);                                 \
+		if (_fd < 0 && errno == EAFNOSUPPORT)                     \
+			LL_SKIP_ENV(return, "no IPv6 on this kernel: %s", \
+					  strerror(errno));               \
+		if (_fd < 0)                                              \
+			LL_BROKEN("socket: %s", strerror(errno));         \
+		close(_fd);                                               \
 	} while (0)
 
 /* --- §6.1: bind --------------------------------------------------------- */

@@ -74,11 +74,12 @@ static int read_denying_ruleset(void)
 	return ll_ruleset_build(&desc);
 }
 
-#define NNP_MUST_BE_UNSET()                                              \
-	do {                                                             \
-		if (nnp_set())                                           \
-			SKIP(return, "no_new_privs already set by the "  \
-				     "caller, cannot test its absence"); \
+#define NNP_MUST_BE_UNSET()                                                   \
+	do {                                                                  \
+		if (nnp_set())                                                \
+			LL_SKIP_ENV(return,                                   \
+					  "no_new_privs already set by the "  \
+					  "caller, cannot test its absence"); \
 	} while (0)
 
 /* Neither no_new_privs nor CAP_SYS_ADMIN. */
@@ -90,13 +91,14 @@ static int read_denying_ruleset(void)
 	} while (0)
 
 /* CAP_SYS_ADMIN in the current user namespace, no no_new_privs. */
-#define BECOME_PRIVILEGED_IN_USERNS()                                      \
-	do {                                                               \
-		NNP_MUST_BE_UNSET();                                       \
-		if (unshare(CLONE_NEWUSER))                                \
-			SKIP(return, "cannot create a user namespace: %s", \
-				   strerror(errno));                       \
-		ASSERT_TRUE(ll_has_cap(CAP_SYS_ADMIN));                    \
+#define BECOME_PRIVILEGED_IN_USERNS()                                         \
+	do {                                                                  \
+		NNP_MUST_BE_UNSET();                                          \
+		if (unshare(CLONE_NEWUSER))                                   \
+			LL_SKIP_ENV(                                          \
+				return, "cannot create a user namespace: %s", \
+				      strerror(errno));                       \
+		ASSERT_TRUE(ll_has_cap(CAP_SYS_ADMIN));                       \
 	} while (0)
 
 #define BECOME_PRIVILEGED()                            \

@@ -726,8 +726,8 @@ LL_TEST(block_device_ioctl_needs_ioctl_dev,
 
 	reference = find_block_device(path, sizeof(path));
 	if (reference < 0)
-		SKIP(return, "no block device in /dev opens and answers "
-			     "BLKGETSIZE64");
+		LL_SKIP_ENV(return, "no block device in /dev opens and answers "
+				    "BLKGETSIZE64");
 	ASSERT_EQ(0, ioctl(reference, BLKGETSIZE64, &ref_bytes));
 	/* Layer 1 grants IOCTL_DEV on the device, layer 2 does not. */
 	ASSERT_EQ(0,

@@ -409,24 +409,26 @@ static bool audit_start(struct __test_metadata *_metadata,
 	self->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (self->fd < 0) {
 		err = errno;
-		SKIP(return false, "audit netlink unavailable: %s",
-			    strerrorname_np(err) ?: "?");
+		LL_SKIP_ENV(return false, "audit netlink unavailable: %s",
+				   strerrorname_np(err) ?: "?");
 	}
 	err = audit_request(self, AUDIT_GET, NULL, 0, &status);
 	if (err == ECONNREFUSED || err == EPERM) {
-		SKIP(return false, "audit netlink unavailable: %s",
-			    strerrorname_np(err));
+		LL_SKIP_ENV(return false, "audit netlink unavailable: %s",
+				   strerrorname_np(err));
 	}
 	LL_SETUP(err);
 	err = audit_set(self, AUDIT_STATUS_PID, getpid());
 	if (err == EEXIST) {
-		SKIP(return false,
-			    "another audit daemon holds the audit netlink "
-			    "(pid %u)",
-			    status.pid);
+		LL_SKIP_ENV(
+			return false,
+			       "another audit daemon holds the audit netlink "
+			       "(pid %u)",
+			       status.pid);
 	}
 	if (err == ECONNREFUSED) {
-		SKIP(return false, "audit netlink unavailable: ECONNREFUSED");
+		LL_SKIP_ENV(return false,
+				   "audit netlink unavailable: ECONNREFUSED");
 	}
 	LL_SETUP(err);
 	self->pid_set = true;

@@ -245,7 +245,7 @@ LL_TEST(tsync_sets_no_new_privs_on_siblings)
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "nnp", path, sizeof(path));
 	if (nnp_set())
-		SKIP(return, "no_new_privs already set by the caller");
+		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	start_sibling(_metadata, &s, path, 0);
 	ASSERT_EQ(0, set_nnp());
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));

@@ -165,14 +165,14 @@ static int set_nnp(void)
 }
 
 /* Leaves the calling thread with neither no_new_privs nor capabilities. */
-#define BECOME_UNPRIVILEGED()                                                 \
-	do {                                                                  \
-		if (nnp_set())                                                \
-			SKIP(return,                                          \
-				   "no_new_privs already set by the caller, " \
-				   "cannot test its absence");                \
-		ASSERT_EQ(0, ll_drop_caps());                                 \
-		ASSERT_FALSE(ll_has_cap(CAP_SYS_ADMIN));                      \
+#define BECOME_UNPRIVILEGED()                                                  \
+	do {                                                                   \
+		if (nnp_set())                                                 \
+			LL_SKIP_ENV(return, "no_new_privs already set by the " \
+					    "caller, "                         \
+					    "cannot test its absence");        \
+		ASSERT_EQ(0, ll_drop_caps());                                  \
+		ASSERT_FALSE(ll_has_cap(CAP_SYS_ADMIN));                       \
 	} while (0)
 
 /* --- §2: version and errata queries ---------------------------------- */
@@ -637,7 +637,8 @@ LL_TEST(add_rule_rejects_proposed_no_inherit_flag_with_einval)
 	char path[256];
 
 	if (ll_kernel.abi > LL_ABI_LAST)
-		SKIP(return, "kernel accepts NO_INHERIT (proposed flag)");
+		LL_SKIP_ENV(return,
+				  "kernel accepts NO_INHERIT (proposed flag)");
 	scratch_fds(_metadata, "no_inherit", &dir, &file, path, sizeof(path));
 	ASSERT_LE(0, ruleset);
 	ASSERT_EQ(EINVAL,
@@ -660,7 +661,8 @@ LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET)
 	char path[256];
 
 	if (ll_kernel.abi > LL_ABI_LAST)
-		SKIP(return, "kernel accepts NO_INHERIT (proposed flag)");
+		LL_SKIP_ENV(return,
+				  "kernel accepts NO_INHERIT (proposed flag)");
 	scratch_fds(_metadata, "no_inherit_quiet", &dir, &file, path,
 		    sizeof(path));
 	ASSERT_LE(0, ruleset);
@@ -1013,7 +1015,7 @@ LL_TEST(restrict_self_nnp_flag_failing_with_e2big_leaves_nnp_unset,
 
 	ASSERT_LE(0, ruleset);
 	if (nnp_set())
-		SKIP(return, "no_new_privs already set by the caller");
+		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	for (i = 0; i < LL_MAX_LAYERS; i++) {
 		ASSERT_EQ(0, restrict_err(ruleset, 0));
 	}
@@ -1044,7 +1046,7 @@ LL_TEST(restrict_self_with_cap_sys_admin_needs_no_nnp,
 
 	ASSERT_LE(0, ruleset);
 	if (nnp_set())
-		SKIP(return, "no_new_privs already set by the caller");
+		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
 	ASSERT_FALSE(nnp_set());
 }

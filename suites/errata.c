@@ -196,10 +196,11 @@ LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
 
 	err = private_netns();
 	if (err)
-		SKIP(return, "no private network namespace: %s", strerror(err));
+		LL_SKIP_ENV(return, "no private network namespace: %s",
+				  strerror(err));
 	proto = other_stream_protocol(&name);
 	if (!proto)
-		SKIP(return, "neither MPTCP nor SCTP is available");
+		LL_SKIP_ENV(return, "neither MPTCP nor SCTP is available");
 	tcp_port = listener(IPPROTO_TCP, &tcp_fd);
 	other_port = listener(proto, &other_fd);
 	if (!tcp_port || !other_port)
@@ -373,7 +374,8 @@ LL_TEST(erratum3_disconnected_dir_gets_rules_from_its_mount_point, .erratum = 3)
 	int dir_fd = -1, err = disconnected_layout(&dir_fd);
 
 	if (err == EPERM || err == EINVAL || err == ENOSPC)
-		SKIP(return, "no private mount namespace: %s", strerror(err));
+		LL_SKIP_ENV(return, "no private mount namespace: %s",
+				  strerror(err));
 	LL_SETUP(err);
 	/* Disconnected: ".." does not lead anywhere. */
 	ASSERT_EQ(ENOENT, ll_try_openat(dir_fd, "..", O_RDONLY | O_DIRECTORY));
@@ -411,7 +413,8 @@ LL_TEST(erratum3_disconnected_dir_cannot_widen_rights_by_rename,
 	int dir_fd = -1, err = disconnected_layout(&dir_fd);
 
 	if (err == EPERM || err == EINVAL || err == ENOSPC)
-		SKIP(return, "no private mount namespace: %s", strerror(err));
+		LL_SKIP_ENV(return, "no private mount namespace: %s",
+				  strerror(err));
 	LL_SETUP(err);
 	ASSERT_EQ(0, ll_errno_of(mkdir(at("out/e"), 0700)));
 	ASSERT_EQ(0, ll_errno_of(mkdir(at("src/e"), 0700)));
@@ -521,8 +524,8 @@ LL_TEST_F(whiteout, erratum4_rename_whiteout_needs_make_reg_on_source,
 	LL_SETUP(ll_errno_of(mknod(at("probe/f"), S_IFREG | 0600, 0)));
 	unrestricted = rename_whiteout_err(at("probe/f"), at("probe/g"));
 	if (unrestricted == EINVAL || unrestricted == EPERM)
-		SKIP(return, "RENAME_WHITEOUT unsupported here: %s",
-			   strerror(unrestricted));
+		LL_SKIP_ENV(return, "RENAME_WHITEOUT unsupported here: %s",
+				  strerror(unrestricted));
 	LL_SETUP(unrestricted);
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0,

@@ -389,10 +389,11 @@ static int yama_scope(void)
 	do {                                                                   \
 		int _scope = yama_scope();                                     \
 		if (_scope > (max_scope))                                      \
-			SKIP(return,                                           \
-				   "Yama ptrace_scope=%d would refuse before " \
-				   "Landlock",                                 \
-				   _scope);                                    \
+			LL_SKIP_ENV(return,                                    \
+					  "Yama ptrace_scope=%d would refuse " \
+					  "before "                            \
+					  "Landlock",                          \
+					  _scope);                             \
 	} while (0)
 
 /* A process that waits until told to exit, its domain ready first. */
@@ -780,7 +781,9 @@ LL_TEST_F(layout, keyctl_session_to_parent_keeps_the_parent_domain)
 
 	if (keyctl(LL_KEYCTL_JOIN_SESSION_KEYRING, 0, 0) < 0) {
 		if (errno == ENOSYS)
-			SKIP(return, "keyctl(2) not available (CONFIG_KEYS)");
+			LL_SKIP_ENV(
+				return,
+				      "keyctl(2) not available (CONFIG_KEYS)");
 		LL_BROKEN("KEYCTL_JOIN_SESSION_KEYRING: %s", strerror(errno));
 	}
 	before = session_keyring();

@@ -17,6 +17,9 @@ from typing import Any
 
 from . import ktap
 
+# harness/ll_harness.h LL_ENV_PREFIX: a skip for what the machine lacks.
+ENV_SKIP = "environment: "
+
 
 @dataclass(frozen=True)
 class Needs:
@@ -27,13 +30,15 @@ class Needs:
     landlock_off: bool
     root: str | None
     erratum: int | None
+    proposed: bool = False  # `needs` is unmerged: the kernel's probe decides
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> "Needs":
         return cls(min_abi=item["min_abi"], needs=item["needs"],
                    lacks=item["lacks"], max_abi=item.get("max_abi"),
                    landlock_off=item["landlock_off"], root=item["root"],
-                   erratum=item["erratum"])
+                   erratum=item["erratum"],
+                   proposed=item.get("proposed", False))
 
 
 @dataclass(frozen=True)
@@ -43,14 +48,18 @@ class Kernel:
     abi: int
     errata: int | None
     root: bool
+    proposed: frozenset[str] = frozenset()
 
     @classmethod
     def from_header(cls, header: dict[str, str]) -> "Kernel":
         errata = header.get("errata", "none")
+        proposed = header.get("proposed", "none")
         return cls(status=header.get("landlock", "unknown"),
                    abi=int(header.get("abi", "0")),
                    errata=None if errata == "none" else int(errata, 16),
-                   root=header.get("uid") == "0")
+                   root=header.get("uid") == "0",
+                   proposed=frozenset() if proposed == "none"
+                   else frozenset(proposed.split(",")))
 
 
 def must_skip(needs: Needs, kernel: Kernel) -> str | None:
@@ -61,7 +70,10 @@ def must_skip(needs: Needs, kernel: Kernel) -> str | None:
         return None
     if kernel.status != "enabled":
         return f"Landlock {kernel.status}"
-    if kernel.abi < needs.min_abi:
+    if needs.proposed:
+        if needs.needs not in kernel.proposed:
+            return f"kernel rejects proposed {needs.needs}"
+    elif kernel.abi < needs.min_abi:
         return f"needs ABI {needs.min_abi}"
     if needs.max_abi is not None and kernel.abi > needs.max_abi:
         return f"fallback for ABI <= {needs.max_abi}"
@@ -119,6 +131,8 @@ def judge(program: str, stream: ktap.Stream, tests: dict[str, Needs],
             continue
         results.append(result)
         expected_skip = must_skip(needs, kernel)
+        if result.outcome == "skip" and result.reason.startswith(ENV_SKIP):
+            continue  # this machine lacks something; the reason says what
         if result.outcome == "skip" and expected_skip is None:
             problems.append(f"{program}: {name} skipped ({result.reason}) "
                             "although its needs say it must run here")

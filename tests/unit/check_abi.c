@@ -454,6 +454,8 @@ START_TEST(behaviours_match_spec)
 		{ LL_B_FS_TOPOLOGY_NEEDS_FS, 4, 0 },
 		{ LL_B_LOG_SUBDOMAINS_OFF_WITH_TSYNC_FD_MINUS1, 10, 0 },
 		{ LL_B_QUIET_ALLOWS_EMPTY_RULE, 10, 0 },
+		/* proposed, not merged: no ABI has it */
+		{ LL_B_NO_INHERIT, 0, 0 },
 	};
 	size_t i;
 	int abi;
@@ -468,9 +470,10 @@ START_TEST(behaviours_match_spec)
 			      "%s: ABI %d, SPEC %d", info->name,
 			      ll_behaviour_abi(exp[i].b), exp[i].abi);
 		ck_assert_int_eq(info->until_abi, exp[i].until);
+		ck_assert(ll_behaviour_proposed(exp[i].b) == !exp[i].abi);
 		for (abi = 0; abi <= LL_ABI_LAST + 1; abi++) {
 			int eff = abi > LL_ABI_LAST ? LL_ABI_LAST : abi;
-			bool want = eff >= exp[i].abi &&
+			bool want = exp[i].abi && eff >= exp[i].abi &&
 				    (!exp[i].until || eff <= exp[i].until);
 
 			ck_assert_msg(ll_abi_has(abi, exp[i].b) == want,
