@@ -279,7 +279,9 @@ def test_max_layers_follow_the_behaviour(tables: Json) -> None:
 
 def test_probe_is_consistent(tables: Json) -> None:
     probe = tables["probe"]
-    assert set(probe) == {"status", "abi", "errata", "errno"}
+    assert set(probe) == {"status", "abi", "errata", "errno", "proposed"}
+    proposed = {b["name"] for b in tables["behaviours"] if b["abi"] == 0}
+    assert set(probe["proposed"]) <= proposed
     assert probe["status"] in {"enabled", "disabled", "absent", "probe_error"}
     assert isinstance(probe["errno"], int)
     if probe["status"] == "enabled":
