@@ -18,6 +18,7 @@ lz4:unpacks lz4-compressed kernels (5.10, 6.1)
 xz-utils:compresses the guest initramfs"
 check_pkgs="$build_pkgs
 python3-pytest:the project's Python tests
+python3-yaml:parses the CI workflow in the tests
 flake8:Python checker
 python3-mypy:Python type checker
 shellcheck:shell checker

@@ -184,3 +184,22 @@ def test_kernel_globs_lists_and_shards() -> None:
 def test_empty_selection_is_an_error(patterns: list[str], error: str) -> None:
     with pytest.raises(kernels.SelectionError, match=error):
         kernels.select(patterns)
+
+
+def test_merge_joins_shards_and_refuses_other_builds(tmp_path: Path) -> None:
+    from llconform.merge import merge
+
+    def rename(row: Any) -> None:
+        row.name = "debian-6.1-again"
+    first = document_of(tmp_path, "a.json")
+    second = document_of(tmp_path, "b.json", rename)
+    merged = merge([(first, load(first)), (second, load(second))])
+    names = [k["name"] for k in merged["kernels"]]
+    assert names == ["debian-6.1", "debian-6.1-again"]
+    with pytest.raises(MatrixError, match="two shards"):
+        merge([(first, load(first)), (first, load(first))])
+    other = json.loads(second.read_text())
+    other["suite_build"] = "build2"
+    second.write_text(json.dumps(other))
+    with pytest.raises(MatrixError, match="differs"):
+        merge([(first, load(first)), (second, load(second))])
