@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from .matrix import OUTCOMES, counts
 
+GUEST_LOGS = ("console", "results", "guest")
 SYMBOL = {"pass": "ok", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
           "xpass": "XPASS", "broken": "BROKEN", "timeout": "TIMEOUT",
           "crashed": "CRASH", "tainted": "TAINT"}
@@ -102,8 +103,10 @@ def page(doc: dict[str, Any]) -> str:
                                    for o in OUTCOMES) + "<th>logs</th></tr>"]
     for k in kernels:
         c = counts(doc["cells"][k["name"]])
+        # Per-program logs are linked from the cells; here the guest's own.
         logs = " ".join(f"<a href='{e(path)}'>{e(label)}</a>"
-                        for label, path in sorted(k.get("logs", {}).items()))
+                        for label, path in sorted(k.get("logs", {}).items())
+                        if label in GUEST_LOGS)
         problem = f"<br><b>{e(k['problem'])}</b>" if k.get("problem") else ""
         parts.append(
             f"<tr><td class=t id='k-{e(k['name'])}'>{e(k['name'])}{problem}"

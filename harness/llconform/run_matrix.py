@@ -17,10 +17,11 @@ from typing import Any, Callable
 from vm import cli as vmcli
 
 from . import kernels, render, report
-from .matrix import KernelRow, counts, document, exit_status, git_describe
+from .matrix import (PROBE_CELL, KernelRow, counts, document, exit_status,
+                     git_describe)
 from .matrix import suite_build
 from .programs import Needs, list_tests
-from .rows import row_from_guest
+from .rows import NEEDS_CELL, row_from_guest
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -96,7 +97,11 @@ def run(names: list[str], build: Path, results: Path, jobs: int,
     print(f"llconform: {len(rows)} kernel(s) in "
           f"{time.monotonic() - start:.1f} s", flush=True)
     ordered = [rows[n] for n in names if n in rows]
-    programs = {p: list(t) for p, t in tests.items()}
+    # Every cell has a row: the catalogue check first, then each program's
+    # tests and the check that its skips matched its declared needs.
+    probe_program, probe_test = PROBE_CELL.split("::", 1)
+    programs = {probe_program: [probe_test]}
+    programs.update({p: [*t, NEEDS_CELL] for p, t in tests.items()})
     doc = document(ordered, programs,
                    suite_build([build / "suites" / p for p in tests]),
                    git_describe(REPO))
