@@ -12,7 +12,7 @@ SUITE_CPPFLAGS := $(CPPFLAGS) -isystem $(B)/kselftest
 SUITE_LDFLAGS := -static
 SUITES := $(basename $(notdir $(wildcard suites/*.c)))
 ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard abi/*.c)))
-HARNESS_OBJS := $(B)/harness/sandbox.o
+HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c,$(wildcard harness/*.c)))
 RUNNER := PYTHONPATH=harness:. $(PYTHON) -m llconform
 export PYTHONDONTWRITEBYTECODE := 1
 

@@ -78,6 +78,16 @@ int ll_enforce(const struct ll_ruleset_desc *desc)
 	return err;
 }
 
+int ll_enforce_fs(uint64_t handled_fs, const struct ll_path_rule *rules)
+{
+	const struct ll_ruleset_desc desc = {
+		.handled_fs = handled_fs,
+		.paths = rules,
+	};
+
+	return ll_enforce(&desc);
+}
+
 int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
 		 void *arg)
 {

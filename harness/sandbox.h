@@ -17,6 +17,12 @@
 /* What the running kernel reported, probed once by the program's main(). */
 extern struct ll_probe ll_kernel;
 
+/* The ABI whose tables describe the running kernel (newer: the last). */
+static inline int ll_abi_now(void)
+{
+	return ll_abi_effective(ll_kernel.abi);
+}
+
 struct ll_path_rule {
 	const char *path; /* NULL ends a list */
 	uint64_t access;
@@ -54,6 +60,8 @@ struct ll_ruleset_desc {
 int ll_ruleset_build(const struct ll_ruleset_desc *desc);
 /* Sets no_new_privs, builds and enforces `desc` on the calling thread. */
 int ll_enforce(const struct ll_ruleset_desc *desc);
+/* ll_enforce() of FS rights and path rules only. */
+int ll_enforce_fs(uint64_t handled_fs, const struct ll_path_rule *rules);
 
 /*
  * Runs fn(arg) in a forked child after enforcing `desc` (NULL: no

@@ -8,34 +8,27 @@
  * tail (E2BIG).
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
+#include "net.h"
+#include "outsider.h"
 
 LL_PROGRAM(LL_B_QUIET);
 
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
 #define QUIET LANDLOCK_ADD_RULE_QUIET
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
 
 static int create_err(const struct landlock_ruleset_attr *attr, size_t size)
 {
@@ -75,7 +68,7 @@ static int port_rule_err(int fd, uint64_t access, uint64_t port, uint32_t flags)
 /* Everything of the running ABI handled, and quiet. */
 static struct landlock_ruleset_attr all_quiet(void)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 
 	return (struct landlock_ruleset_attr){
 		.handled_access_fs = ll_mask(LL_FS_ACCESS, abi),
@@ -106,7 +99,7 @@ static size_t field_end(const char *name)
  */
 LL_TEST(create_ruleset_reads_quiet_fields_only_within_size)
 {
-	const size_t full = ll_ruleset_attr_size(abi_now());
+	const size_t full = ll_ruleset_attr_size(ll_abi_now());
 	const size_t scoped_end = field_end("scoped");
 	struct landlock_ruleset_attr attr = all_quiet();
 
@@ -138,7 +131,7 @@ static void check_quiet_subset(struct __test_metadata *_metadata,
 			       enum ll_family family, size_t handled_off,
 			       size_t quiet_off)
 {
-	const uint64_t mask = ll_mask(family, abi_now());
+	const uint64_t mask = ll_mask(family, ll_abi_now());
 	const struct ll_bit *bit;
 
 	for (bit = ll_family_bits(family); bit->name; bit++) {
@@ -191,24 +184,13 @@ LL_TEST(quiet_scoped_outside_scoped_fails_with_einval)
 
 /* --- §3.1: QUIET rules -------------------------------------------------- */
 
-static char dir[PATH_MAX];
-
 static void scratch(struct __test_metadata *_metadata)
 {
 	static const char *const tree[] = {
 		"a/", "a/f", "b/", "b/f", "c/", "c/f", NULL,
 	};
 
-	LL_SETUP(ll_scratch_dir("quiet", dir, sizeof(dir)));
-	LL_SETUP(ll_make_tree(dir, tree));
-}
-
-static const char *at(const char *rel)
-{
-	static char bufs[8][PATH_MAX];
-	static unsigned int next;
-
-	return ll_path(bufs[next++ % 8], PATH_MAX, dir, rel);
+	LL_SETUP(ll_tree_make("quiet", tree));
 }
 
 /* A QUIET rule needs a quiet mask for its own type (others don't count). */
@@ -232,13 +214,13 @@ LL_TEST(quiet_rule_without_quiet_mask_for_its_type_fails_with_einval)
 	ASSERT_LE(0, net_quiet_only);
 	ASSERT_LE(0, scope_quiet_only);
 
-	ASSERT_EQ(0, path_rule_err(fs_quiet_only, fs, dir, QUIET));
+	ASSERT_EQ(0, path_rule_err(fs_quiet_only, fs, ll_root, QUIET));
 	ASSERT_EQ(EINVAL, port_rule_err(fs_quiet_only, net, 1, QUIET));
 	ASSERT_EQ(0, port_rule_err(fs_quiet_only, net, 1, 0));
-	ASSERT_EQ(EINVAL, path_rule_err(net_quiet_only, fs, dir, QUIET));
-	ASSERT_EQ(0, path_rule_err(net_quiet_only, fs, dir, 0));
+	ASSERT_EQ(EINVAL, path_rule_err(net_quiet_only, fs, ll_root, QUIET));
+	ASSERT_EQ(0, path_rule_err(net_quiet_only, fs, ll_root, 0));
 	ASSERT_EQ(0, port_rule_err(net_quiet_only, net, 1, QUIET));
-	ASSERT_EQ(EINVAL, path_rule_err(scope_quiet_only, fs, dir, QUIET));
+	ASSERT_EQ(EINVAL, path_rule_err(scope_quiet_only, fs, ll_root, QUIET));
 	ASSERT_EQ(EINVAL, port_rule_err(scope_quiet_only, net, 1, QUIET));
 	/* Checked before the parent fd (EBADF). */
 	{
@@ -266,52 +248,20 @@ LL_TEST(empty_quiet_rule_is_accepted_empty_plain_rule_is_not)
 	scratch(_metadata);
 	fd = ll_create_ruleset(&attr, sizeof(attr), 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, path_rule_err(fd, 0, dir, QUIET));
+	ASSERT_EQ(0, path_rule_err(fd, 0, ll_root, QUIET));
 	ASSERT_EQ(0, port_rule_err(fd, 0, 1, QUIET));
-	ASSERT_EQ(ENOMSG, path_rule_err(fd, 0, dir, 0));
+	ASSERT_EQ(ENOMSG, path_rule_err(fd, 0, ll_root, 0));
 	ASSERT_EQ(ENOMSG, port_rule_err(fd, 0, 1, 0));
 	/* Still a subset check on what a QUIET rule allows. */
 	attr.handled_access_fs = attr.quiet_access_fs = R_READ;
 	close(fd);
 	fd = ll_create_ruleset(&attr, sizeof(attr), 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(EINVAL, path_rule_err(fd, R_READ | R_WRITE, dir, QUIET));
-	ASSERT_EQ(0, path_rule_err(fd, R_READ, dir, QUIET));
+	ASSERT_EQ(EINVAL, path_rule_err(fd, R_READ | R_WRITE, ll_root, QUIET));
+	ASSERT_EQ(0, path_rule_err(fd, R_READ, ll_root, QUIET));
 }
 
 /* --- §8: quiet never changes the decision ------------------------------- */
-
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-static int bind_err(int type, uint16_t port)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0), err;
-
-	if (fd < 0)
-		return -errno;
-	err = ll_errno_of(bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
-}
 
 #define ALLOWED_PORT 4241
 #define OTHER_PORT 4242
@@ -342,60 +292,48 @@ FIXTURE_TEARDOWN(decision)
  */
 LL_TEST_F(decision, quiet_never_changes_the_access_decision)
 {
-	const uint64_t net = ll_mask(LL_NET_ACCESS, abi_now());
+	const uint64_t net = ll_mask(LL_NET_ACCESS, ll_abi_now());
 	const uint32_t flags = variant->quiet ? QUIET : 0;
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs = R_READ | R_WRITE,
 		.handled_access_net = net,
 		.scoped = LANDLOCK_SCOPE_SIGNAL,
 	};
-	int fd, go[2], netns_err, kill_err;
+	int fd, go, netns_err, kill_err;
 	pid_t outsider;
-	char c;
 
 	if (variant->quiet) {
 		attr.quiet_access_fs = attr.handled_access_fs;
 		attr.quiet_access_net = attr.handled_access_net;
 		attr.quiet_scoped = attr.scoped;
 	}
-	netns_err = unshare(ll_has_cap(CAP_SYS_ADMIN)
-				    ? CLONE_NEWNET
-				    : CLONE_NEWUSER | CLONE_NEWNET)
-			    ? errno
-			    : lo_up();
-	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
-	outsider = fork();
-	ASSERT_LE(0, outsider);
-	if (outsider == 0) {
-		close(go[1]);
-		_exit(read(go[0], &c, 1) < 0);
-	}
-	close(go[0]);
+	netns_err = ll_enter_netns();
+	outsider = ll_outsider_start(&go);
+	ASSERT_LT(0, outsider);
 	fd = ll_create_ruleset(&attr, sizeof(attr), 0);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, path_rule_err(fd, R_READ, at("a"), flags));
+	ASSERT_EQ(0, path_rule_err(fd, R_READ, ll_at("a"), flags));
 	if (variant->quiet) {
-		ASSERT_EQ(0, path_rule_err(fd, 0, at("b"), QUIET));
+		ASSERT_EQ(0, path_rule_err(fd, 0, ll_at("b"), QUIET));
 	}
 	ASSERT_EQ(0, port_rule_err(fd, net, ALLOWED_PORT, flags));
 	ASSERT_EQ(0, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	ASSERT_EQ(0, ll_restrict_self(fd, 0));
 	kill_err = ll_errno_of(kill(outsider, 0));
-	close(go[1]);
-	waitpid(outsider, NULL, 0);
+	ll_outsider_stop(outsider, go);
 
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_WRONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("c/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("c/f"), O_RDONLY));
 	ASSERT_EQ(EPERM, kill_err);
 	if (netns_err)
 		LL_SKIP_ENV(return, "no private network namespace: %s",
 				  strerror(netns_err));
-	ASSERT_EQ(0, bind_err(SOCK_STREAM, ALLOWED_PORT));
-	ASSERT_EQ(EACCES, bind_err(SOCK_STREAM, OTHER_PORT));
-	ASSERT_EQ(0, bind_err(SOCK_DGRAM, ALLOWED_PORT));
-	ASSERT_EQ(EACCES, bind_err(SOCK_DGRAM, OTHER_PORT));
+	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_STREAM, 0, ALLOWED_PORT));
+	ASSERT_EQ(EACCES, ll_try_bind(AF_INET, SOCK_STREAM, 0, OTHER_PORT));
+	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_DGRAM, 0, ALLOWED_PORT));
+	ASSERT_EQ(EACCES, ll_try_bind(AF_INET, SOCK_DGRAM, 0, OTHER_PORT));
 }
 
 /* --- before ABI 10 ------------------------------------------------------ */
@@ -403,18 +341,18 @@ LL_TEST_F(decision, quiet_never_changes_the_access_decision)
 LL_TEST(quiet_flag_fails_with_einval_before_abi10, .lacks = LL_B_QUIET)
 {
 	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = ll_mask(LL_FS_ACCESS, abi_now()),
+		.handled_access_fs = ll_mask(LL_FS_ACCESS, ll_abi_now()),
 	};
 	int fd;
 
 	scratch(_metadata);
-	fd = ll_create_ruleset(&attr, ll_ruleset_attr_size(abi_now()), 0);
+	fd = ll_create_ruleset(&attr, ll_ruleset_attr_size(ll_abi_now()), 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(EINVAL,
-		  path_rule_err(fd, attr.handled_access_fs, dir, QUIET));
+		  path_rule_err(fd, attr.handled_access_fs, ll_root, QUIET));
 	/* Unknown flag before the ruleset fd and before emptiness. */
-	ASSERT_EQ(EINVAL, path_rule_err(-1, 0, dir, QUIET));
-	ASSERT_EQ(0, path_rule_err(fd, attr.handled_access_fs, dir, 0));
+	ASSERT_EQ(EINVAL, path_rule_err(-1, 0, ll_root, QUIET));
+	ASSERT_EQ(0, path_rule_err(fd, attr.handled_access_fs, ll_root, 0));
 }
 
 LL_TEST(quiet_fields_non_zero_fail_with_e2big_before_abi10, .lacks = LL_B_QUIET)
@@ -424,7 +362,7 @@ LL_TEST(quiet_fields_non_zero_fail_with_e2big_before_abi10, .lacks = LL_B_QUIET)
 		"quiet_access_net",
 		"quiet_scoped",
 	};
-	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi_now());
+	const uint64_t fs = ll_mask(LL_FS_ACCESS, ll_abi_now());
 	struct landlock_ruleset_attr attr = { .handled_access_fs = fs };
 	const struct ll_field *f;
 	size_t i;
@@ -444,8 +382,8 @@ LL_TEST(quiet_fields_non_zero_fail_with_e2big_before_abi10, .lacks = LL_B_QUIET)
 		ASSERT_EQ(E2BIG, create_err(&attr, sizeof(attr)))
 		TH_LOG("%s non-zero on ABI %d", f->name, ll_kernel.abi);
 		/* Cut off by a size of the running ABI: never read. */
-		ASSERT_EQ(0,
-			  create_err(&attr, ll_ruleset_attr_size(abi_now())));
+		ASSERT_EQ(0, create_err(&attr,
+					ll_ruleset_attr_size(ll_abi_now())));
 	}
 }
 

@@ -17,21 +17,18 @@
  *	0           BIND_UDP where a test allows autobinding (§6.1)
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "net.h"
 
 LL_PROGRAM(LL_B_NET_UDP);
 
@@ -47,137 +44,26 @@ LL_PROGRAM(LL_B_NET_UDP);
 #define P_DENIED 4661
 #define P_OTHER 4662
 
-/* --- helpers (candidates for harness/) -------------------------------- */
-
-/* Literal port rule lists: PORTS(PORT(port, access), ...). */
-#define PORT(p, a)                         \
-	{                                  \
-		.port = (p), .access = (a) \
-	}
-#define PORTS(...) \
-	((const struct ll_port_rule[]){ __VA_ARGS__, { .access = 0 } })
-#define NO_PORTS PORTS({ .access = 0 })
-
-/* --- helpers (candidates for harness/) -------------------------------- */
-
-/*
- * Enters a fresh network namespace (a user namespace too when not
- * privileged) and brings its loopback interface up.  Returns 0 or an errno.
- */
-static int enter_netns(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd, err = 0;
-
-	if (unshare(CLONE_NEWNET)) {
-		if (errno != EPERM)
-			return errno;
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
-			return errno;
-	}
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-#define NETNS() LL_SETUP(enter_netns())
-
-/* A socket address and its full length. */
-struct addr {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-		struct sockaddr_storage ss;
-	} u;
-	socklen_t len;
-};
-
-/* The loopback address of `family` with `port` (host order). */
-static struct addr loopback(int family, uint16_t port)
-{
-	struct addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (family == AF_INET) {
-		a.u.in4.sin_family = AF_INET;
-		a.u.in4.sin_port = htons(port);
-		a.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a.len = sizeof(a.u.in4);
-	} else {
-		a.u.in6.sin6_family = AF_INET6;
-		a.u.in6.sin6_port = htons(port);
-		a.u.in6.sin6_addr = in6addr_loopback;
-		a.len = sizeof(a.u.in6);
-	}
-	return a;
-}
-
-/*
- * The shortest address Landlock accepts for `family`: sockaddr_in, or
- * sockaddr_in6 without sin6_scope_id (SIN6_LEN_RFC2133).
- */
-static socklen_t min_len(int family)
-{
-	return family == AF_INET ? sizeof(struct sockaddr_in)
-				 : offsetof(struct sockaddr_in6, sin6_scope_id);
-}
-
-/* The same address with another sa_family (AF_UNSPEC...). */
-static struct addr with_family(struct addr a, int family)
-{
-	a.u.sa.sa_family = family;
-	return a;
-}
-
-/* Syscalls returning 0 or the errno. */
-static int bind_len(int fd, const struct addr *a, socklen_t len)
-{
-	return bind(fd, &a->u.sa, len) ? errno : 0;
-}
-
-static int bind_to(int fd, const struct addr *a)
-{
-	return bind_len(fd, a, a->len);
-}
-
-static int connect_len(int fd, const struct addr *a, socklen_t len)
-{
-	return connect(fd, &a->u.sa, len) ? errno : 0;
-}
-
-static int connect_to(int fd, const struct addr *a)
-{
-	return connect_len(fd, a, a->len);
-}
-
 static int udp_socket(int family)
 {
 	return socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 }
 
 /* One byte to `a` (NULL: no address) with sendto(); 0 or the errno. */
-static int send_len(int fd, const struct addr *a, socklen_t len)
+static int send_len(int fd, const struct ll_addr *a, socklen_t len)
 {
 	ssize_t ret = sendto(fd, "d", 1, 0, a ? &a->u.sa : NULL, a ? len : 0);
 
 	return ret < 0 ? errno : ret == 1 ? 0 : EIO;
 }
 
-static int send_to(int fd, const struct addr *a)
+static int send_to(int fd, const struct ll_addr *a)
 {
 	return send_len(fd, a, a ? a->len : 0);
 }
 
 /* The same with sendmsg() and msg_name. */
-static int sendmsg_to(int fd, const struct addr *a)
+static int sendmsg_to(int fd, const struct ll_addr *a)
 {
 	struct iovec iov = { .iov_base = "m", .iov_len = 1 };
 	struct msghdr msg = {
@@ -194,31 +80,17 @@ static int sendmsg_to(int fd, const struct addr *a)
 /* bind() / connect() / sendto() of a fresh UDP socket to loopback:port. */
 static int try_bind(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
-	int fd = udp_socket(family), err;
-
-	if (fd < 0)
-		return -1;
-	err = bind_to(fd, &a);
-	close(fd);
-	return err;
+	return ll_try_bind(family, SOCK_DGRAM, 0, port);
 }
 
 static int try_connect(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
-	int fd = udp_socket(family), err;
-
-	if (fd < 0)
-		return -1;
-	err = connect_to(fd, &a);
-	close(fd);
-	return err;
+	return ll_try_connect(family, SOCK_DGRAM, 0, port);
 }
 
 static int try_sendto(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
+	struct ll_addr a = ll_loopback(family, port);
 	int fd = udp_socket(family), err;
 
 	if (fd < 0)
@@ -230,7 +102,7 @@ static int try_sendto(int family, uint16_t port)
 
 static int try_sendmsg(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
+	struct ll_addr a = ll_loopback(family, port);
 	int fd = udp_socket(family), err;
 
 	if (fd < 0)
@@ -240,29 +112,12 @@ static int try_sendmsg(int family, uint16_t port)
 	return err;
 }
 
-/* A non-blocking UDP socket bound to loopback:port, or -errno. */
-static int receiver(int family, uint16_t port)
-{
-	struct addr a = loopback(family, port);
-	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0),
-	    err;
-
-	if (fd < 0)
-		return -errno;
-	if (bind_to(fd, &a)) {
-		err = errno;
-		close(fd);
-		return -err;
-	}
-	return fd;
-}
-
-#define RECEIVER(fd, family, port)                                   \
-	do {                                                         \
-		(fd) = receiver((family), (port));                   \
-		if ((fd) < 0)                                        \
-			LL_BROKEN("UDP bind to port %d: %s", (port), \
-				  strerror(-(fd)));                  \
+#define RECEIVER(fd, family, port)                                          \
+	do {                                                                \
+		(fd) = ll_loopback_socket((family), SOCK_DGRAM, 0, (port)); \
+		if ((fd) < 0)                                               \
+			LL_BROKEN("UDP bind to port %d: %s", (port),        \
+				  strerror(-(fd)));                         \
 	} while (0)
 
 /* Datagrams waiting on a receiver (drained). */
@@ -276,18 +131,9 @@ static int pending(int rx)
 	return n;
 }
 
-/* Restricts the calling test process: handled net rights and port rules. */
-static int enforce_net(uint64_t handled_net, const struct ll_port_rule *ports)
-{
-	const struct ll_ruleset_desc desc = {
-		.handled_net = handled_net,
-		.ports = ports,
-	};
-
-	return ll_enforce(&desc);
-}
-
 /* --- fixture: IPv4 and IPv6 ------------------------------------------ */
+
+#define NETNS_FAMILY(family) LL_NETNS_FAMILY(family, SOCK_DGRAM)
 
 FIXTURE(udp){};
 
@@ -312,20 +158,6 @@ FIXTURE_TEARDOWN(udp)
 {
 }
 
-/* The variant's family must exist on this kernel (IPv6 may be off). */
-#define NETNS_FAMILY(family)                                              \
-	do {                                                              \
-		int _fd;                                                  \
-		NETNS();                                                  \
-		_fd = udp_socket(family);                                 \
-		if (_fd < 0 && errno == EAFNOSUPPORT)                     \
-			LL_SKIP_ENV(return, "no IPv6 on this kernel: %s", \
-					  strerror(errno));               \
-		if (_fd < 0)                                              \
-			LL_BROKEN("socket: %s", strerror(errno));         \
-		close(_fd);                                               \
-	} while (0)
-
 /* --- §6.1: bind --------------------------------------------------------- */
 
 LL_TEST_F(udp, bind_allowed_by_rule_denied_without)
@@ -333,9 +165,9 @@ LL_TEST_F(udp, bind_allowed_by_rule_denied_without)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS | BIND_TCP,
-				 PORTS(PORT(P_ALLOWED, BIND_UDP),
-				       PORT(P_OTHER, SEND_UDP | BIND_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS | BIND_TCP,
+				    PORTS(PORT(P_ALLOWED, BIND_UDP),
+					  PORT(P_OTHER, SEND_UDP | BIND_TCP))));
 	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_bind(family, P_DENIED));
 	EXPECT_EQ(EACCES, try_bind(family, P_SWAPPED));
@@ -348,7 +180,7 @@ LL_TEST_F(udp, bind_zero_allowed_only_by_port_zero_rule)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(BIND_UDP, PORTS(PORT(0, BIND_UDP))));
+	ASSERT_EQ(0, ll_enforce_net(BIND_UDP, PORTS(PORT(0, BIND_UDP))));
 	EXPECT_EQ(0, try_bind(family, 0));
 	EXPECT_EQ(EACCES, try_bind(family, P_ALLOWED));
 }
@@ -358,7 +190,8 @@ LL_TEST_F(udp, bind_zero_denied_without_port_zero_rule)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
 	EXPECT_EQ(EACCES, try_bind(family, 0));
 	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
 }
@@ -371,9 +204,9 @@ LL_TEST_F(udp, connect_allowed_by_rule_denied_without)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(SEND_UDP | CONNECT_TCP,
-				 PORTS(PORT(P_ALLOWED, SEND_UDP),
-				       PORT(P_OTHER, CONNECT_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(SEND_UDP | CONNECT_TCP,
+				    PORTS(PORT(P_ALLOWED, SEND_UDP),
+					  PORT(P_OTHER, CONNECT_TCP))));
 	EXPECT_EQ(0, try_connect(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_connect(family, P_DENIED));
 	EXPECT_EQ(EACCES, try_connect(family, P_SWAPPED));
@@ -389,7 +222,8 @@ LL_TEST_F(udp, sendto_and_sendmsg_with_address_checked)
 	NETNS_FAMILY(family);
 	RECEIVER(rx_allowed, family, P_ALLOWED);
 	RECEIVER(rx_denied, family, P_DENIED);
-	ASSERT_EQ(0, enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
 	EXPECT_EQ(0, try_sendto(family, P_ALLOWED));
 	EXPECT_EQ(0, try_sendmsg(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_sendto(family, P_DENIED));
@@ -407,22 +241,22 @@ LL_TEST_F(udp, sendto_and_sendmsg_with_address_checked)
 LL_TEST_F(udp, send_without_address_unchecked_on_connected_socket)
 {
 	const int family = variant->family;
-	struct addr peer = loopback(family, P_DENIED);
+	struct ll_addr peer = ll_loopback(family, P_DENIED);
 	int rx, tx;
 
 	NETNS_FAMILY(family);
 	RECEIVER(rx, family, P_DENIED);
 	tx = udp_socket(family);
 	ASSERT_LE(0, tx);
-	ASSERT_EQ(0, connect_to(tx, &peer));
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS, NO_PORTS));
+	ASSERT_EQ(0, ll_connect_to(tx, &peer));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS, NO_PORTS));
 	EXPECT_EQ(0, send_to(tx, NULL));
 	EXPECT_EQ(0, sendmsg_to(tx, NULL));
 	EXPECT_EQ(1, write(tx, "w", 1));
 	EXPECT_EQ(3, pending(rx));
 	EXPECT_EQ(EACCES, send_to(tx, &peer));
 	EXPECT_EQ(EACCES, sendmsg_to(tx, &peer));
-	EXPECT_EQ(EACCES, connect_to(tx, &peer));
+	EXPECT_EQ(EACCES, ll_connect_to(tx, &peer));
 	EXPECT_EQ(0, pending(rx));
 	close(tx);
 	close(rx);
@@ -436,8 +270,8 @@ LL_TEST_F(udp, send_without_address_unchecked_on_connected_socket)
 LL_TEST_F(udp, autobind_denied_without_port_zero_rule)
 {
 	const int family = variant->family;
-	struct addr dst = loopback(family, P_ALLOWED);
-	struct addr local = loopback(family, P_OTHER);
+	struct ll_addr dst = ll_loopback(family, P_ALLOWED);
+	struct ll_addr local = ll_loopback(family, P_OTHER);
 	int rx, bound, fd;
 
 	NETNS_FAMILY(family);
@@ -445,8 +279,9 @@ LL_TEST_F(udp, autobind_denied_without_port_zero_rule)
 	/* Bound before the restriction: it has a local port. */
 	bound = udp_socket(family);
 	ASSERT_LE(0, bound);
-	ASSERT_EQ(0, bind_to(bound, &local));
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS, PORTS(PORT(P_ALLOWED, SEND_UDP))));
+	ASSERT_EQ(0, ll_bind_to(bound, &local));
+	ASSERT_EQ(0,
+		  ll_enforce_net(UDP_RIGHTS, PORTS(PORT(P_ALLOWED, SEND_UDP))));
 	EXPECT_EQ(EACCES, try_connect(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_sendto(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_sendmsg(family, P_ALLOWED));
@@ -458,7 +293,7 @@ LL_TEST_F(udp, autobind_denied_without_port_zero_rule)
 	EXPECT_EQ(0, pending(rx));
 	/* A socket with a local port needs only the remote right. */
 	EXPECT_EQ(0, send_to(bound, &dst));
-	EXPECT_EQ(0, connect_to(bound, &dst));
+	EXPECT_EQ(0, ll_connect_to(bound, &dst));
 	EXPECT_EQ(0, send_to(bound, NULL));
 	EXPECT_EQ(2, pending(rx));
 	close(bound);
@@ -468,18 +303,19 @@ LL_TEST_F(udp, autobind_denied_without_port_zero_rule)
 LL_TEST_F(udp, autobind_allowed_by_port_zero_rule)
 {
 	const int family = variant->family;
-	struct addr dst = loopback(family, P_ALLOWED);
+	struct ll_addr dst = ll_loopback(family, P_ALLOWED);
 	int rx, fd;
 
 	NETNS_FAMILY(family);
 	RECEIVER(rx, family, P_ALLOWED);
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS, PORTS(PORT(0, BIND_UDP),
+	ASSERT_EQ(0,
+		  ll_enforce_net(UDP_RIGHTS, PORTS(PORT(0, BIND_UDP),
 						   PORT(P_ALLOWED, SEND_UDP))));
 	EXPECT_EQ(0, try_sendto(family, P_ALLOWED));
 	EXPECT_EQ(0, try_sendmsg(family, P_ALLOWED));
 	fd = udp_socket(family);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, connect_to(fd, &dst));
+	EXPECT_EQ(0, ll_connect_to(fd, &dst));
 	EXPECT_EQ(0, send_to(fd, NULL));
 	close(fd);
 	EXPECT_EQ(3, pending(rx));
@@ -500,27 +336,30 @@ LL_TEST_F(udp, autobind_allowed_by_port_zero_rule)
 LL_TEST_F(udp, short_address_einval_when_handled)
 {
 	const int family = variant->family;
-	struct addr denied = loopback(family, P_DENIED);
-	struct addr allowed = loopback(family, P_ALLOWED);
+	struct ll_addr denied = ll_loopback(family, P_DENIED);
+	struct ll_addr allowed = ll_loopback(family, P_ALLOWED);
 	int fd;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0,
-		  enforce_net(UDP_RIGHTS, PORTS(PORT(0, BIND_UDP),
-						PORT(P_ALLOWED, UDP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS,
+				    PORTS(PORT(0, BIND_UDP),
+					  PORT(P_ALLOWED, UDP_RIGHTS))));
 	fd = udp_socket(family);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, min_len(family) - 1));
-	EXPECT_EQ(EINVAL, connect_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL, connect_len(fd, &denied, min_len(family) - 1));
+	EXPECT_EQ(EINVAL, ll_bind_len(fd, &denied, 1));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &denied, ll_addr_min_len(family) - 1));
+	EXPECT_EQ(EINVAL, ll_connect_len(fd, &denied, 1));
+	EXPECT_EQ(EINVAL,
+		  ll_connect_len(fd, &denied, ll_addr_min_len(family) - 1));
 	EXPECT_EQ(EINVAL, send_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL, send_len(fd, &denied, min_len(family) - 1));
-	EXPECT_EQ(EINVAL, bind_len(fd, &allowed, min_len(family) - 1));
+	EXPECT_EQ(EINVAL, send_len(fd, &denied, ll_addr_min_len(family) - 1));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &allowed, ll_addr_min_len(family) - 1));
 	/* The full length reaches the port check. */
 	EXPECT_EQ(EACCES, send_to(fd, &denied));
-	EXPECT_EQ(EACCES, connect_to(fd, &denied));
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	EXPECT_EQ(EACCES, ll_connect_to(fd, &denied));
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 }
 
@@ -529,8 +368,10 @@ LL_TEST_F(udp, family_mismatch_einval)
 	const int family = variant->family;
 	const int other = family == AF_INET ? AF_INET6 : AF_INET;
 	/* Long enough for either family, sa_family of the other one. */
-	struct addr denied = with_family(loopback(AF_INET6, P_DENIED), other);
-	struct addr allowed = with_family(loopback(AF_INET6, P_ALLOWED), other);
+	struct ll_addr denied =
+		ll_addr_with_family(ll_loopback(AF_INET6, P_DENIED), other);
+	struct ll_addr allowed =
+		ll_addr_with_family(ll_loopback(AF_INET6, P_ALLOWED), other);
 	int fd;
 
 	NETNS_FAMILY(family);
@@ -539,15 +380,15 @@ LL_TEST_F(udp, family_mismatch_einval)
 		denied.u.in4.sin_port = htons(P_DENIED);
 		allowed.u.in4.sin_port = htons(P_ALLOWED);
 	}
-	ASSERT_EQ(0,
-		  enforce_net(UDP_RIGHTS, PORTS(PORT(0, BIND_UDP),
-						PORT(P_ALLOWED, UDP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS,
+				    PORTS(PORT(0, BIND_UDP),
+					  PORT(P_ALLOWED, UDP_RIGHTS))));
 	fd = udp_socket(family);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_to(fd, &denied));
-	EXPECT_EQ(EINVAL, bind_to(fd, &allowed));
-	EXPECT_EQ(EINVAL, connect_to(fd, &denied));
-	EXPECT_EQ(EINVAL, connect_to(fd, &allowed));
+	EXPECT_EQ(EINVAL, ll_bind_to(fd, &denied));
+	EXPECT_EQ(EINVAL, ll_bind_to(fd, &allowed));
+	EXPECT_EQ(EINVAL, ll_connect_to(fd, &denied));
+	EXPECT_EQ(EINVAL, ll_connect_to(fd, &allowed));
 	EXPECT_EQ(EINVAL, send_to(fd, &denied));
 	EXPECT_EQ(EINVAL, send_to(fd, &allowed));
 	close(fd);
@@ -557,26 +398,27 @@ LL_TEST_F(udp, family_mismatch_einval)
 LL_TEST_F(udp, connect_unspec_always_allowed)
 {
 	const int family = variant->family;
-	struct addr peer = loopback(family, P_DENIED);
-	struct addr unspec = with_family(loopback(family, 0), AF_UNSPEC);
+	struct ll_addr peer = ll_loopback(family, P_DENIED);
+	struct ll_addr unspec =
+		ll_addr_with_family(ll_loopback(family, 0), AF_UNSPEC);
 	int rx, fd;
 
 	NETNS_FAMILY(family);
 	RECEIVER(rx, family, P_DENIED);
 	fd = udp_socket(family);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, connect_to(fd, &peer));
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS, NO_PORTS));
-	EXPECT_EQ(EINVAL, connect_len(fd, &unspec, 1));
-	EXPECT_EQ(0, connect_len(fd, &unspec, sizeof(sa_family_t)));
-	EXPECT_EQ(0, connect_to(fd, &unspec));
+	ASSERT_EQ(0, ll_connect_to(fd, &peer));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS, NO_PORTS));
+	EXPECT_EQ(EINVAL, ll_connect_len(fd, &unspec, 1));
+	EXPECT_EQ(0, ll_connect_len(fd, &unspec, sizeof(sa_family_t)));
+	EXPECT_EQ(0, ll_connect_to(fd, &unspec));
 	/* Reconnecting is checked. */
-	EXPECT_EQ(EACCES, connect_to(fd, &peer));
+	EXPECT_EQ(EACCES, ll_connect_to(fd, &peer));
 	close(fd);
 	/* On a socket without a local port: no autobind, so allowed. */
 	fd = udp_socket(family);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, connect_len(fd, &unspec, sizeof(sa_family_t)));
+	EXPECT_EQ(0, ll_connect_len(fd, &unspec, sizeof(sa_family_t)));
 	close(fd);
 	EXPECT_EQ(0, pending(rx));
 	close(rx);
@@ -585,19 +427,20 @@ LL_TEST_F(udp, connect_unspec_always_allowed)
 /* §6.2: an AF_UNSPEC destination on an IPv4 socket is checked as AF_INET. */
 LL_TEST(sendto_unspec_checked_as_inet_on_ipv4)
 {
-	struct addr allowed =
-		with_family(loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
-	struct addr denied =
-		with_family(loopback(AF_INET, P_DENIED), AF_UNSPEC);
+	struct ll_addr allowed =
+		ll_addr_with_family(ll_loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
+	struct ll_addr denied =
+		ll_addr_with_family(ll_loopback(AF_INET, P_DENIED), AF_UNSPEC);
 	int rx_allowed, rx_denied, fd;
 
-	NETNS();
+	LL_NETNS();
 	RECEIVER(rx_allowed, AF_INET, P_ALLOWED);
 	RECEIVER(rx_denied, AF_INET, P_DENIED);
-	ASSERT_EQ(0, enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
 	fd = udp_socket(AF_INET);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, send_len(fd, &denied, min_len(AF_INET) - 1));
+	EXPECT_EQ(EINVAL, send_len(fd, &denied, ll_addr_min_len(AF_INET) - 1));
 	EXPECT_EQ(EACCES, send_to(fd, &denied));
 	EXPECT_EQ(EACCES, sendmsg_to(fd, &denied));
 	EXPECT_EQ(0, send_to(fd, &allowed));
@@ -616,16 +459,17 @@ LL_TEST(sendto_unspec_checked_as_inet_on_ipv4)
  */
 LL_TEST(sendto_unspec_denied_on_ipv6)
 {
-	struct addr peer = loopback(AF_INET6, P_ALLOWED);
-	struct addr unspec = with_family(peer, AF_UNSPEC);
+	struct ll_addr peer = ll_loopback(AF_INET6, P_ALLOWED);
+	struct ll_addr unspec = ll_addr_with_family(peer, AF_UNSPEC);
 	int rx, fd;
 
 	NETNS_FAMILY(AF_INET6);
 	RECEIVER(rx, AF_INET6, P_ALLOWED);
 	fd = udp_socket(AF_INET6);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, connect_to(fd, &peer));
-	ASSERT_EQ(0, enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
+	ASSERT_EQ(0, ll_connect_to(fd, &peer));
+	ASSERT_EQ(0,
+		  ll_enforce_net(SEND_UDP, PORTS(PORT(P_ALLOWED, SEND_UDP))));
 	EXPECT_EQ(EACCES, send_to(fd, &unspec));
 	EXPECT_EQ(EACCES, sendmsg_to(fd, &unspec));
 	EXPECT_EQ(EACCES, send_len(fd, &unspec, sizeof(sa_family_t)));
@@ -641,42 +485,46 @@ LL_TEST(sendto_unspec_denied_on_ipv6)
 /* §6.2: bind(AF_UNSPEC) on IPv4 is checked as AF_INET when INADDR_ANY. */
 LL_TEST(bind_unspec_inaddr_any_checked_as_inet_on_ipv4)
 {
-	struct addr allowed =
-		with_family(loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
-	struct addr denied =
-		with_family(loopback(AF_INET, P_DENIED), AF_UNSPEC);
+	struct ll_addr allowed =
+		ll_addr_with_family(ll_loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
+	struct ll_addr denied =
+		ll_addr_with_family(ll_loopback(AF_INET, P_DENIED), AF_UNSPEC);
 	int fd;
 
-	NETNS();
+	LL_NETNS();
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
 	denied.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	ASSERT_EQ(0, enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
 	fd = udp_socket(AF_INET);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, min_len(AF_INET) - 1));
-	EXPECT_EQ(EACCES, bind_to(fd, &denied));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &denied, ll_addr_min_len(AF_INET) - 1));
+	EXPECT_EQ(EACCES, ll_bind_to(fd, &denied));
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	EXPECT_EQ(EAFNOSUPPORT, bind_to(fd, &allowed));
+	EXPECT_EQ(EAFNOSUPPORT, ll_bind_to(fd, &allowed));
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 }
 
 /* §6.2: bind(AF_UNSPEC) on IPv6: EINVAL if short, else EAFNOSUPPORT. */
 LL_TEST(bind_unspec_rejected_on_ipv6)
 {
-	struct addr allowed =
-		with_family(loopback(AF_INET6, P_ALLOWED), AF_UNSPEC);
+	struct ll_addr allowed = ll_addr_with_family(
+		ll_loopback(AF_INET6, P_ALLOWED), AF_UNSPEC);
 	int fd;
 
 	NETNS_FAMILY(AF_INET6);
-	ASSERT_EQ(0, enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_UDP, PORTS(PORT(P_ALLOWED, BIND_UDP))));
 	fd = udp_socket(AF_INET6);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &allowed, min_len(AF_INET6) - 1));
-	EXPECT_EQ(EAFNOSUPPORT, bind_to(fd, &allowed));
-	allowed = loopback(AF_INET6, P_ALLOWED);
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &allowed, ll_addr_min_len(AF_INET6) - 1));
+	EXPECT_EQ(EAFNOSUPPORT, ll_bind_to(fd, &allowed));
+	allowed = ll_loopback(AF_INET6, P_ALLOWED);
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 }
 
@@ -685,9 +533,9 @@ LL_TEST(bind_unspec_rejected_on_ipv6)
 LL_TEST(ipv4_and_ipv6_share_port_rules)
 {
 	NETNS_FAMILY(AF_INET6);
-	ASSERT_EQ(0,
-		  enforce_net(UDP_RIGHTS, PORTS(PORT(0, BIND_UDP),
-						PORT(P_ALLOWED, UDP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS,
+				    PORTS(PORT(0, BIND_UDP),
+					  PORT(P_ALLOWED, UDP_RIGHTS))));
 	EXPECT_EQ(0, try_bind(AF_INET, P_ALLOWED));
 	EXPECT_EQ(0, try_bind(AF_INET6, P_ALLOWED));
 	EXPECT_EQ(0, try_connect(AF_INET, P_ALLOWED));
@@ -703,9 +551,9 @@ LL_TEST(tcp_rights_do_not_restrict_udp)
 {
 	int rx;
 
-	NETNS();
+	LL_NETNS();
 	RECEIVER(rx, AF_INET, P_DENIED);
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	EXPECT_EQ(0, try_bind(AF_INET, P_OTHER));
 	EXPECT_EQ(0, try_bind(AF_INET, 0));
 	EXPECT_EQ(0, try_connect(AF_INET, P_DENIED));
@@ -718,18 +566,18 @@ LL_TEST(tcp_rights_do_not_restrict_udp)
 /* ...and UDP rights do not restrict TCP. */
 LL_TEST(udp_rights_do_not_restrict_tcp)
 {
-	struct addr a = loopback(AF_INET, P_DENIED);
+	struct ll_addr a = ll_loopback(AF_INET, P_DENIED);
 	int srv, fd;
 
-	NETNS();
+	LL_NETNS();
 	srv = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, enforce_net(UDP_RIGHTS, NO_PORTS));
-	EXPECT_EQ(0, bind_to(srv, &a));
+	ASSERT_EQ(0, ll_enforce_net(UDP_RIGHTS, NO_PORTS));
+	EXPECT_EQ(0, ll_bind_to(srv, &a));
 	EXPECT_EQ(0, listen(srv, 1));
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(0, connect_to(fd, &a));
+	EXPECT_EQ(0, ll_connect_to(fd, &a));
 	close(fd);
 	close(srv);
 }
@@ -771,20 +619,21 @@ LL_TEST(udp_unrestricted_before_abi10, .needs = LL_B_NET_TCP,
 	const int families[] = { AF_INET, AF_INET6 };
 	int rx[2], fd;
 
-	NETNS();
+	LL_NETNS();
 	for (int i = 0; i < 2; i++) {
-		rx[i] = receiver(families[i], P_DENIED);
+		rx[i] = ll_loopback_socket(families[i], SOCK_DGRAM, 0,
+					   P_DENIED);
 		if (rx[i] < 0 && families[i] == AF_INET6 &&
 		    rx[i] == -EAFNOSUPPORT)
 			continue; /* no IPv6 on this kernel */
 		if (rx[i] < 0)
 			LL_BROKEN("UDP bind: %s", strerror(-rx[i]));
 	}
-	ASSERT_EQ(0,
-		  enforce_net(ll_mask(LL_NET_ACCESS, ll_kernel.abi), NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(ll_mask(LL_NET_ACCESS, ll_kernel.abi),
+				    NO_PORTS));
 	for (int i = 0; i < 2; i++) {
 		const int family = families[i];
-		struct addr dst = loopback(family, P_DENIED);
+		struct ll_addr dst = ll_loopback(family, P_DENIED);
 
 		if (rx[i] < 0)
 			continue;
@@ -794,7 +643,7 @@ LL_TEST(udp_unrestricted_before_abi10, .needs = LL_B_NET_TCP,
 		EXPECT_EQ(0, try_sendmsg(family, P_DENIED));
 		fd = udp_socket(family);
 		ASSERT_LE(0, fd);
-		EXPECT_EQ(0, connect_to(fd, &dst));
+		EXPECT_EQ(0, ll_connect_to(fd, &dst));
 		EXPECT_EQ(0, send_to(fd, NULL));
 		close(fd);
 		EXPECT_EQ(3, pending(rx[i]));

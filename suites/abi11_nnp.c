@@ -28,20 +28,11 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "privs.h"
 
 LL_PROGRAM(LL_B_NNP_FLAG);
 
 #define NNP_FLAG LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static bool nnp_set(void)
-{
-	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
-}
 
 static int restrict_err(int fd, uint32_t flags)
 {
@@ -74,26 +65,10 @@ static int read_denying_ruleset(void)
 	return ll_ruleset_build(&desc);
 }
 
-#define NNP_MUST_BE_UNSET()                                                   \
-	do {                                                                  \
-		if (nnp_set())                                                \
-			LL_SKIP_ENV(return,                                   \
-					  "no_new_privs already set by the "  \
-					  "caller, cannot test its absence"); \
-	} while (0)
-
-/* Neither no_new_privs nor CAP_SYS_ADMIN. */
-#define BECOME_UNPRIVILEGED()                            \
-	do {                                             \
-		NNP_MUST_BE_UNSET();                     \
-		ASSERT_EQ(0, ll_drop_caps());            \
-		ASSERT_FALSE(ll_has_cap(CAP_SYS_ADMIN)); \
-	} while (0)
-
 /* CAP_SYS_ADMIN in the current user namespace, no no_new_privs. */
 #define BECOME_PRIVILEGED_IN_USERNS()                                         \
 	do {                                                                  \
-		NNP_MUST_BE_UNSET();                                          \
+		LL_NNP_MUST_BE_UNSET();                                       \
 		if (unshare(CLONE_NEWUSER))                                   \
 			LL_SKIP_ENV(                                          \
 				return, "cannot create a user namespace: %s", \
@@ -105,14 +80,14 @@ static int read_denying_ruleset(void)
 	do {                                           \
 		if (!ll_has_cap(CAP_SYS_ADMIN))        \
 			BECOME_PRIVILEGED_IN_USERNS(); \
-		NNP_MUST_BE_UNSET();                   \
+		LL_NNP_MUST_BE_UNSET();                \
 	} while (0)
 
 /* A child reports its no_new_privs bit and whether T/f opens. */
 static int child_state(void *arg)
 {
 	(void)arg;
-	return (nnp_set() ? 1 : 0) | (ll_try_open(file, O_RDONLY) ? 2 : 0);
+	return (ll_nnp_set() ? 1 : 0) | (ll_try_open(file, O_RDONLY) ? 2 : 0);
 }
 
 #define STATE_NNP 1
@@ -127,19 +102,19 @@ LL_TEST(nnp_flag_lets_unprivileged_caller_enforce_and_sets_nnp)
 	make_file(_metadata);
 	ruleset = read_denying_ruleset();
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	ASSERT_EQ(0, ll_try_open(file, O_RDONLY));
 	ASSERT_EQ(EPERM, restrict_err(ruleset, 0));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 	ASSERT_EQ(EACCES, ll_try_open(file, O_RDONLY));
 	/* Children inherit both; later calls need no flag. */
 	ASSERT_EQ(STATE_NNP | STATE_DENIED,
 		  ll_run_child(NULL, child_state, NULL));
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 }
 
 /* The flag sets no_new_privs even when CAP_SYS_ADMIN made it needless. */
@@ -152,9 +127,9 @@ LL_TEST(nnp_flag_sets_nnp_for_privileged_caller_too)
 	ASSERT_LE(0, ruleset);
 	BECOME_PRIVILEGED();
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 	ASSERT_EQ(EACCES, ll_try_open(file, O_RDONLY));
 }
 
@@ -168,14 +143,14 @@ LL_TEST(nnp_flag_with_nnp_already_set_keeps_it)
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 	ASSERT_EQ(EACCES, ll_try_open(file, O_RDONLY));
 }
 
 /* Next to every other known flag (log flags, TSYNC) it works the same. */
 LL_TEST(nnp_flag_combines_with_every_known_flag)
 {
-	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, abi_now());
+	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, ll_abi_now());
 	uint32_t flag;
 
 	make_file(_metadata);
@@ -190,7 +165,7 @@ LL_TEST(nnp_flag_combines_with_every_known_flag)
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
-			if (nnp_set() || ll_drop_caps())
+			if (ll_nnp_set() || ll_drop_caps())
 				_exit(100);
 			if (restrict_err(ruleset, flag | NNP_FLAG))
 				_exit(101);
@@ -212,7 +187,7 @@ LL_TEST(nnp_flag_combines_with_every_known_flag)
  */
 LL_TEST(failing_nnp_flag_calls_leave_nnp_unset)
 {
-	const uint32_t unknown = ~ll_mask(LL_RESTRICT_FLAG, abi_now());
+	const uint32_t unknown = ~ll_mask(LL_RESTRICT_FLAG, ll_abi_now());
 	int ruleset, closed, opath, plain;
 	struct {
 		const char *what;
@@ -247,14 +222,14 @@ LL_TEST(failing_nnp_flag_calls_leave_nnp_unset)
 	calls[5].fd = plain;
 	calls[6].fd = ruleset;
 	calls[7].fd = ruleset;
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		EXPECT_EQ(calls[i].err,
 			  restrict_err(calls[i].fd, calls[i].flags))
 		{
 			TH_LOG("%s", calls[i].what);
 		}
-		ASSERT_FALSE(nnp_set())
+		ASSERT_FALSE(ll_nnp_set())
 		{
 			TH_LOG("no_new_privs set by the failing call: %s",
 			       calls[i].what);
@@ -264,7 +239,7 @@ LL_TEST(failing_nnp_flag_calls_leave_nnp_unset)
 	ASSERT_EQ(0, ll_try_open(file, O_RDONLY));
 	ASSERT_EQ(EPERM, restrict_err(ruleset, 0));
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 }
 
 /*
@@ -283,9 +258,9 @@ LL_TEST(nnp_flag_failing_on_17th_layer_leaves_nnp_unset_in_userns)
 	for (i = 0; i < LL_MAX_LAYERS; i++) {
 		ASSERT_EQ(0, restrict_err(ruleset, 0));
 	}
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(E2BIG, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 }
 
 /* --- Threads ------------------------------------------------------------ */
@@ -351,10 +326,10 @@ LL_TEST(nnp_flag_without_tsync_sets_nnp_on_calling_thread_only)
 	make_file(_metadata);
 	ruleset = read_denying_ruleset();
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	start_siblings(_metadata, s, release);
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 	join_siblings(_metadata, s, release);
 	for (i = 0; i < SIBLINGS; i++) {
 		ASSERT_EQ(0, s[i].state)
@@ -371,20 +346,20 @@ LL_TEST(nnp_flag_with_tsync_sets_nnp_on_every_thread)
 	struct sibling s[SIBLINGS];
 	int ruleset, release[2], i;
 
-	ASSERT_TRUE(ll_abi_has(abi_now(), LL_B_TSYNC))
+	ASSERT_TRUE(ll_abi_has(ll_abi_now(), LL_B_TSYNC))
 	{
 		TH_LOG("ABI %d has NO_NEW_PRIVS but not TSYNC", ll_kernel.abi);
 	}
 	make_file(_metadata);
 	ruleset = read_denying_ruleset();
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	start_siblings(_metadata, s, release);
 	/* A failing TSYNC call leaves every thread as it was. */
 	ASSERT_EQ(EBADF, restrict_err(-1, NNP_FLAG | tsync));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, restrict_err(ruleset, NNP_FLAG | tsync));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 	ASSERT_EQ(EACCES, ll_try_open(file, O_RDONLY));
 	join_siblings(_metadata, s, release);
 	for (i = 0; i < SIBLINGS; i++) {
@@ -402,17 +377,17 @@ LL_TEST(failing_nnp_flag_with_tsync_leaves_siblings_unchanged)
 	struct sibling s[SIBLINGS];
 	int ruleset, release[2], plain, i;
 
-	ASSERT_TRUE(ll_abi_has(abi_now(), LL_B_TSYNC));
+	ASSERT_TRUE(ll_abi_has(ll_abi_now(), LL_B_TSYNC));
 	make_file(_metadata);
 	ruleset = read_denying_ruleset();
 	ASSERT_LE(0, ruleset);
 	plain = open(file, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, plain);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	start_siblings(_metadata, s, release);
 	ASSERT_EQ(EBADF, restrict_err(-1, NNP_FLAG | tsync));
 	ASSERT_EQ(EBADFD, restrict_err(plain, NNP_FLAG | tsync));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	join_siblings(_metadata, s, release);
 	for (i = 0; i < SIBLINGS; i++) {
 		ASSERT_EQ(0, s[i].state)
@@ -452,7 +427,7 @@ LL_TEST(nnp_bit_rejected_for_privileged_caller_before_abi11,
 	ASSERT_LE(0, ruleset);
 	BECOME_PRIVILEGED();
 	ASSERT_EQ(EINVAL, restrict_err(ruleset, NNP_FLAG));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, ll_try_open(file, O_RDONLY));
 }
 
@@ -469,9 +444,9 @@ LL_TEST(nnp_bit_unprivileged_before_abi11_fails_as_the_abi_orders,
 	make_file(_metadata);
 	ruleset = read_denying_ruleset();
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	err = restrict_err(ruleset, NNP_FLAG);
-	if (ll_abi_has(abi_now(), LL_B_RESTRICT_EPERM_BEFORE_FLAGS)) {
+	if (ll_abi_has(ll_abi_now(), LL_B_RESTRICT_EPERM_BEFORE_FLAGS)) {
 		ASSERT_EQ(EPERM, err);
 	} else {
 		ASSERT_TRUE(err == EINVAL || err == EPERM)
@@ -479,7 +454,7 @@ LL_TEST(nnp_bit_unprivileged_before_abi11_fails_as_the_abi_orders,
 			TH_LOG("ABI %d: errno %d", ll_kernel.abi, err);
 		}
 	}
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, ll_try_open(file, O_RDONLY));
 }
 

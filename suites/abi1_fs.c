@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -27,31 +26,14 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
 
 /* Named groups of rights. */
-#define R_EXECUTE LANDLOCK_ACCESS_FS_EXECUTE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_READ_DIR LANDLOCK_ACCESS_FS_READ_DIR
-#define R_REMOVE_DIR LANDLOCK_ACCESS_FS_REMOVE_DIR
-#define R_REMOVE_FILE LANDLOCK_ACCESS_FS_REMOVE_FILE
-#define R_MAKE_CHAR LANDLOCK_ACCESS_FS_MAKE_CHAR
-#define R_MAKE_DIR LANDLOCK_ACCESS_FS_MAKE_DIR
-#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
-#define R_MAKE_SOCK LANDLOCK_ACCESS_FS_MAKE_SOCK
-#define R_MAKE_FIFO LANDLOCK_ACCESS_FS_MAKE_FIFO
-#define R_MAKE_BLOCK LANDLOCK_ACCESS_FS_MAKE_BLOCK
-#define R_MAKE_SYM LANDLOCK_ACCESS_FS_MAKE_SYM
 #define ACCESS_RW (R_READ | R_WRITE)
 #define ACCESS_DEVICES (R_MAKE_CHAR | R_MAKE_BLOCK)
-
-/* Every FS right the running kernel knows (and abi/ describes). */
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, ll_kernel.abi);
-}
 
 /*
  * Each test makes a fresh scratch directory T:
@@ -71,25 +53,9 @@ static uint64_t all_fs(void)
  *	└── b/			sibling of a/, no rule
  *	    ├── f, d/, p, l -> f
  *
- * Paths are spelled relative to T through at(); the EXECUTE variant adds a
+ * Paths are spelled relative to T through ll_at(); the EXECUTE variant adds a
  * copy of this program as a/bin, x/bin and b/bin.
  */
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
-
 static const char *const layout_tree[] = {
 	"f",	 "a/",	   "a/f",  "a/d/",   "a/l->f", "a/s/",
 	"a/s/f", "a/s/d/", "x/",   "x/f",    "x/d/",   "x/l->f",
@@ -99,15 +65,13 @@ static const char *const layout_tree[] = {
 static int make_layout(bool with_bin)
 {
 	static const char *const dirs[] = { "a", "x", "b" };
-	int err = ll_scratch_dir("t", root, sizeof(root));
+	int err = ll_tree_make("t", layout_tree);
 
-	if (!err)
-		err = ll_make_tree(root, layout_tree);
 	for (size_t i = 0; !err && i < 3; i++) {
-		if (mkfifo(at("%s/p", dirs[i]), 0600))
+		if (mkfifo(ll_at("%s/p", dirs[i]), 0600))
 			err = errno;
 		else if (with_bin)
-			err = ll_copy_self(at("%s/bin", dirs[i]));
+			err = ll_copy_self(ll_at("%s/bin", dirs[i]));
 	}
 	return err;
 }
@@ -133,7 +97,7 @@ static int in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
 /* Operations: arg is a directory relative to T; each returns an errno. */
 static int op_execute(void *dir)
 {
-	const char *bin = at("%s/bin", (char *)dir);
+	const char *bin = ll_at("%s/bin", (char *)dir);
 	char *const argv[] = { (char *)bin, LL_EXIT0_ARG, NULL };
 
 	execve(bin, argv, environ);
@@ -142,32 +106,32 @@ static int op_execute(void *dir)
 
 static int op_write_file(void *dir)
 {
-	return ll_try_open(at("%s/f", (char *)dir), O_WRONLY);
+	return ll_try_open(ll_at("%s/f", (char *)dir), O_WRONLY);
 }
 
 static int op_read_file(void *dir)
 {
-	return ll_try_open(at("%s/f", (char *)dir), O_RDONLY);
+	return ll_try_open(ll_at("%s/f", (char *)dir), O_RDONLY);
 }
 
 static int op_read_dir(void *dir)
 {
-	return ll_try_open(at("%s/d", (char *)dir), O_RDONLY | O_DIRECTORY);
+	return ll_try_open(ll_at("%s/d", (char *)dir), O_RDONLY | O_DIRECTORY);
 }
 
 static int op_remove_dir(void *dir)
 {
-	return ll_errno_of(rmdir(at("%s/d", (char *)dir)));
+	return ll_errno_of(rmdir(ll_at("%s/d", (char *)dir)));
 }
 
 static int op_remove_file(void *dir)
 {
-	return ll_errno_of(unlink(at("%s/f", (char *)dir)));
+	return ll_errno_of(unlink(ll_at("%s/f", (char *)dir)));
 }
 
 static int make_node(void *dir, mode_t type, dev_t dev)
 {
-	return ll_errno_of(mknod(at("%s/n", (char *)dir), type | 0600, dev));
+	return ll_errno_of(mknod(ll_at("%s/n", (char *)dir), type | 0600, dev));
 }
 
 static int op_make_char(void *dir)
@@ -192,12 +156,12 @@ static int op_make_fifo(void *dir)
 
 static int op_make_dir(void *dir)
 {
-	return ll_errno_of(mkdir(at("%s/n", (char *)dir), 0700));
+	return ll_errno_of(mkdir(ll_at("%s/n", (char *)dir), 0700));
 }
 
 static int op_make_sym(void *dir)
 {
-	return ll_errno_of(symlink("f", at("%s/n", (char *)dir)));
+	return ll_errno_of(symlink("f", ll_at("%s/n", (char *)dir)));
 }
 
 /* bind(2) of a pathname socket; relative, so T may be long. */
@@ -208,7 +172,7 @@ static int op_make_sock(void *dir)
 
 	if (fd < 0)
 		return errno;
-	err = ll_errno_of(chdir(at("%s", (char *)dir)));
+	err = ll_errno_of(chdir(ll_at("%s", (char *)dir)));
 	if (!err)
 		err = ll_errno_of(
 			bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
@@ -340,8 +304,9 @@ FIXTURE_TEARDOWN(right)
 static mode_t target_type(const FIXTURE_VARIANT(right) * variant,
 			  const char *dir)
 {
-	return variant->target ? ll_type_of(at("%s/%s", dir, variant->target))
-			       : 0;
+	return variant->target
+		       ? ll_type_of(ll_at("%s/%s", dir, variant->target))
+		       : 0;
 }
 
 /* Its expected type once the operation succeeded or failed. */
@@ -360,28 +325,29 @@ LL_TEST_F(right, allowed_by_rule_on_parent_dir)
 	const int expected = allowed_result(variant);
 
 	ASSERT_EQ(expected,
-		  in_sandbox(
-			  all_fs(),
-			  RULES(RULE(at("a"), variant->access | variant->also)),
-			  variant->op, "a"));
+		  in_sandbox(ll_all_fs(),
+			     RULES(RULE(ll_at("a"),
+					variant->access | variant->also)),
+			     variant->op, "a"));
 	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "a"));
 }
 
 LL_TEST_F(right, denied_without_rule)
 {
 	ASSERT_EQ(EACCES,
-		  in_sandbox(
-			  all_fs(),
-			  RULES(RULE(at("a"), variant->access | variant->also)),
-			  variant->op, "b"));
+		  in_sandbox(ll_all_fs(),
+			     RULES(RULE(ll_at("a"),
+					variant->access | variant->also)),
+			     variant->op, "b"));
 	ASSERT_EQ(type_when(variant, false), target_type(variant, "b"));
 }
 
 LL_TEST_F(right, denied_by_every_other_right)
 {
 	ASSERT_EQ(EACCES,
-		  in_sandbox(all_fs(),
-			     RULES(RULE(at("x"), all_fs() & ~variant->access)),
+		  in_sandbox(ll_all_fs(),
+			     RULES(RULE(ll_at("x"),
+					ll_all_fs() & ~variant->access)),
 			     variant->op, "x"));
 	ASSERT_EQ(type_when(variant, false), target_type(variant, "x"));
 }
@@ -391,7 +357,7 @@ LL_TEST_F(right, allowed_when_unhandled)
 	const int expected = allowed_result(variant);
 
 	ASSERT_EQ(expected,
-		  in_sandbox(all_fs() & ~(variant->access | variant->also),
+		  in_sandbox(ll_all_fs() & ~(variant->access | variant->also),
 			     NO_RULES, variant->op, "b"));
 	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "b"));
 }
@@ -413,7 +379,7 @@ FIXTURE_TEARDOWN(layout)
 /* add_rule of `access` on `path` in a ruleset handling every right. */
 static int add_rule_on(const char *path, uint64_t access)
 {
-	const struct ll_ruleset_desc desc = { .handled_fs = all_fs() };
+	const struct ll_ruleset_desc desc = { .handled_fs = ll_all_fs() };
 	struct landlock_path_beneath_attr rule = { .allowed_access = access };
 	int ruleset_fd = ll_ruleset_build(&desc), err;
 
@@ -438,59 +404,58 @@ LL_TEST_F(layout, file_rule_rejects_dir_only_rights)
 	const struct ll_bit *bit;
 
 	for (bit = ll_family_bits(LL_FS_ACCESS); bit->name; bit++) {
-		if (!(bit->value & all_fs()))
+		if (!(bit->value & ll_all_fs()))
 			continue;
 		EXPECT_EQ(bit->value & file ? 0 : EINVAL,
-			  add_rule_on(at("a/f"), bit->value))
+			  add_rule_on(ll_at("a/f"), bit->value))
 		{
 			TH_LOG("%s on a file rule", bit->name);
 		}
-		EXPECT_EQ(0, add_rule_on(at("a"), bit->value))
+		EXPECT_EQ(0, add_rule_on(ll_at("a"), bit->value))
 		{
 			TH_LOG("%s on a directory rule", bit->name);
 		}
 	}
-	ASSERT_EQ(0, add_rule_on(at("a/f"), file));
-	ASSERT_EQ(EINVAL, add_rule_on(at("a/f"), file | R_READ_DIR));
-	ASSERT_EQ(0, add_rule_on(at("a"), all_fs()));
+	ASSERT_EQ(0, add_rule_on(ll_at("a/f"), file));
+	ASSERT_EQ(EINVAL, add_rule_on(ll_at("a/f"), file | R_READ_DIR));
+	ASSERT_EQ(0, add_rule_on(ll_at("a"), ll_all_fs()));
 }
 
 /* A rule on a file grants on that file only. */
 LL_TEST_F(layout, file_rule_grants_that_file_only)
 {
-	ASSERT_EQ(0, ll_copy_self(at("a/bin")));
-	ASSERT_EQ(0, ll_copy_self(at("a/s/bin")));
+	ASSERT_EQ(0, ll_copy_self(ll_at("a/bin")));
+	ASSERT_EQ(0, ll_copy_self(ll_at("a/s/bin")));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_fs = all_fs(),
-			     .paths = RULES(
-				     RULE(at("a/f"), ACCESS_RW),
-				     RULE(at("a/bin"), R_EXECUTE | R_READ)) }));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(RULE(ll_at("a/f"), ACCESS_RW),
+					    RULE(ll_at("a/bin"),
+						 R_EXECUTE | R_READ)) }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDWR));
 	ASSERT_EQ(0, ll_run_child(NULL, op_execute, "a"));
 	ASSERT_EQ(EACCES, ll_run_child(NULL, op_execute, "a/s"));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/s/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("a"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a"), O_RDONLY | O_DIRECTORY));
 }
 
 /* §5.1: a directory rule reaches everything beneath, nothing beside. */
 LL_TEST_F(layout, dir_rule_inherited_beneath_only)
 {
-	ASSERT_EQ(
-		0,
-		ll_enforce(&(struct ll_ruleset_desc){
-			.handled_fs = all_fs(),
-			.paths = RULES(RULE(at("a"), R_READ | R_READ_DIR)) }));
-	ASSERT_EQ(0, ll_try_open(at("a"), O_RDONLY | O_DIRECTORY));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
-	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_RDONLY));
-	ASSERT_EQ(0, ll_try_open(at("a/s/d"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(
+				     RULE(ll_at("a"), R_READ | R_READ_DIR)) }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/s/d"), O_RDONLY | O_DIRECTORY));
 	/* Sibling, parent, and a right the rule does not grant. */
-	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("b"), O_RDONLY | O_DIRECTORY));
-	ASSERT_EQ(EACCES, ll_try_open(at("f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at(""), O_RDONLY | O_DIRECTORY));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/s/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_root, O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/s/f"), O_WRONLY));
 }
 
 /*
@@ -503,45 +468,45 @@ LL_TEST_F(layout, nested_rules_of_one_layer_unite)
 	int rdwr;
 
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_fs = all_fs(),
-			     .paths = RULES(RULE(at("a"), R_READ),
-					    RULE(at("a/s"), R_WRITE)) }));
-	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_RDONLY));
-	ASSERT_EQ(0, ll_try_open(at("a/s/f"), O_WRONLY));
-	rdwr = ll_try_open(at("a/s/f"), O_RDWR);
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(RULE(ll_at("a"), R_READ),
+					    RULE(ll_at("a/s"), R_WRITE)) }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/s/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/s/f"), O_WRONLY));
+	rdwr = ll_try_open(ll_at("a/s/f"), O_RDWR);
 	if (ll_abi_has(ll_kernel.abi, LL_B_SAME_LAYER_UNION)) {
 		ASSERT_EQ(0, rdwr);
 	} else {
 		ASSERT_TRUE(rdwr == 0 || rdwr == EACCES);
 	}
 	/* WRITE stops at a/s/. */
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_WRONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDWR));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_RDWR));
 }
 
 /* Two add_rule calls on one directory merge into one rule (every ABI). */
 LL_TEST_F(layout, rules_on_same_dir_merge)
 {
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_fs = all_fs(),
-			     .paths = RULES(RULE(at("a"), R_READ),
-					    RULE(at("a"), R_WRITE)) }));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
-	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDWR));
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(RULE(ll_at("a"), R_READ),
+					    RULE(ll_at("a"), R_WRITE)) }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDWR));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/f"), O_RDWR));
 }
 
 /* §5.3: files opened before the restriction keep every right. */
 LL_TEST_F(layout, fds_opened_before_keep_working)
 {
-	const int fd = open(at("a/f"), O_RDWR | O_CLOEXEC);
-	const int dir = open(at("a"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	const int fd = open(ll_at("a/f"), O_RDWR | O_CLOEXEC);
+	const int dir = open(ll_at("a"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	char buf[64];
 
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, dir);
-	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){ .handled_fs =
-								   all_fs() }));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_all_fs() }));
 	ASSERT_EQ(3, write(fd, "new", 3));
 	ASSERT_EQ(0, lseek(fd, 0, SEEK_SET));
 	ASSERT_EQ(3, read(fd, buf, sizeof(buf)));
@@ -549,7 +514,7 @@ LL_TEST_F(layout, fds_opened_before_keep_working)
 	ASSERT_EQ(0, ftruncate(fd, 1));
 	ASSERT_LT(0, syscall(SYS_getdents64, dir, buf, sizeof(buf)));
 	/* New opens, even relative to the old directory fd, are checked. */
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_RDONLY));
 	ASSERT_EQ(EACCES, ll_try_openat(dir, "f", O_RDONLY));
 	close(dir);
 	close(fd);
@@ -561,16 +526,16 @@ LL_TEST_F(layout, o_path_chdir_stat_unrestricted)
 	struct stat st;
 	int fd;
 
-	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){ .handled_fs =
-								   all_fs() }));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_PATH));
-	ASSERT_EQ(0, ll_try_open(at("a/d"), O_PATH | O_DIRECTORY));
-	fd = open(at("a/s"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_all_fs() }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_PATH));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/d"), O_PATH | O_DIRECTORY));
+	fd = open(ll_at("a/s"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, fstatat(fd, "f", &st, 0));
 	ASSERT_EQ(0, fchdir(fd));
-	ASSERT_EQ(0, chdir(at("a/s/d")));
-	ASSERT_EQ(0, stat(at("a/l"), &st));
+	ASSERT_EQ(0, chdir(ll_at("a/s/d")));
+	ASSERT_EQ(0, stat(ll_at("a/l"), &st));
 	ASSERT_TRUE(S_ISREG(st.st_mode));
 	/* The same paths stay closed to real opens. */
 	ASSERT_EQ(EACCES, ll_try_openat(fd, "f", O_RDONLY));
@@ -583,14 +548,14 @@ LL_TEST_F(layout, fifo_open_needs_read_file)
 {
 	const int ro = O_RDONLY | O_NONBLOCK;
 
-	ASSERT_EQ(0,
-		  ll_enforce(&(struct ll_ruleset_desc){
-			  .handled_fs = all_fs(),
-			  .paths = RULES(RULE(at("a"), R_READ),
-					 RULE(at("x"), all_fs() & ~R_READ)) }));
-	ASSERT_EQ(0, ll_try_open(at("a/p"), ro));
-	ASSERT_EQ(EACCES, ll_try_open(at("x/p"), ro));
-	ASSERT_EQ(EACCES, ll_try_open(at("b/p"), ro));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(RULE(ll_at("a"), R_READ),
+					    RULE(ll_at("x"),
+						 ll_all_fs() & ~R_READ)) }));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/p"), ro));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("x/p"), ro));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/p"), ro));
 }
 
 /* Landlock decides before CAP_MKNOD: EACCES when denied, else EPERM. */
@@ -606,18 +571,19 @@ static int op_make_block_no_caps(void *dir)
 
 LL_TEST_F(layout, device_nodes_checked_before_cap_mknod)
 {
-	const struct ll_path_rule *rules = RULES(RULE(at("a"), ACCESS_DEVICES));
+	const struct ll_path_rule *rules =
+		RULES(RULE(ll_at("a"), ACCESS_DEVICES));
 
 	ASSERT_EQ(EPERM,
-		  in_sandbox(all_fs(), rules, op_make_char_no_caps, "a"));
+		  in_sandbox(ll_all_fs(), rules, op_make_char_no_caps, "a"));
 	ASSERT_EQ(EPERM,
-		  in_sandbox(all_fs(), rules, op_make_block_no_caps, "a"));
+		  in_sandbox(ll_all_fs(), rules, op_make_block_no_caps, "a"));
 	ASSERT_EQ(EACCES,
-		  in_sandbox(all_fs(), rules, op_make_char_no_caps, "b"));
+		  in_sandbox(ll_all_fs(), rules, op_make_char_no_caps, "b"));
 	ASSERT_EQ(EACCES,
-		  in_sandbox(all_fs(), rules, op_make_block_no_caps, "b"));
-	ASSERT_EQ(0, ll_type_of(at("a/n")));
-	ASSERT_EQ(0, ll_type_of(at("b/n")));
+		  in_sandbox(ll_all_fs(), rules, op_make_block_no_caps, "b"));
+	ASSERT_EQ(0, ll_type_of(ll_at("a/n")));
+	ASSERT_EQ(0, ll_type_of(ll_at("b/n")));
 }
 
 /* ------------------------------------------------------------------------
@@ -692,48 +658,49 @@ FIXTURE_TEARDOWN(rename_in_dir)
 static int rename_granting(const FIXTURE_VARIANT(rename_in_dir) * variant,
 			   uint64_t granted)
 {
-	const struct two_paths p = { at("a/%s", variant->name),
-				     at("a/renamed") };
+	const struct two_paths p = { ll_at("a/%s", variant->name),
+				     ll_at("a/renamed") };
 
-	return in_sandbox(all_fs(), RULES(RULE(at("a"), granted)), op_rename,
-			  &p);
+	return in_sandbox(ll_all_fs(), RULES(RULE(ll_at("a"), granted)),
+			  op_rename, &p);
 }
 
 LL_TEST_F(rename_in_dir, allowed_with_make_and_remove)
 {
 	ASSERT_EQ(0, rename_granting(variant, variant->make | variant->remove));
-	ASSERT_EQ(0, ll_type_of(at("a/%s", variant->name)));
-	ASSERT_EQ(variant->type, ll_type_of(at("a/renamed")));
+	ASSERT_EQ(0, ll_type_of(ll_at("a/%s", variant->name)));
+	ASSERT_EQ(variant->type, ll_type_of(ll_at("a/renamed")));
 }
 
 LL_TEST_F(rename_in_dir, denied_without_remove)
 {
 	ASSERT_EQ(EACCES,
-		  rename_granting(variant, all_fs() & ~variant->remove));
-	ASSERT_EQ(variant->type, ll_type_of(at("a/%s", variant->name)));
+		  rename_granting(variant, ll_all_fs() & ~variant->remove));
+	ASSERT_EQ(variant->type, ll_type_of(ll_at("a/%s", variant->name)));
 }
 
 LL_TEST_F(rename_in_dir, denied_without_make)
 {
-	ASSERT_EQ(EACCES, rename_granting(variant, all_fs() & ~variant->make));
-	ASSERT_EQ(variant->type, ll_type_of(at("a/%s", variant->name)));
+	ASSERT_EQ(EACCES,
+		  rename_granting(variant, ll_all_fs() & ~variant->make));
+	ASSERT_EQ(variant->type, ll_type_of(ll_at("a/%s", variant->name)));
 }
 
 LL_TEST_F(layout, link_in_dir_needs_make_reg)
 {
 	const struct ll_path_rule *rules =
-		RULES(RULE(at("a"), R_MAKE_REG),
-		      RULE(at("x"), all_fs() & ~R_MAKE_REG));
-	const struct two_paths in_a = { at("a/f"), at("a/g") };
-	const struct two_paths in_x = { at("x/f"), at("x/g") };
-	const struct two_paths in_b = { at("b/f"), at("b/g") };
+		RULES(RULE(ll_at("a"), R_MAKE_REG),
+		      RULE(ll_at("x"), ll_all_fs() & ~R_MAKE_REG));
+	const struct two_paths in_a = { ll_at("a/f"), ll_at("a/g") };
+	const struct two_paths in_x = { ll_at("x/f"), ll_at("x/g") };
+	const struct two_paths in_b = { ll_at("b/f"), ll_at("b/g") };
 
-	ASSERT_EQ(0, in_sandbox(all_fs(), rules, op_link, &in_a));
-	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_x));
-	ASSERT_EQ(EACCES, in_sandbox(all_fs(), rules, op_link, &in_b));
-	ASSERT_EQ(S_IFREG, ll_type_of(at("a/g")));
-	ASSERT_EQ(0, ll_type_of(at("x/g")));
-	ASSERT_EQ(0, ll_type_of(at("b/g")));
+	ASSERT_EQ(0, in_sandbox(ll_all_fs(), rules, op_link, &in_a));
+	ASSERT_EQ(EACCES, in_sandbox(ll_all_fs(), rules, op_link, &in_x));
+	ASSERT_EQ(EACCES, in_sandbox(ll_all_fs(), rules, op_link, &in_b));
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("a/g")));
+	ASSERT_EQ(0, ll_type_of(ll_at("x/g")));
+	ASSERT_EQ(0, ll_type_of(ll_at("b/g")));
 }
 
 /* ------------------------------------------------------------------------
@@ -745,13 +712,13 @@ LL_TEST_F(layout, mount_denied_after_restriction,
 {
 	ASSERT_EQ(0, unshare(CLONE_NEWNS));
 	ASSERT_EQ(0, mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
-	ASSERT_EQ(0, mount("tmpfs", at("a"), "tmpfs", 0, NULL));
+	ASSERT_EQ(0, mount("tmpfs", ll_at("a"), "tmpfs", 0, NULL));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_fs = all_fs(),
-			     .paths = RULES(RULE("/", all_fs())) }));
-	ASSERT_EQ(-1, mount("tmpfs", at("b"), "tmpfs", 0, NULL));
+			     .handled_fs = ll_all_fs(),
+			     .paths = RULES(RULE("/", ll_all_fs())) }));
+	ASSERT_EQ(-1, mount("tmpfs", ll_at("b"), "tmpfs", 0, NULL));
 	ASSERT_EQ(EPERM, errno);
-	ASSERT_EQ(-1, umount(at("a")));
+	ASSERT_EQ(-1, umount(ll_at("a")));
 	ASSERT_EQ(EPERM, errno);
 }
 

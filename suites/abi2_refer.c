@@ -20,13 +20,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
 
 LL_PROGRAM(LL_B_REFER);
 
@@ -45,11 +46,6 @@ LL_PROGRAM(LL_B_REFER);
 /* In a layer's handled set: every FS right of the running ABI. */
 #define ALL UINT64_MAX
 
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, ll_kernel.abi);
-}
-
 /*
  * Each test makes a fresh scratch directory T:
  *
@@ -63,25 +59,9 @@ static uint64_t all_fs(void)
  *	└── u/		never a rule
  *	    └── f
  *
- * Paths are spelled relative to T through at(); "t/n" and "s/n" are new
+ * Paths are spelled relative to T through ll_at(); "t/n" and "s/n" are new
  * names.
  */
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
-
 static const char *const layout_tree[] = {
 	"s/",  "s/f",  "s/g",	"s/d/", "s/d/f", "t/", "t/f",
 	"t/g", "t/d/", "t/d/f", "u/",	"u/f",	 NULL,
@@ -89,9 +69,7 @@ static const char *const layout_tree[] = {
 
 static int make_layout(void)
 {
-	int err = ll_scratch_dir("t", root, sizeof(root));
-
-	return err ?: ll_make_tree(root, layout_tree);
+	return ll_tree_make("t", layout_tree);
 }
 
 /* ------------------------------------------------------------------------
@@ -116,8 +94,8 @@ static int enforce_layers(const struct layer *layers, size_t count)
 		const struct layer *l = &layers[i];
 		struct ll_path_rule rules[6] = { { 0 } };
 		struct ll_ruleset_desc desc = {
-			.handled_fs =
-				l->handled_fs == ALL ? all_fs() : l->handled_fs,
+			.handled_fs = l->handled_fs == ALL ? ll_all_fs()
+							   : l->handled_fs,
 			.handled_net =
 				l->handled_net == ALL
 					? ll_mask(LL_NET_ACCESS, ll_kernel.abi)
@@ -133,8 +111,8 @@ static int enforce_layers(const struct layer *layers, size_t count)
 			continue;
 		for (size_t r = 0; r < 5 && l->rules[r].path; r++)
 			rules[r] = (struct ll_path_rule)RULE(
-				at("%s", l->rules[r].path),
-				l->rules[r].access == ALL ? all_fs()
+				ll_at("%s", l->rules[r].path),
+				l->rules[r].access == ALL ? ll_all_fs()
 							  : l->rules[r].access);
 		err = ll_enforce(&desc);
 		if (err)
@@ -149,12 +127,13 @@ static int do_op(enum op op, const char *from, const char *to)
 {
 	switch (op) {
 	case OP_RENAME:
-		return ll_errno_of(rename(at("%s", from), at("%s", to)));
+		return ll_errno_of(rename(ll_at("%s", from), ll_at("%s", to)));
 	case OP_EXCHANGE:
-		return ll_errno_of(renameat2(AT_FDCWD, at("%s", from), AT_FDCWD,
-					     at("%s", to), RENAME_EXCHANGE));
+		return ll_errno_of(renameat2(AT_FDCWD, ll_at("%s", from),
+					     AT_FDCWD, ll_at("%s", to),
+					     RENAME_EXCHANGE));
 	case OP_LINK:
-		return ll_errno_of(link(at("%s", from), at("%s", to)));
+		return ll_errno_of(link(ll_at("%s", from), ll_at("%s", to)));
 	}
 	return EINVAL;
 }
@@ -164,7 +143,7 @@ static ino_t ino_of(const char *rel)
 {
 	struct stat st;
 
-	return lstat(at("%s", rel), &st) ? 0 : st.st_ino;
+	return lstat(ll_at("%s", rel), &st) ? 0 : st.st_ino;
 }
 
 struct move {

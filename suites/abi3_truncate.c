@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -25,20 +24,13 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "fdpass.h"
+#include "rights.h"
+#include "tree.h"
 
 LL_PROGRAM(LL_B_TRUNCATE);
 
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
-#define R_TRUNCATE LANDLOCK_ACCESS_FS_TRUNCATE
 #define ACCESS_RW (R_READ | R_WRITE)
-
-/* Every FS right the running kernel knows (and abi/ describes). */
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, ll_kernel.abi);
-}
 
 /*
  * Each test makes a fresh scratch directory T (every file holds its own
@@ -56,22 +48,6 @@ static uint64_t all_fs(void)
  *	    ├── f		…a rule on this file only
  *	    └── g
  */
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
-
 static const char *const layout_tree[] = {
 	"a/",  "a/f", "a/g", "a/h", "a/s/", "a/s/f", "b/",
 	"b/f", "b/g", "c/",  "c/f", "c/g",  NULL,
@@ -79,11 +55,9 @@ static const char *const layout_tree[] = {
 
 static int make_layout(void)
 {
-	int err = ll_scratch_dir("t", root, sizeof(root));
+	int err = ll_tree_make("t", layout_tree);
 
-	if (!err)
-		err = ll_make_tree(root, layout_tree);
-	if (!err && mkfifo(at("a/p"), 0600))
+	if (!err && mkfifo(ll_at("a/p"), 0600))
 		err = errno;
 	return err;
 }
@@ -93,7 +67,7 @@ static off_t size_of(const char *rel)
 {
 	struct stat st;
 
-	return stat(at("%s", rel), &st) ? -1 : st.st_size;
+	return stat(ll_at("%s", rel), &st) ? -1 : st.st_size;
 }
 
 /* The untouched size of T/<rel>: its own name (see the layout). */
@@ -112,14 +86,13 @@ static int enforce(uint64_t handled, const struct ll_path_rule *rules)
 	for (; rules->path && n < 7; rules++)
 		if (rules->access)
 			kept[n++] = *rules;
-	return ll_enforce(&(struct ll_ruleset_desc){ .handled_fs = handled,
-						     .paths = kept });
+	return ll_enforce_fs(handled, kept);
 }
 
 /* Operations on a path relative to T; each returns 0 or an errno. */
 static int op_truncate(const char *rel)
 {
-	return ll_errno_of(truncate(at("%s", rel), 0));
+	return ll_errno_of(truncate(ll_at("%s", rel), 0));
 }
 
 /*
@@ -128,7 +101,7 @@ static int op_truncate(const char *rel)
  */
 static int op_ftruncate(const char *rel)
 {
-	int fd = open(at("%s", rel), O_WRONLY | O_CLOEXEC), err;
+	int fd = open(ll_at("%s", rel), O_WRONLY | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return errno;
@@ -139,23 +112,23 @@ static int op_ftruncate(const char *rel)
 
 static int op_open_wronly_trunc(const char *rel)
 {
-	return ll_try_open(at("%s", rel), O_WRONLY | O_TRUNC);
+	return ll_try_open(ll_at("%s", rel), O_WRONLY | O_TRUNC);
 }
 
 static int op_open_rdwr_trunc(const char *rel)
 {
-	return ll_try_open(at("%s", rel), O_RDWR | O_TRUNC);
+	return ll_try_open(ll_at("%s", rel), O_RDWR | O_TRUNC);
 }
 
 /* Linux truncates on O_RDONLY | O_TRUNC too: FMODE_READ only. */
 static int op_open_rdonly_trunc(const char *rel)
 {
-	return ll_try_open(at("%s", rel), O_RDONLY | O_TRUNC);
+	return ll_try_open(ll_at("%s", rel), O_RDONLY | O_TRUNC);
 }
 
 static int op_creat(const char *rel)
 {
-	int fd = creat(at("%s", rel), 0600);
+	int fd = creat(ll_at("%s", rel), 0600);
 
 	if (fd < 0)
 		return errno;
@@ -218,8 +191,9 @@ FIXTURE_TEARDOWN(op)
 
 LL_TEST_F(op, allowed_with_truncate_on_parent_dir)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(at("a"), variant->also | R_TRUNCATE))));
+	ASSERT_EQ(0,
+		  enforce(ll_all_fs(),
+			  RULES(RULE(ll_at("a"), variant->also | R_TRUNCATE))));
 	ASSERT_EQ(0, variant->op("a/f"));
 	ASSERT_EQ(0, size_of("a/f"));
 	/* Inherited below the rule. */
@@ -229,9 +203,9 @@ LL_TEST_F(op, allowed_with_truncate_on_parent_dir)
 
 LL_TEST_F(op, denied_with_every_right_but_truncate)
 {
-	ASSERT_EQ(0,
-		  enforce(all_fs(), RULES(RULE(at("a"), all_fs() & ~R_TRUNCATE),
-					  RULE(at("b"), variant->also))));
+	ASSERT_EQ(0, enforce(ll_all_fs(),
+			     RULES(RULE(ll_at("a"), ll_all_fs() & ~R_TRUNCATE),
+				   RULE(ll_at("b"), variant->also))));
 	ASSERT_EQ(EACCES, variant->op("a/f"));
 	ASSERT_EQ(full("a/f"), size_of("a/f"));
 	ASSERT_EQ(EACCES, variant->op("b/f"));
@@ -240,17 +214,18 @@ LL_TEST_F(op, denied_with_every_right_but_truncate)
 
 LL_TEST_F(op, allowed_when_truncate_unhandled)
 {
-	ASSERT_EQ(0, enforce(all_fs() & ~R_TRUNCATE,
-			     RULES(RULE(at("b"), variant->also))));
+	ASSERT_EQ(0, enforce(ll_all_fs() & ~R_TRUNCATE,
+			     RULES(RULE(ll_at("b"), variant->also))));
 	ASSERT_EQ(0, variant->op("b/f"));
 	ASSERT_EQ(0, size_of("b/f"));
 }
 
 LL_TEST_F(op, file_rule_grants_that_file_only)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(at("c/f"), variant->also | R_TRUNCATE),
-				   RULE(at("c/g"), variant->also))));
+	ASSERT_EQ(0,
+		  enforce(ll_all_fs(),
+			  RULES(RULE(ll_at("c/f"), variant->also | R_TRUNCATE),
+				RULE(ll_at("c/g"), variant->also))));
 	ASSERT_EQ(0, variant->op("c/f"));
 	ASSERT_EQ(0, size_of("c/f"));
 	ASSERT_EQ(EACCES, variant->op("c/g"));
@@ -262,9 +237,9 @@ LL_TEST_F(op, every_layer_must_grant_truncate)
 {
 	const uint64_t rights = variant->also | R_TRUNCATE;
 
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), rights),
-					     RULE(at("b"), rights))));
-	ASSERT_EQ(0, enforce(R_TRUNCATE, RULES(RULE(at("a"), R_TRUNCATE))));
+	ASSERT_EQ(0, enforce(ll_all_fs(), RULES(RULE(ll_at("a"), rights),
+						RULE(ll_at("b"), rights))));
+	ASSERT_EQ(0, enforce(R_TRUNCATE, RULES(RULE(ll_at("a"), R_TRUNCATE))));
 	ASSERT_EQ(0, variant->op("a/f"));
 	ASSERT_EQ(0, size_of("a/f"));
 	ASSERT_EQ(EACCES, variant->op("b/f"));
@@ -290,8 +265,8 @@ LL_TEST_F(layout, open_succeeds_then_ftruncate_denied)
 {
 	int fd;
 
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), ACCESS_RW))));
-	fd = open(at("a/f"), O_RDWR | O_CLOEXEC);
+	ASSERT_EQ(0, enforce(ll_all_fs(), RULES(RULE(ll_at("a"), ACCESS_RW))));
+	fd = open(ll_at("a/f"), O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(-1, ftruncate(fd, 0));
 	ASSERT_EQ(EACCES, errno);
@@ -306,13 +281,13 @@ LL_TEST_F(layout, open_succeeds_then_ftruncate_denied)
 /* creat() of a new file truncates nothing: MAKE_REG and WRITE suffice. */
 LL_TEST_F(layout, creat_of_new_file_needs_no_truncate)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(at("a"), R_WRITE | R_MAKE_REG))));
+	ASSERT_EQ(0, enforce(ll_all_fs(),
+			     RULES(RULE(ll_at("a"), R_WRITE | R_MAKE_REG))));
 	ASSERT_EQ(0, op_creat("a/new"));
-	ASSERT_EQ(S_IFREG, ll_type_of(at("a/new")));
-	ASSERT_EQ(0, ll_try_open(at("a/new2"),
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("a/new")));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/new2"),
 				 O_WRONLY | O_CREAT | O_EXCL | O_TRUNC));
-	ASSERT_EQ(S_IFREG, ll_type_of(at("a/new2")));
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("a/new2")));
 	/* The same call over an existing file truncates: denied. */
 	ASSERT_EQ(EACCES, op_creat("a/f"));
 	ASSERT_EQ(full("a/f"), size_of("a/f"));
@@ -321,18 +296,18 @@ LL_TEST_F(layout, creat_of_new_file_needs_no_truncate)
 /* O_TRUNC on a fifo is ignored by the VFS: no truncation, no TRUNCATE. */
 LL_TEST_F(layout, o_trunc_on_fifo_needs_no_truncate)
 {
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), ACCESS_RW))));
-	ASSERT_EQ(0, ll_try_open(at("a/p"), O_RDWR | O_TRUNC | O_NONBLOCK));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDWR | O_TRUNC));
+	ASSERT_EQ(0, enforce(ll_all_fs(), RULES(RULE(ll_at("a"), ACCESS_RW))));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/p"), O_RDWR | O_TRUNC | O_NONBLOCK));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_RDWR | O_TRUNC));
 }
 
 /* §5.3: files opened before the restriction carry every right. */
 LL_TEST_F(layout, fd_opened_before_restriction_can_ftruncate)
 {
-	const int fd = open(at("b/f"), O_WRONLY | O_CLOEXEC);
+	const int fd = open(ll_at("b/f"), O_WRONLY | O_CLOEXEC);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, enforce(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(0, ftruncate(fd, 1));
 	ASSERT_EQ(1, size_of("b/f"));
 	/* The path itself is checked at call time: denied. */
@@ -346,15 +321,15 @@ LL_TEST_F(layout, ftruncate_right_fixed_at_open_survives_new_layer)
 {
 	int with, without;
 
-	ASSERT_EQ(0,
-		  enforce(all_fs(), RULES(RULE(at("a"), R_WRITE | R_TRUNCATE),
-					  RULE(at("b"), R_WRITE))));
-	with = open(at("a/f"), O_WRONLY | O_CLOEXEC);
-	without = open(at("b/f"), O_WRONLY | O_CLOEXEC);
+	ASSERT_EQ(0, enforce(ll_all_fs(),
+			     RULES(RULE(ll_at("a"), R_WRITE | R_TRUNCATE),
+				   RULE(ll_at("b"), R_WRITE))));
+	with = open(ll_at("a/f"), O_WRONLY | O_CLOEXEC);
+	without = open(ll_at("b/f"), O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, with);
 	ASSERT_LE(0, without);
 	/* A second layer that grants nothing at all. */
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, enforce(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(EACCES, op_truncate("a/g"));
 	ASSERT_EQ(0, ftruncate(with, 0));
 	ASSERT_EQ(0, size_of("a/f"));
@@ -363,49 +338,6 @@ LL_TEST_F(layout, ftruncate_right_fixed_at_open_survives_new_layer)
 	ASSERT_EQ(full("b/f"), size_of("b/f"));
 	close(with);
 	close(without);
-}
-
-/* An fd travels over SCM_RIGHTS (helper candidates for harness/). */
-static int send_fd(int sock, int fd)
-{
-	char data = 0, control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : errno;
-}
-
-/* Returns the received fd, or -1. */
-static int recv_fd(int sock)
-{
-	char data, control[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
 }
 
 struct open_and_send {
@@ -420,7 +352,7 @@ static int open_and_send(void *arg)
 
 	if (fd < 0)
 		return errno;
-	err = send_fd(o->sock, fd);
+	err = ll_send_fd(o->sock, fd);
 	close(fd);
 	return err;
 }
@@ -432,21 +364,21 @@ static int open_and_send(void *arg)
 LL_TEST_F(layout, ftruncate_decision_travels_to_unsandboxed_process)
 {
 	const struct ll_ruleset_desc desc = {
-		.handled_fs = all_fs(),
-		.paths = RULES(RULE(at("a"), R_WRITE | R_TRUNCATE),
-			       RULE(at("b"), R_WRITE)),
+		.handled_fs = ll_all_fs(),
+		.paths = RULES(RULE(ll_at("a"), R_WRITE | R_TRUNCATE),
+			       RULE(ll_at("b"), R_WRITE)),
 	};
 	int sv[2], with, without;
 	struct open_and_send o;
 
 	LL_SETUP(ll_errno_of(
 		socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)));
-	o = (struct open_and_send){ sv[0], at("a/f") };
+	o = (struct open_and_send){ sv[0], ll_at("a/f") };
 	ASSERT_EQ(0, ll_run_child(&desc, open_and_send, &o));
-	o.path = at("b/f");
+	o.path = ll_at("b/f");
 	ASSERT_EQ(0, ll_run_child(&desc, open_and_send, &o));
-	with = recv_fd(sv[1]);
-	without = recv_fd(sv[1]);
+	with = ll_recv_fd(sv[1]);
+	without = ll_recv_fd(sv[1]);
 	ASSERT_LE(0, with);
 	ASSERT_LE(0, without);
 	ASSERT_EQ(0, ftruncate(with, 0));
@@ -470,8 +402,8 @@ static int ftruncate_fd(void *arg)
 /* §5.3: an fd inherited by a child that restricts itself keeps working. */
 LL_TEST_F(layout, fd_inherited_by_sandboxed_child_can_ftruncate)
 {
-	const struct ll_ruleset_desc desc = { .handled_fs = all_fs() };
-	int fd = open(at("b/f"), O_WRONLY | O_CLOEXEC);
+	const struct ll_ruleset_desc desc = { .handled_fs = ll_all_fs() };
+	int fd = open(ll_at("b/f"), O_WRONLY | O_CLOEXEC);
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ll_run_child(&desc, ftruncate_fd, &fd));
@@ -485,12 +417,12 @@ LL_TEST_F(layout, o_path_fd_ftruncate_fails_with_ebadf)
 {
 	int before, granted, denied;
 
-	before = open(at("a/f"), O_PATH | O_CLOEXEC);
+	before = open(ll_at("a/f"), O_PATH | O_CLOEXEC);
 	ASSERT_LE(0, before);
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(at("a"), R_WRITE | R_TRUNCATE))));
-	granted = open(at("a/g"), O_PATH | O_CLOEXEC);
-	denied = open(at("b/f"), O_PATH | O_CLOEXEC);
+	ASSERT_EQ(0, enforce(ll_all_fs(),
+			     RULES(RULE(ll_at("a"), R_WRITE | R_TRUNCATE))));
+	granted = open(ll_at("a/g"), O_PATH | O_CLOEXEC);
+	denied = open(ll_at("b/f"), O_PATH | O_CLOEXEC);
 	ASSERT_LE(0, granted);
 	ASSERT_LE(0, denied);
 	ASSERT_EQ(EBADF, ll_errno_of(ftruncate(before, 0)));
@@ -511,7 +443,7 @@ LL_TEST_F(layout, memfd_ftruncate_unrestricted)
 	int after;
 
 	ASSERT_LE(0, before);
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, enforce(ll_all_fs(), NO_RULES));
 	after = memfd_create("after", MFD_CLOEXEC);
 	ASSERT_LE(0, after);
 	ASSERT_EQ(0, ftruncate(before, 4096));
@@ -533,7 +465,7 @@ LL_TEST_F(layout, pipe_unaffected)
 
 	LL_SETUP(ll_errno_of(pipe2(p, O_CLOEXEC)));
 	ASSERT_EQ(EINVAL, ll_errno_of(ftruncate(p[1], 0)));
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, enforce(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(EINVAL, ll_errno_of(ftruncate(p[1], 0)));
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", p[1]);
 	if (access(proc, F_OK))
@@ -554,13 +486,13 @@ LL_TEST_F(layout, truncation_unrestricted_before_abi3, .lacks = LL_B_TRUNCATE)
 	int fd;
 
 	/* Rights that do not allow writing anywhere but a/. */
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), ACCESS_RW))));
+	ASSERT_EQ(0, enforce(ll_all_fs(), RULES(RULE(ll_at("a"), ACCESS_RW))));
 	/* truncate(2) needs no right at all, even where nothing is granted. */
 	ASSERT_EQ(0, op_truncate("b/f"));
 	ASSERT_EQ(0, size_of("b/f"));
 	ASSERT_EQ(0, op_truncate("a/s/f"));
 	ASSERT_EQ(0, size_of("a/s/f"));
-	fd = open(at("a/f"), O_WRONLY | O_CLOEXEC);
+	fd = open(ll_at("a/f"), O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ftruncate(fd, 1));
 	ASSERT_EQ(1, size_of("a/f"));
@@ -575,11 +507,11 @@ LL_TEST_F(layout, truncation_unrestricted_before_abi3, .lacks = LL_B_TRUNCATE)
 
 LL_TEST_F(layout, open_rights_still_checked_before_abi3, .lacks = LL_B_TRUNCATE)
 {
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), ACCESS_RW))));
+	ASSERT_EQ(0, enforce(ll_all_fs(), RULES(RULE(ll_at("a"), ACCESS_RW))));
 	ASSERT_EQ(EACCES, op_open_wronly_trunc("b/f"));
 	ASSERT_EQ(EACCES, op_open_rdonly_trunc("b/f"));
 	ASSERT_EQ(EACCES, op_creat("b/f"));
-	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/f"), O_WRONLY));
 	ASSERT_EQ(full("b/f"), size_of("b/f"));
 }
 
@@ -587,10 +519,10 @@ LL_TEST_F(layout, open_rights_still_checked_before_abi3, .lacks = LL_B_TRUNCATE)
 LL_TEST(truncate_right_rejected_with_einval_before_abi3, .lacks = LL_B_TRUNCATE)
 {
 	const struct landlock_ruleset_attr attr = {
-		.handled_access_fs = all_fs() | R_TRUNCATE,
+		.handled_access_fs = ll_all_fs() | R_TRUNCATE,
 	};
 
-	ASSERT_EQ(0, all_fs() & R_TRUNCATE);
+	ASSERT_EQ(0, ll_all_fs() & R_TRUNCATE);
 	ASSERT_EQ(-1, ll_create_ruleset(
 			      &attr, ll_ruleset_attr_size(ll_kernel.abi), 0));
 	ASSERT_EQ(EINVAL, errno);

@@ -17,24 +17,21 @@
  *	P_OTHER     a different right than the one under test
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sched.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "net.h"
 
 LL_PROGRAM(LL_B_NET_TCP);
 
@@ -54,201 +51,39 @@ LL_PROGRAM(LL_B_NET_TCP);
 #define P_DENIED 4661
 #define P_OTHER 4662
 
-/* Literal port rule lists: PORTS(PORT(port, access), ...). */
-#define PORT(p, a)                         \
-	{                                  \
-		.port = (p), .access = (a) \
-	}
-#define PORTS(...) \
-	((const struct ll_port_rule[]){ __VA_ARGS__, { .access = 0 } })
-#define NO_PORTS PORTS({ .access = 0 })
-
-/* --- helpers (candidates for harness/) -------------------------------- */
-
-/*
- * Enters a fresh network namespace (a user namespace too when not
- * privileged) and brings its loopback interface up.  Returns 0 or an errno.
- */
-static int enter_netns(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd, err = 0;
-
-	if (unshare(CLONE_NEWNET)) {
-		if (errno != EPERM)
-			return errno;
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
-			return errno;
-	}
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-#define NETNS() LL_SETUP(enter_netns())
-
-/* A socket address and its full length. */
-struct addr {
-	union {
-		struct sockaddr sa;
-		struct sockaddr_in in4;
-		struct sockaddr_in6 in6;
-		struct sockaddr_storage ss;
-	} u;
-	socklen_t len;
-};
-
-/* The loopback address of `family` with `port` (host order). */
-static struct addr loopback(int family, uint16_t port)
-{
-	struct addr a;
-
-	memset(&a, 0, sizeof(a));
-	if (family == AF_INET) {
-		a.u.in4.sin_family = AF_INET;
-		a.u.in4.sin_port = htons(port);
-		a.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		a.len = sizeof(a.u.in4);
-	} else {
-		a.u.in6.sin6_family = AF_INET6;
-		a.u.in6.sin6_port = htons(port);
-		a.u.in6.sin6_addr = in6addr_loopback;
-		a.len = sizeof(a.u.in6);
-	}
-	return a;
-}
-
-/*
- * The shortest address Landlock accepts for `family`: sockaddr_in, or
- * sockaddr_in6 without sin6_scope_id (SIN6_LEN_RFC2133).
- */
-static socklen_t min_len(int family)
-{
-	return family == AF_INET ? sizeof(struct sockaddr_in)
-				 : offsetof(struct sockaddr_in6, sin6_scope_id);
-}
-
-/* The same address with another sa_family (AF_UNSPEC...). */
-static struct addr with_family(struct addr a, int family)
-{
-	a.u.sa.sa_family = family;
-	return a;
-}
-
-/* The port of an AF_INET or AF_INET6 address, host order. */
-static uint16_t port_of(const struct addr *a)
-{
-	return ntohs(a->u.sa.sa_family == AF_INET ? a->u.in4.sin_port
-						  : a->u.in6.sin6_port);
-}
-
+/* A TCP socket, and bind() / connect() of a fresh one to loopback:port. */
 static int tcp_socket(int family)
 {
 	return socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 }
 
-/* Syscalls returning 0 or the errno. */
-static int bind_len(int fd, const struct addr *a, socklen_t len)
-{
-	return bind(fd, &a->u.sa, len) ? errno : 0;
-}
-
-static int bind_to(int fd, const struct addr *a)
-{
-	return bind_len(fd, a, a->len);
-}
-
-static int connect_len(int fd, const struct addr *a, socklen_t len)
-{
-	return connect(fd, &a->u.sa, len) ? errno : 0;
-}
-
-static int connect_to(int fd, const struct addr *a)
-{
-	return connect_len(fd, a, a->len);
-}
-
-/* bind() of a fresh TCP socket of `family` to loopback:port. */
 static int try_bind(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
-	int fd = tcp_socket(family), err;
-
-	if (fd < 0)
-		return -1;
-	err = bind_to(fd, &a);
-	close(fd);
-	return err;
+	return ll_try_bind(family, SOCK_STREAM, 0, port);
 }
 
-/* connect() of a fresh TCP socket of `family` to loopback:port. */
 static int try_connect(int family, uint16_t port)
 {
-	struct addr a = loopback(family, port);
-	int fd = tcp_socket(family), err;
-
-	if (fd < 0)
-		return -1;
-	err = connect_to(fd, &a);
-	close(fd);
-	return err;
+	return ll_try_connect(family, SOCK_STREAM, 0, port);
 }
 
-/*
- * A non-blocking listening socket on loopback:port, or -errno: accept()
- * never blocks (a loopback connect() returns once the connection is
- * queued).
- */
-static int listener(int family, int protocol, uint16_t port)
-{
-	struct addr a = loopback(family, port);
-	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			protocol),
-	    err;
-
-	if (fd < 0)
-		return -errno;
-	if (bind_to(fd, &a) || listen(fd, 16)) {
-		err = errno;
-		close(fd);
-		return -err;
-	}
-	return fd;
-}
-
-#define LISTEN(fd, family, port)                                   \
-	do {                                                       \
-		(fd) = listener((family), 0, (port));              \
-		if ((fd) < 0)                                      \
-			LL_BROKEN("listen on port %d: %s", (port), \
-				  strerror(-(fd)));                \
+#define LISTEN(fd, family, port)                                             \
+	do {                                                                 \
+		(fd) = ll_loopback_socket((family), SOCK_STREAM, 0, (port)); \
+		if ((fd) < 0)                                                \
+			LL_BROKEN("listen on port %d: %s", (port),           \
+				  strerror(-(fd)));                          \
 	} while (0)
 
-/* Restricts the calling test process: handled net rights and port rules. */
-static int enforce_net(uint64_t handled_net, const struct ll_port_rule *ports)
-{
-	const struct ll_ruleset_desc desc = {
-		.handled_net = handled_net,
-		.ports = ports,
-	};
-
-	return ll_enforce(&desc);
-}
-
-/* Accepts one connection (EAGAIN on a listener() without one). */
+/* Accepts one connection (EAGAIN on a listener without one). */
 static int accept_one(int srv)
 {
 	return accept4(srv, NULL, NULL, SOCK_CLOEXEC);
 }
 
 /* --- fixture: IPv4 and IPv6 ------------------------------------------ */
+
+#define NETNS_FAMILY(family) LL_NETNS_FAMILY(family, SOCK_STREAM)
 
 FIXTURE(tcp){};
 
@@ -273,20 +108,6 @@ FIXTURE_TEARDOWN(tcp)
 {
 }
 
-/* The variant's family must exist on this kernel (IPv6 may be off). */
-#define NETNS_FAMILY(family)                                              \
-	do {                                                              \
-		int _fd;                                                  \
-		NETNS();                                                  \
-		_fd = tcp_socket(family);                                 \
-		if (_fd < 0 && errno == EAFNOSUPPORT)                     \
-			LL_SKIP_ENV(return, "no IPv6 on this kernel: %s", \
-					  strerror(errno));               \
-		if (_fd < 0)                                              \
-			LL_BROKEN("socket: %s", strerror(errno));         \
-		close(_fd);                                               \
-	} while (0)
-
 /* --- §6.1: bind and connect per port --------------------------------- */
 
 LL_TEST_F(tcp, bind_allowed_by_rule_denied_without)
@@ -294,9 +115,9 @@ LL_TEST_F(tcp, bind_allowed_by_rule_denied_without)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0,
-		  enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, BIND_TCP),
-						PORT(P_OTHER, CONNECT_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
+				    PORTS(PORT(P_ALLOWED, BIND_TCP),
+					  PORT(P_OTHER, CONNECT_TCP))));
 	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_bind(family, P_DENIED));
 	/* The rule is in host byte order: the swapped port has none. */
@@ -315,7 +136,8 @@ LL_TEST_F(tcp, connect_allowed_by_rule_denied_without)
 	LISTEN(denied, family, P_DENIED);
 	LISTEN(swapped, family, P_SWAPPED);
 	LISTEN(other, family, P_OTHER);
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, CONNECT_TCP),
+	ASSERT_EQ(0,
+		  ll_enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, CONNECT_TCP),
 						   PORT(P_OTHER, BIND_TCP))));
 	EXPECT_EQ(0, try_connect(family, P_ALLOWED));
 	/* Denied although a server listens there. */
@@ -346,7 +168,8 @@ LL_TEST_F(tcp, denial_wins_over_address_in_use)
 	NETNS_FAMILY(family);
 	LISTEN(busy_allowed, family, P_ALLOWED);
 	LISTEN(busy_denied, family, P_DENIED);
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
 	EXPECT_EQ(EADDRINUSE, try_bind(family, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_bind(family, P_DENIED));
 	close(busy_allowed);
@@ -362,7 +185,8 @@ LL_TEST_F(tcp, unhandled_right_unrestricted)
 	NETNS_FAMILY(family);
 	LISTEN(srv, family, P_DENIED);
 	/* Only BIND_TCP handled: any connect is allowed. */
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
 	EXPECT_EQ(0, try_connect(family, P_DENIED));
 	EXPECT_EQ(EACCES, try_bind(family, P_OTHER));
 	close(srv);
@@ -372,19 +196,19 @@ LL_TEST_F(tcp, unhandled_right_unrestricted)
 LL_TEST_F(tcp, bind_zero_allowed_only_by_port_zero_rule)
 {
 	const int family = variant->family;
-	struct addr a = loopback(family, 0), got;
+	struct ll_addr a = ll_loopback(family, 0), got;
 	int fd;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(0, BIND_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(BIND_TCP, PORTS(PORT(0, BIND_TCP))));
 	fd = tcp_socket(family);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, bind_to(fd, &a));
+	ASSERT_EQ(0, ll_bind_to(fd, &a));
 	/* The kernel picked a port: binding to it explicitly is denied. */
 	got.len = sizeof(got.u);
 	ASSERT_EQ(0, getsockname(fd, &got.u.sa, &got.len));
-	ASSERT_NE(0, port_of(&got));
-	EXPECT_EQ(EACCES, try_bind(family, port_of(&got)));
+	ASSERT_NE(0, ll_port_of(&got));
+	EXPECT_EQ(EACCES, try_bind(family, ll_port_of(&got)));
 	EXPECT_EQ(EACCES, try_bind(family, P_ALLOWED));
 	close(fd);
 }
@@ -394,7 +218,8 @@ LL_TEST_F(tcp, bind_zero_denied_without_port_zero_rule)
 	const int family = variant->family;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
 	EXPECT_EQ(EACCES, try_bind(family, 0));
 	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
 }
@@ -403,7 +228,7 @@ LL_TEST_F(tcp, bind_zero_denied_without_port_zero_rule)
 LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 {
 	const int family = variant->family;
-	struct addr a = loopback(family, P_DENIED);
+	struct ll_addr a = ll_loopback(family, P_DENIED);
 	int srv, conn, go[2], status;
 	char c = 0;
 	pid_t pid;
@@ -411,7 +236,7 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 	NETNS_FAMILY(family);
 	srv = tcp_socket(family);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, bind_to(srv, &a));
+	ASSERT_EQ(0, ll_bind_to(srv, &a));
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
 	/* An unrestricted client, started before the restriction. */
 	pid = fork();
@@ -420,13 +245,13 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 		int fd = tcp_socket(family);
 
 		close(go[1]);
-		if (fd < 0 || read(go[0], &c, 1) != 1 || connect_to(fd, &a) ||
-		    write(fd, "x", 1) != 1)
+		if (fd < 0 || read(go[0], &c, 1) != 1 ||
+		    ll_connect_to(fd, &a) || write(fd, "x", 1) != 1)
 			_exit(1);
 		_exit(0);
 	}
 	close(go[0]);
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	/* The domain is in force... */
 	EXPECT_EQ(EACCES, try_bind(family, P_OTHER));
 	/* ...and the socket bound before it still listens and accepts. */
@@ -447,7 +272,7 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 {
 	const int family = variant->family;
-	struct addr a = loopback(family, P_DENIED);
+	struct ll_addr a = ll_loopback(family, P_DENIED);
 	int srv, cli, conn;
 	char c = 0;
 
@@ -455,10 +280,10 @@ LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 	LISTEN(srv, family, P_DENIED);
 	cli = tcp_socket(family);
 	ASSERT_LE(0, cli);
-	ASSERT_EQ(0, connect_to(cli, &a));
+	ASSERT_EQ(0, ll_connect_to(cli, &a));
 	conn = accept_one(srv);
 	ASSERT_LE(0, conn);
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	EXPECT_EQ(EACCES, try_connect(family, P_DENIED));
 	EXPECT_EQ(1, write(cli, "y", 1));
 	EXPECT_EQ(1, read(conn, &c, 1));
@@ -477,24 +302,27 @@ LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 LL_TEST_F(tcp, short_address_einval_when_handled)
 {
 	const int family = variant->family;
-	struct addr denied = loopback(family, P_DENIED);
-	struct addr allowed = loopback(family, P_ALLOWED);
+	struct ll_addr denied = ll_loopback(family, P_DENIED);
+	struct ll_addr allowed = ll_loopback(family, P_ALLOWED);
 	int srv, fd;
 
 	NETNS_FAMILY(family);
 	LISTEN(srv, family, P_DENIED);
-	ASSERT_EQ(0,
-		  enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
+				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
 	fd = tcp_socket(family);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, min_len(family) - 1));
-	EXPECT_EQ(EINVAL, connect_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL, connect_len(fd, &denied, min_len(family) - 1));
-	EXPECT_EQ(EINVAL, bind_len(fd, &allowed, min_len(family) - 1));
+	EXPECT_EQ(EINVAL, ll_bind_len(fd, &denied, 1));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &denied, ll_addr_min_len(family) - 1));
+	EXPECT_EQ(EINVAL, ll_connect_len(fd, &denied, 1));
+	EXPECT_EQ(EINVAL,
+		  ll_connect_len(fd, &denied, ll_addr_min_len(family) - 1));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &allowed, ll_addr_min_len(family) - 1));
 	/* The full length reaches the port check. */
-	EXPECT_EQ(EACCES, connect_to(fd, &denied));
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	EXPECT_EQ(EACCES, ll_connect_to(fd, &denied));
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 	close(srv);
 }
@@ -507,32 +335,32 @@ LL_TEST_F(tcp, family_mismatch_einval)
 {
 	const int family = variant->family;
 	const int other = family == AF_INET ? AF_INET6 : AF_INET;
-	struct addr denied = loopback(other, P_DENIED);
-	struct addr allowed = loopback(other, P_ALLOWED);
+	struct ll_addr denied = ll_loopback(other, P_DENIED);
+	struct ll_addr allowed = ll_loopback(other, P_ALLOWED);
 	int fd;
 
 	NETNS_FAMILY(family);
-	ASSERT_EQ(0,
-		  enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
+				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
 	fd = tcp_socket(family);
 	ASSERT_LE(0, fd);
 	/* The other family's full length (an IPv4 one is short for IPv6). */
 	if (family == AF_INET) {
-		EXPECT_EQ(EINVAL, bind_to(fd, &denied));
-		EXPECT_EQ(EINVAL, bind_to(fd, &allowed));
-		EXPECT_EQ(EINVAL, connect_to(fd, &denied));
-		EXPECT_EQ(EINVAL, connect_to(fd, &allowed));
+		EXPECT_EQ(EINVAL, ll_bind_to(fd, &denied));
+		EXPECT_EQ(EINVAL, ll_bind_to(fd, &allowed));
+		EXPECT_EQ(EINVAL, ll_connect_to(fd, &denied));
+		EXPECT_EQ(EINVAL, ll_connect_to(fd, &allowed));
 	} else {
 		/* Long enough for IPv6, family AF_INET. */
-		struct addr d6 =
-			with_family(loopback(family, P_DENIED), AF_INET);
-		struct addr a6 =
-			with_family(loopback(family, P_ALLOWED), AF_INET);
+		struct ll_addr d6 = ll_addr_with_family(
+			ll_loopback(family, P_DENIED), AF_INET);
+		struct ll_addr a6 = ll_addr_with_family(
+			ll_loopback(family, P_ALLOWED), AF_INET);
 
-		EXPECT_EQ(EINVAL, bind_to(fd, &d6));
-		EXPECT_EQ(EINVAL, bind_to(fd, &a6));
-		EXPECT_EQ(EINVAL, connect_to(fd, &d6));
-		EXPECT_EQ(EINVAL, connect_to(fd, &a6));
+		EXPECT_EQ(EINVAL, ll_bind_to(fd, &d6));
+		EXPECT_EQ(EINVAL, ll_bind_to(fd, &a6));
+		EXPECT_EQ(EINVAL, ll_connect_to(fd, &d6));
+		EXPECT_EQ(EINVAL, ll_connect_to(fd, &a6));
 	}
 	close(fd);
 }
@@ -545,23 +373,24 @@ LL_TEST_F(tcp, family_mismatch_einval)
 LL_TEST_F(tcp, connect_unspec_always_allowed)
 {
 	const int family = variant->family;
-	struct addr peer = loopback(family, P_DENIED);
-	struct addr unspec = with_family(loopback(family, 0), AF_UNSPEC);
+	struct ll_addr peer = ll_loopback(family, P_DENIED);
+	struct ll_addr unspec =
+		ll_addr_with_family(ll_loopback(family, 0), AF_UNSPEC);
 	int srv, fd, err;
 
 	NETNS_FAMILY(family);
 	LISTEN(srv, family, P_DENIED);
 	fd = tcp_socket(family);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, connect_to(fd, &peer));
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, NO_PORTS));
-	EXPECT_EQ(EINVAL, connect_len(fd, &unspec, 1));
+	ASSERT_EQ(0, ll_connect_to(fd, &peer));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+	EXPECT_EQ(EINVAL, ll_connect_len(fd, &unspec, 1));
 	/* Full length: always allowed (the original code too). */
-	EXPECT_EQ(0, connect_to(fd, &unspec));
+	EXPECT_EQ(0, ll_connect_to(fd, &unspec));
 	/* Reconnecting is checked again. */
-	EXPECT_EQ(EACCES, connect_to(fd, &peer));
+	EXPECT_EQ(EACCES, ll_connect_to(fd, &peer));
 	/* A bare sa_family. */
-	err = connect_len(fd, &unspec, sizeof(sa_family_t));
+	err = ll_connect_len(fd, &unspec, sizeof(sa_family_t));
 	if (ll_abi_effective(ll_kernel.abi) < ll_behaviour_abi(LL_B_NET_UDP)) {
 		if (err) {
 			TH_LOG("bare AF_UNSPEC connect: EINVAL (6.7 code, "
@@ -579,25 +408,27 @@ LL_TEST_F(tcp, connect_unspec_always_allowed)
 /* §6.2: bind(AF_UNSPEC) on an IPv4 socket: checked as AF_INET if ANY. */
 LL_TEST(bind_unspec_inaddr_any_checked_as_inet_on_ipv4)
 {
-	struct addr allowed =
-		with_family(loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
-	struct addr denied =
-		with_family(loopback(AF_INET, P_DENIED), AF_UNSPEC);
+	struct ll_addr allowed =
+		ll_addr_with_family(ll_loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
+	struct ll_addr denied =
+		ll_addr_with_family(ll_loopback(AF_INET, P_DENIED), AF_UNSPEC);
 	int fd;
 
-	NETNS();
+	LL_NETNS();
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
 	denied.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
 	fd = tcp_socket(AF_INET);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, min_len(AF_INET) - 1));
-	EXPECT_EQ(EACCES, bind_to(fd, &denied));
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &denied, ll_addr_min_len(AF_INET) - 1));
+	EXPECT_EQ(EACCES, ll_bind_to(fd, &denied));
 	/* Not INADDR_ANY: EAFNOSUPPORT even where a rule allows the port. */
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	EXPECT_EQ(EAFNOSUPPORT, bind_to(fd, &allowed));
+	EXPECT_EQ(EAFNOSUPPORT, ll_bind_to(fd, &allowed));
 	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 }
 
@@ -608,20 +439,22 @@ LL_TEST(bind_unspec_inaddr_any_checked_as_inet_on_ipv4)
  */
 LL_TEST(bind_unspec_rejected_on_ipv6)
 {
-	struct addr allowed =
-		with_family(loopback(AF_INET6, P_ALLOWED), AF_UNSPEC);
-	struct addr denied =
-		with_family(loopback(AF_INET6, P_DENIED), AF_UNSPEC);
+	struct ll_addr allowed = ll_addr_with_family(
+		ll_loopback(AF_INET6, P_ALLOWED), AF_UNSPEC);
+	struct ll_addr denied =
+		ll_addr_with_family(ll_loopback(AF_INET6, P_DENIED), AF_UNSPEC);
 	const bool old = ll_abi_effective(ll_kernel.abi) <
 			 ll_behaviour_abi(LL_B_NET_UDP);
 	int fd, err;
 
 	NETNS_FAMILY(AF_INET6);
-	ASSERT_EQ(0, enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
+	ASSERT_EQ(0,
+		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
 	fd = tcp_socket(AF_INET6);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, bind_len(fd, &denied, min_len(AF_INET6) - 1));
-	err = bind_to(fd, &denied);
+	EXPECT_EQ(EINVAL,
+		  ll_bind_len(fd, &denied, ll_addr_min_len(AF_INET6) - 1));
+	err = ll_bind_to(fd, &denied);
 	if (old && err == EINVAL) {
 		TH_LOG("AF_UNSPEC bind on IPv6: EINVAL (6.7 code, accepted "
 		       "on ABI %d)",
@@ -629,13 +462,13 @@ LL_TEST(bind_unspec_rejected_on_ipv6)
 		err = EAFNOSUPPORT;
 	}
 	EXPECT_EQ(EAFNOSUPPORT, err);
-	err = bind_to(fd, &allowed);
+	err = ll_bind_to(fd, &allowed);
 	if (old && err == EINVAL)
 		err = EAFNOSUPPORT;
 	EXPECT_EQ(EAFNOSUPPORT, err);
 	/* The socket is still unbound and usable. */
-	allowed = loopback(AF_INET6, P_ALLOWED);
-	EXPECT_EQ(0, bind_to(fd, &allowed));
+	allowed = ll_loopback(AF_INET6, P_ALLOWED);
+	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
 	close(fd);
 }
 
@@ -677,8 +510,8 @@ static bool tfo_client_enabled(void)
 LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 {
 	const int family = variant->family;
-	struct addr allowed = loopback(family, P_ALLOWED);
-	struct addr denied = loopback(family, P_DENIED);
+	struct ll_addr allowed = ll_loopback(family, P_ALLOWED);
+	struct ll_addr denied = ll_loopback(family, P_DENIED);
 	int srv_allowed, srv_denied, fd, conn;
 	ssize_t ret;
 	char c = 0;
@@ -690,8 +523,8 @@ LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 				  "(net.ipv4.tcp_fastopen) and not settable");
 	LISTEN(srv_allowed, family, P_ALLOWED);
 	LISTEN(srv_denied, family, P_DENIED);
-	ASSERT_EQ(0, enforce_net(CONNECT_TCP,
-				 PORTS(PORT(P_ALLOWED, CONNECT_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(CONNECT_TCP,
+				    PORTS(PORT(P_ALLOWED, CONNECT_TCP))));
 
 	fd = tcp_socket(family);
 	ASSERT_LE(0, fd);
@@ -731,8 +564,8 @@ LL_TEST(ipv4_and_ipv6_share_port_rules)
 	NETNS_FAMILY(AF_INET6);
 	LISTEN(s4, AF_INET, P_DENIED);
 	LISTEN(s6, AF_INET6, P_DENIED);
-	ASSERT_EQ(0,
-		  enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
+				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
 	EXPECT_EQ(0, try_bind(AF_INET, P_ALLOWED));
 	EXPECT_EQ(0, try_bind(AF_INET6, P_ALLOWED));
 	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
@@ -743,7 +576,7 @@ LL_TEST(ipv4_and_ipv6_share_port_rules)
 	close(s4);
 	close(s6);
 	LISTEN(s4, AF_INET, P_ALLOWED);
-	fd = listener(AF_INET6, 0, P_ALLOWED);
+	fd = ll_loopback_socket(AF_INET6, SOCK_STREAM, 0, P_ALLOWED);
 	EXPECT_LE(0, fd);
 	EXPECT_EQ(0, try_connect(AF_INET, P_ALLOWED));
 	EXPECT_EQ(0, try_connect(AF_INET6, P_ALLOWED));
@@ -756,18 +589,19 @@ LL_TEST(each_layer_must_allow_the_port)
 {
 	int srv, other;
 
-	NETNS();
+	LL_NETNS();
 	LISTEN(srv, AF_INET, P_ALLOWED);
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS),
+	ASSERT_EQ(0,
+		  ll_enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS),
 						   PORT(P_OTHER, TCP_RIGHTS))));
 	EXPECT_EQ(0, try_connect(AF_INET, P_ALLOWED));
 	/* A second layer handles only CONNECT_TCP and allows P_OTHER. */
-	ASSERT_EQ(0,
-		  enforce_net(CONNECT_TCP, PORTS(PORT(P_OTHER, CONNECT_TCP))));
+	ASSERT_EQ(0, ll_enforce_net(CONNECT_TCP,
+				    PORTS(PORT(P_OTHER, CONNECT_TCP))));
 	EXPECT_EQ(EACCES, try_connect(AF_INET, P_ALLOWED));
 	/* Bind is handled by the first layer only, which allows P_OTHER. */
 	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
-	other = listener(AF_INET, 0, P_OTHER);
+	other = ll_loopback_socket(AF_INET, SOCK_STREAM, 0, P_OTHER);
 	EXPECT_LE(0, other);
 	/* Connect to P_OTHER is allowed by both layers. */
 	EXPECT_EQ(0, try_connect(AF_INET, P_OTHER));
@@ -834,10 +668,10 @@ LL_TEST(unix_sockets_unaffected)
 	len = offsetof(struct sockaddr_un, sun_path) + 1 +
 	      snprintf(sun.sun_path + 1, sizeof(sun.sun_path) - 1,
 		       "llconform-net-tcp-%d", getpid());
-	NETNS();
-	ASSERT_EQ(0, enforce_net(ll_mask(LL_NET_ACCESS,
-					 ll_abi_effective(ll_kernel.abi)),
-				 NO_PORTS));
+	LL_NETNS();
+	ASSERT_EQ(0, ll_enforce_net(ll_mask(LL_NET_ACCESS,
+					    ll_abi_effective(ll_kernel.abi)),
+				    NO_PORTS));
 	srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, srv);
 	EXPECT_EQ(0, bind(srv, (struct sockaddr *)&sun, len));
@@ -862,31 +696,31 @@ LL_TEST(unix_sockets_unaffected)
 LL_TEST(udp_unrestricted_by_tcp_rights, .needs = LL_B_NET_TCP,
 	.lacks = LL_B_NET_UDP)
 {
-	struct addr a = loopback(AF_INET, P_DENIED);
-	struct addr b = loopback(AF_INET, P_OTHER);
+	struct ll_addr a = ll_loopback(AF_INET, P_DENIED);
+	struct ll_addr b = ll_loopback(AF_INET, P_OTHER);
 	int rx, tx;
 	char c = 0;
 
-	NETNS();
+	LL_NETNS();
 	rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, rx);
-	ASSERT_EQ(0,
-		  enforce_net(ll_mask(LL_NET_ACCESS, ll_kernel.abi), NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(ll_mask(LL_NET_ACCESS, ll_kernel.abi),
+				    NO_PORTS));
 	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
-	EXPECT_EQ(0, bind_to(rx, &a));
+	EXPECT_EQ(0, ll_bind_to(rx, &a));
 	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, tx);
 	EXPECT_EQ(1, sendto(tx, "1", 1, 0, &a.u.sa, a.len));
 	EXPECT_EQ(1, recv(rx, &c, 1, MSG_DONTWAIT));
 	EXPECT_EQ('1', c);
-	EXPECT_EQ(0, connect_to(tx, &a));
+	EXPECT_EQ(0, ll_connect_to(tx, &a));
 	EXPECT_EQ(1, send(tx, "2", 1, 0));
 	EXPECT_EQ(1, recv(rx, &c, 1, MSG_DONTWAIT));
 	EXPECT_EQ('2', c);
 	close(tx);
 	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, tx);
-	EXPECT_EQ(0, bind_to(tx, &b));
+	EXPECT_EQ(0, ll_bind_to(tx, &b));
 	close(tx);
 	close(rx);
 }
@@ -912,10 +746,10 @@ static int non_tcp_stream_socket(int *protocol)
 
 LL_TEST(non_tcp_stream_sockets_unrestricted_by_tcp_rights, .erratum = 1)
 {
-	struct addr a = loopback(AF_INET, P_DENIED);
+	struct ll_addr a = ll_loopback(AF_INET, P_DENIED);
 	int protocol = 0, fd, srv, cli;
 
-	NETNS();
+	LL_NETNS();
 	fd = non_tcp_stream_socket(&protocol);
 	if (fd < 0)
 		LL_SKIP_ENV(return,
@@ -923,18 +757,18 @@ LL_TEST(non_tcp_stream_sockets_unrestricted_by_tcp_rights, .erratum = 1)
 				  "kernel: %s",
 				  strerror(-fd));
 	/* A server of that protocol, made before the restriction. */
-	srv = listener(AF_INET, protocol, P_OTHER);
+	srv = ll_loopback_socket(AF_INET, SOCK_STREAM, protocol, P_OTHER);
 	if (srv < 0)
 		LL_BROKEN("listen (protocol %d): %s", protocol, strerror(-srv));
-	ASSERT_EQ(0, enforce_net(TCP_RIGHTS, NO_PORTS));
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	/* Plain TCP is denied... */
 	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
 	/* ...the other stream protocol is not restricted. */
-	EXPECT_EQ(0, bind_to(fd, &a));
+	EXPECT_EQ(0, ll_bind_to(fd, &a));
 	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, protocol);
 	ASSERT_LE(0, cli);
-	a = loopback(AF_INET, P_OTHER);
-	EXPECT_EQ(0, connect_to(cli, &a));
+	a = ll_loopback(AF_INET, P_OTHER);
+	EXPECT_EQ(0, ll_connect_to(cli, &a));
 	close(cli);
 	close(srv);
 	close(fd);
@@ -991,7 +825,7 @@ LL_TEST(tcp_unrestricted_before_abi4, .needs = LL_B_LANDLOCK,
 	};
 	int srv;
 
-	NETNS();
+	LL_NETNS();
 	LISTEN(srv, AF_INET, P_DENIED);
 	/* Every FS right handled, no rule: the most a domain can deny. */
 	ASSERT_EQ(0, ll_enforce(&desc));

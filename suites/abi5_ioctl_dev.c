@@ -37,11 +37,10 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "fdpass.h"
 
 LL_PROGRAM(LL_B_IOCTL_DEV);
-
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_IOCTL_DEV LANDLOCK_ACCESS_FS_IOCTL_DEV
 
 /* Commands the host's uapi headers may lack (6.8+ and falloc.h ones). */
 #ifndef FS_IOC_GETFSUUID
@@ -113,12 +112,6 @@ static const struct named_cmd reaching_driver[] = {
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Every FS right of the running kernel. */
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, ll_abi_effective(ll_kernel.abi));
-}
-
 /*
  * ioctl with a zeroed buffer large enough for every command above;
  * returns 0 or the errno.  Commands reading a source fd out of the buffer
@@ -154,17 +147,6 @@ static int open_fd(const char *path, int flags)
 	int fd = open(path, flags | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
-}
-
-/* A domain handling `handled` with `rules`; 0 or an errno. */
-static int enforce(uint64_t handled, const struct ll_path_rule *rules)
-{
-	const struct ll_ruleset_desc desc = {
-		.handled_fs = handled,
-		.paths = rules,
-	};
-
-	return ll_enforce(&desc);
 }
 
 static const char *parent_dir(const char *path, char *out, size_t size)
@@ -264,22 +246,25 @@ static int cmd_on_new_fd(const FIXTURE_VARIANT(device) * variant)
 
 LL_TEST_F(device, ioctl_reaches_driver_with_rule_on_device_file)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
+	ASSERT_EQ(0, ll_enforce_fs(
+			     ll_all_fs(),
 			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
 	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
 }
 
 LL_TEST_F(device, ioctl_reaches_driver_with_rule_on_parent_dir)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(self->dir, R_READ | R_IOCTL_DEV))));
+	ASSERT_EQ(0,
+		  ll_enforce_fs(ll_all_fs(),
+				RULES(RULE(self->dir, R_READ | R_IOCTL_DEV))));
 	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
 }
 
 LL_TEST_F(device, ioctl_denied_with_eacces_without_right)
 {
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ),
-					     RULE(self->dir, R_READ))));
+	ASSERT_EQ(0,
+		  ll_enforce_fs(ll_all_fs(), RULES(RULE(variant->path, R_READ),
+						   RULE(self->dir, R_READ))));
 	/* The open itself never fails for lack of IOCTL_DEV. */
 	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
 	/* The descriptor from before still reaches the driver. */
@@ -288,35 +273,36 @@ LL_TEST_F(device, ioctl_denied_with_eacces_without_right)
 
 LL_TEST_F(device, ioctl_denied_when_only_ioctl_dev_is_handled)
 {
-	ASSERT_EQ(0, enforce(R_IOCTL_DEV, NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(R_IOCTL_DEV, NO_RULES));
 	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
 }
 
 LL_TEST_F(device, ioctl_unrestricted_when_ioctl_dev_unhandled)
 {
-	ASSERT_EQ(0, enforce(all_fs() & ~R_IOCTL_DEV,
-			     RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs() & ~R_IOCTL_DEV,
+				   RULES(RULE(variant->path, R_READ))));
 	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
 }
 
 /* §5.1: every layer that handles IOCTL_DEV must grant it. */
 LL_TEST_F(device, ioctl_denied_by_any_layer_handling_it_without_rule)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
+	ASSERT_EQ(0, ll_enforce_fs(
+			     ll_all_fs(),
 			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
 	/* A second layer not handling IOCTL_DEV changes nothing. */
-	ASSERT_EQ(0, enforce(R_READ, RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ, RULES(RULE(variant->path, R_READ))));
 	ASSERT_EQ(variant->driver, cmd_on_new_fd(variant));
 	/* A third one handling it without granting it denies. */
-	ASSERT_EQ(0, enforce(R_READ | R_IOCTL_DEV,
-			     RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ | R_IOCTL_DEV,
+				   RULES(RULE(variant->path, R_READ))));
 	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
 }
 
 /* §5.3: the right is computed at open and travels with the file. */
 LL_TEST_F(device, right_of_fd_opened_before_restriction_is_kept)
 {
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(variant->driver, ioctl_err(self->reference, variant->cmd));
 	/* Opening again is denied (READ_FILE), so only the old fd works. */
 	ASSERT_EQ(EACCES, ll_try_open(variant->path, O_RDONLY));
@@ -326,57 +312,16 @@ LL_TEST_F(device, right_of_fd_opened_with_it_survives_a_new_layer)
 {
 	int with_right;
 
-	ASSERT_EQ(0, enforce(all_fs(),
+	ASSERT_EQ(0, ll_enforce_fs(
+			     ll_all_fs(),
 			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
 	with_right = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, with_right);
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(variant->path, R_READ))));
 	ASSERT_EQ(variant->driver, ioctl_err(with_right, variant->cmd));
 	ASSERT_EQ(EACCES, cmd_on_new_fd(variant));
 	ASSERT_EQ(0, close(with_right));
-}
-
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char data = 'x';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : errno;
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
 }
 
 /*
@@ -394,14 +339,15 @@ LL_TEST_F(device, denial_travels_with_fd_to_unsandboxed_process)
 	if (pid == 0) {
 		int dev;
 
-		if (enforce(all_fs(), RULES(RULE(variant->path, R_READ))))
+		if (ll_enforce_fs(ll_all_fs(),
+				  RULES(RULE(variant->path, R_READ))))
 			_exit(100);
 		dev = open_fd(variant->path, O_RDONLY);
 		if (dev < 0)
 			_exit(101);
-		_exit(send_fd(sv[0], dev) ? 102 : 0);
+		_exit(ll_send_fd(sv[0], dev) ? 102 : 0);
 	}
-	fd = recv_fd(sv[1]);
+	fd = ll_recv_fd(sv[1]);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	ASSERT_EQ(0, WEXITSTATUS(status));
@@ -422,7 +368,8 @@ LL_TEST_F(device, always_allowed_ioctls_unrestricted_without_right)
 	size_t i;
 
 	ASSERT_EQ(0, ll_drop_caps());
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(variant->path, R_READ))));
 	fd = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
@@ -460,7 +407,8 @@ LL_TEST_F(device, driver_ioctls_all_denied_without_right)
 	size_t i;
 
 	ASSERT_EQ(0, ll_drop_caps());
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(variant->path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(variant->path, R_READ))));
 	fd = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, fd);
 	for (i = 0; i < ARRAY_LEN(reaching_driver); i++) {
@@ -665,8 +613,9 @@ LL_TEST_F(non_device, ioctl_unrestricted_with_ioctl_dev_handled)
 
 	ref_err = fionread(self->reference, &ref_count);
 	ASSERT_NE(EACCES, ref_err);
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(self->root, all_fs() & ~R_IOCTL_DEV))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(self->root,
+					      ll_all_fs() & ~R_IOCTL_DEV))));
 	fd = variant->open(self);
 	ASSERT_LE(0, fd)
 	{
@@ -730,8 +679,8 @@ LL_TEST(block_device_ioctl_needs_ioctl_dev,
 				    "BLKGETSIZE64");
 	ASSERT_EQ(0, ioctl(reference, BLKGETSIZE64, &ref_bytes));
 	/* Layer 1 grants IOCTL_DEV on the device, layer 2 does not. */
-	ASSERT_EQ(0,
-		  enforce(all_fs(), RULES(RULE(path, R_READ | R_IOCTL_DEV))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(path, R_READ | R_IOCTL_DEV))));
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &bytes))
@@ -739,7 +688,7 @@ LL_TEST(block_device_ioctl_needs_ioctl_dev,
 		TH_LOG("BLKGETSIZE64 on %s: %s", path, strerror(errno));
 	}
 	ASSERT_EQ(ref_bytes, bytes);
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(path, R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), RULES(RULE(path, R_READ))));
 	ASSERT_EQ(0, ioctl(fd, BLKGETSIZE64, &bytes));
 	ASSERT_EQ(0, close(fd));
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -781,10 +730,11 @@ LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
 			LL_BROKEN("open %s: %s", devices_before_abi5[i].path,
 				  strerror(-refs[i]));
 	}
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE("/dev/null", R_READ),
-					     RULE("/dev/zero", R_READ),
-					     RULE("/dev/full", R_READ),
-					     RULE("/dev/urandom", R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE("/dev/null", R_READ),
+					 RULE("/dev/zero", R_READ),
+					 RULE("/dev/full", R_READ),
+					 RULE("/dev/urandom", R_READ))));
 	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
 		const char *path = devices_before_abi5[i].path;
 		unsigned long cmd = devices_before_abi5[i].cmd;

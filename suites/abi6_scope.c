@@ -40,12 +40,6 @@ LL_PROGRAM(LL_B_SCOPE);
 #define SCOPE_UNIX LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
 #define SCOPE_SIGNAL LANDLOCK_SCOPE_SIGNAL
 
-/* The ABI whose tables describe the running kernel (newer: the last). */
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
 /* --- operations ------------------------------------------------------- */
 
 enum op {
@@ -226,8 +220,8 @@ static int enforce_kind(enum kind k)
 	if (k == NONE)
 		return 0;
 	if (k == OTHER) {
-		desc.handled_fs = ll_mask(LL_FS_ACCESS, abi_now());
-		desc.handled_net = ll_mask(LL_NET_ACCESS, abi_now());
+		desc.handled_fs = ll_mask(LL_FS_ACCESS, ll_abi_now());
+		desc.handled_net = ll_mask(LL_NET_ACCESS, ll_abi_now());
 	}
 	return ll_enforce(&desc);
 }
@@ -663,7 +657,7 @@ static int reach_parent_abstract_stream(void *arg)
 LL_TEST(pathname_sockets_are_not_scoped)
 {
 	const struct ll_ruleset_desc scoped = {
-		.scoped = ll_mask(LL_SCOPE, abi_now()),
+		.scoped = ll_mask(LL_SCOPE, ll_abi_now()),
 	};
 	static const char *const names[] = { "stream", "seqpacket", "dgram" };
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -748,7 +742,7 @@ LL_TEST(already_connected_peer_is_not_rechecked)
 LL_TEST(scope_only_domain_restricts_no_filesystem_access)
 {
 	static const char *const entries[] = { "d/", "d/f", NULL };
-	const size_t size = ll_ruleset_attr_size(abi_now());
+	const size_t size = ll_ruleset_attr_size(ll_abi_now());
 	struct landlock_ruleset_attr attr = { .scoped = 0 };
 	char dir[256], path[512];
 	uint64_t bit;
@@ -759,7 +753,7 @@ LL_TEST(scope_only_domain_restricts_no_filesystem_access)
 	ASSERT_EQ(-1, ll_create_ruleset(&attr, size, 0));
 	ASSERT_EQ(ENOMSG, errno);
 	for (bit = 1; bit; bit <<= 1) {
-		if (!(bit & ll_mask(LL_SCOPE, abi_now())))
+		if (!(bit & ll_mask(LL_SCOPE, ll_abi_now())))
 			continue;
 		attr.scoped = bit;
 		fd = ll_create_ruleset(&attr, size, 0);
@@ -780,8 +774,8 @@ LL_TEST(scope_only_domain_restricts_no_filesystem_access)
 /* Unknown scope bits: EINVAL, even when nothing else is handled. */
 LL_TEST(unknown_scope_bits_fail_with_einval)
 {
-	const uint64_t known = ll_mask(LL_SCOPE, abi_now());
-	const size_t size = ll_ruleset_attr_size(abi_now());
+	const uint64_t known = ll_mask(LL_SCOPE, ll_abi_now());
+	const size_t size = ll_ruleset_attr_size(ll_abi_now());
 	struct landlock_ruleset_attr attr = { 0 };
 	int b;
 
@@ -808,14 +802,14 @@ LL_TEST(unknown_scope_bits_fail_with_einval)
 LL_TEST(scoped_field_is_unknown_before_abi6, .lacks = LL_B_SCOPE)
 {
 	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = ll_mask(LL_FS_ACCESS, abi_now()),
+		.handled_access_fs = ll_mask(LL_FS_ACCESS, ll_abi_now()),
 	};
 	const size_t size = offsetof(struct landlock_ruleset_attr, scoped) +
 			    sizeof(attr.scoped);
 	uint64_t bit;
 	int fd;
 
-	ASSERT_LT(ll_ruleset_attr_size(abi_now()), size);
+	ASSERT_LT(ll_ruleset_attr_size(ll_abi_now()), size);
 	fd = ll_create_ruleset(&attr, size, 0);
 	ASSERT_LE(0, fd);
 	close(fd);

@@ -17,8 +17,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/audit.h>
-#include <linux/netlink.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,24 +29,16 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "audit.h"
+#include "privs.h"
+#include "rights.h"
 
 LL_PROGRAM(LL_B_LOGGING);
-
-/* Record types of SPEC §8 (include/uapi/linux/audit.h, 6.15+). */
-#ifndef AUDIT_LANDLOCK_ACCESS
-#define AUDIT_LANDLOCK_ACCESS 1423
-#endif
-#ifndef AUDIT_LANDLOCK_DOMAIN
-#define AUDIT_LANDLOCK_DOMAIN 1424
-#endif
 
 #define SAME_EXEC_OFF LANDLOCK_RESTRICT_SELF_LOG_SAME_EXEC_OFF
 #define NEW_EXEC_ON LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON
 #define SUBDOMAINS_OFF LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF
 #define LOG_FLAGS (SAME_EXEC_OFF | NEW_EXEC_ON | SUBDOMAINS_OFF)
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-#define R_EXECUTE LANDLOCK_ACCESS_FS_EXECUTE
 
 /*
  * Re-executed as `PROGRAM --abi7-open-read PATH`, the program opens PATH
@@ -60,16 +50,6 @@ static void __attribute__((constructor)) open_read_hook(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], OPEN_READ_ARG))
 		_exit(ll_try_open(argv[2], O_RDONLY));
-}
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static int set_nnp(void)
-{
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? errno : 0;
 }
 
 /* Builds a ruleset and enforces it with `flags` (0 or the errno). */
@@ -84,7 +64,7 @@ static int enforce_flags(uint64_t handled_fs, const struct ll_path_rule *rules,
 
 	if (fd < 0)
 		return -fd;
-	err = set_nnp();
+	err = ll_set_nnp();
 	if (!err && ll_restrict_self(fd, flags))
 		err = errno;
 	close(fd);
@@ -180,7 +160,7 @@ LL_TEST(log_flags_each_and_combined_are_accepted_and_enforce_the_domain)
 /* A log flag next to an unknown one: EINVAL, and no domain. */
 LL_TEST(log_flags_with_an_unknown_flag_fail_with_einval_and_enforce_nothing)
 {
-	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, abi_now());
+	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, ll_abi_now());
 	const uint32_t unknown = ~known & -~known;
 	const struct ll_ruleset_desc desc = { .handled_fs = R_READ };
 	int ruleset = ll_ruleset_build(&desc);
@@ -190,7 +170,7 @@ LL_TEST(log_flags_with_an_unknown_flag_fail_with_einval_and_enforce_nothing)
 	ASSERT_LE(0, ruleset);
 	make_scratch(_metadata, "unknown", dir, sizeof(dir));
 	ll_path(path, sizeof(path), dir, "f");
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (flags = 1; flags <= LOG_FLAGS; flags++) {
 		if (flags & ~LOG_FLAGS)
 			continue;
@@ -214,7 +194,7 @@ LL_TEST(mute_call_restricts_nothing)
 	ASSERT_LE(0, ruleset);
 	make_scratch(_metadata, "mute", dir, sizeof(dir));
 	ll_path(path, sizeof(path), dir, "f");
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(0, ll_restrict_self(-1, SUBDOMAINS_OFF));
 	ASSERT_EQ(0, ll_try_open(path, O_RDWR));
 	ASSERT_EQ(0, ll_errno_of(
@@ -242,7 +222,7 @@ LL_TEST(log_flags_are_unknown_before_abi7, .lacks = LL_B_LOGGING)
 		ASSERT_EQ(0, ll_drop_caps());
 		for (flag = 1; flag <= LOG_FLAGS; flag <<= 1) {
 			err = ll_errno_of(ll_restrict_self(ruleset, flag));
-			if (ll_abi_has(abi_now(),
+			if (ll_abi_has(ll_abi_now(),
 				       LL_B_RESTRICT_EPERM_BEFORE_FLAGS)) {
 				ASSERT_EQ(EPERM, err);
 			} else {
@@ -251,7 +231,7 @@ LL_TEST(log_flags_are_unknown_before_abi7, .lacks = LL_B_LOGGING)
 			}
 		}
 	}
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (flag = 1; flag <= LOG_FLAGS; flag <<= 1) {
 		ASSERT_EQ(-1, ll_restrict_self(ruleset, flag));
 		ASSERT_EQ(EINVAL, errno)
@@ -268,119 +248,9 @@ LL_TEST(log_flags_are_unknown_before_abi7, .lacks = LL_B_LOGGING)
 
 /* --- audit netlink -------------------------------------------------------- */
 
-struct audit_msg {
-	struct nlmsghdr hdr;
-	union {
-		struct audit_status status;
-		struct nlmsgerr err;
-		char data[8960];
-	};
-};
-
-/* The test process as the audit daemon, and what it changed. */
-struct audit_state {
-	int fd;
-	bool pid_set;
-	bool enabled_changed;
-	uint32_t prev_enabled;
-	uint32_t seq;
-};
-
-static int audit_send(struct audit_state *self, uint16_t type,
-		      const void *payload, size_t len)
-{
-	struct audit_msg msg = {
-		.hdr = {
-			.nlmsg_len = NLMSG_SPACE(len),
-			.nlmsg_type = type,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
-			.nlmsg_seq = ++self->seq,
-		},
-	};
-	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
-
-	memcpy(NLMSG_DATA(&msg.hdr), payload, len);
-	if (sendto(self->fd, &msg, msg.hdr.nlmsg_len, 0,
-		   (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return errno;
-	return 0;
-}
-
-/* One message from the kernel: 0, or the errno of recv (EAGAIN: none). */
-static int audit_recv(int fd, struct audit_msg *msg)
-{
-	struct sockaddr_nl addr;
-	socklen_t addrlen = sizeof(addr);
-	ssize_t n;
-
-	memset(msg, 0, sizeof(*msg));
-	do {
-		n = recvfrom(fd, msg, sizeof(*msg) - 1, 0,
-			     (struct sockaddr *)&addr, &addrlen);
-	} while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return errno;
-	if ((size_t)n < sizeof(msg->hdr) || addr.nl_pid != 0)
-		return EPROTO;
-	/*
-	 * Records' nlmsg_len leaves the header out (an audit quirk): the
-	 * text ends where the datagram does.
-	 */
-	((char *)msg)[n] = '\0';
-	return 0;
-}
-
-/*
- * Sends a request and waits for its ack (skipping audit records that may
- * arrive in between).  With `reply`, also returns the AUDIT_GET answer.
- */
-static int audit_request(struct audit_state *self, uint16_t type,
-			 const void *payload, size_t len,
-			 struct audit_status *reply)
-{
-	struct audit_msg msg;
-	int err = audit_send(self, type, payload, len);
-
-	while (!err) {
-		err = audit_recv(self->fd, &msg);
-		if (err)
-			break;
-		if (msg.hdr.nlmsg_seq != self->seq)
-			continue;
-		if (msg.hdr.nlmsg_type == AUDIT_GET && reply)
-			memcpy(reply, NLMSG_DATA(&msg.hdr), sizeof(*reply));
-		if (msg.hdr.nlmsg_type == NLMSG_ERROR)
-			return -msg.err.error;
-	}
-	return err;
-}
-
-static int audit_set(struct audit_state *self, uint32_t mask, uint32_t value)
-{
-	struct audit_status s = { .mask = mask };
-
-	if (mask == AUDIT_STATUS_PID)
-		s.pid = value;
-	else
-		s.enabled = value;
-	return audit_request(self, AUDIT_SET, &s, sizeof(s), NULL);
-}
-
-/* Restores what audit_start() changed; the socket closes last. */
-static void audit_stop(struct audit_state *self)
-{
-	if (self->fd < 0)
-		return;
-	if (self->enabled_changed)
-		audit_set(self, AUDIT_STATUS_ENABLED, self->prev_enabled);
-	if (self->pid_set)
-		audit_set(self, AUDIT_STATUS_PID, 0);
-	close(self->fd);
-}
-
 FIXTURE(audit)
 {
-	struct audit_state st;
+	struct ll_audit st;
 };
 
 FIXTURE_SETUP(audit)
@@ -390,73 +260,7 @@ FIXTURE_SETUP(audit)
 
 FIXTURE_TEARDOWN(audit)
 {
-	audit_stop(&self->st);
-}
-
-static const struct timeval record_wait = { .tv_sec = 1 };
-
-/*
- * Becomes the audit daemon, audit enabled; skips (returns false) where
- * the audit netlink cannot be had.
- */
-static bool audit_start(struct __test_metadata *_metadata,
-			struct audit_state *self)
-{
-	struct audit_status status = { 0 };
-	struct audit_msg msg;
-	int err;
-
-	self->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-	if (self->fd < 0) {
-		err = errno;
-		LL_SKIP_ENV(return false, "audit netlink unavailable: %s",
-				   strerrorname_np(err) ?: "?");
-	}
-	err = audit_request(self, AUDIT_GET, NULL, 0, &status);
-	if (err == ECONNREFUSED || err == EPERM) {
-		LL_SKIP_ENV(return false, "audit netlink unavailable: %s",
-				   strerrorname_np(err));
-	}
-	LL_SETUP(err);
-	err = audit_set(self, AUDIT_STATUS_PID, getpid());
-	if (err == EEXIST) {
-		LL_SKIP_ENV(
-			return false,
-			       "another audit daemon holds the audit netlink "
-			       "(pid %u)",
-			       status.pid);
-	}
-	if (err == ECONNREFUSED) {
-		LL_SKIP_ENV(return false,
-				   "audit netlink unavailable: ECONNREFUSED");
-	}
-	LL_SETUP(err);
-	self->pid_set = true;
-	if (!status.enabled) {
-		LL_SETUP(audit_set(self, AUDIT_STATUS_ENABLED, 1));
-		self->prev_enabled = status.enabled;
-		self->enabled_changed = true;
-	}
-	/* Records queued before: drained. */
-	LL_SETUP(setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO,
-			    &(struct timeval){ .tv_usec = 1 },
-			    sizeof(struct timeval))
-			 ? errno
-			 : 0);
-	while (!audit_recv(self->fd, &msg))
-		;
-	LL_SETUP(setsockopt(self->fd, SOL_SOCKET, SO_RCVTIMEO, &record_wait,
-			    sizeof(record_wait))
-			 ? errno
-			 : 0);
-	return true;
-}
-
-/* The text of a record (audit_recv() terminated it). */
-static const char *record_text(struct audit_msg *msg)
-{
-	/* The union follows the header: NLMSG_DATA() is msg->data. */
-	return msg->data;
+	ll_audit_stop(&self->st);
 }
 
 /* The hex domain id after "domain=", 0 if none. */
@@ -465,72 +269,6 @@ static uint64_t record_domain(const char *text)
 	const char *d = strstr(text, " domain=");
 
 	return d ? strtoull(d + strlen(" domain="), NULL, 16) : 0;
-}
-
-#define MAX_KEPT 32
-
-/* The Landlock records read up to a marker. */
-struct records {
-	int count;
-	int type[MAX_KEPT];
-	char text[MAX_KEPT][1024];
-};
-
-/*
- * Reads records until one of `type` containing `marker` (within two
- * seconds), keeping every Landlock record up to it.  Returns 0 or the
- * errno that ended the reading (EAGAIN, ETIMEDOUT: the marker never came).
- */
-static int read_until(int fd, int type, const char *marker, struct records *out)
-{
-	struct timespec start, now;
-	struct audit_msg msg;
-	const char *text;
-	int err;
-
-	out->count = 0;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 2)
-			return ETIMEDOUT;
-		err = audit_recv(fd, &msg);
-		if (err)
-			return err;
-		if (msg.hdr.nlmsg_type != AUDIT_LANDLOCK_ACCESS &&
-		    msg.hdr.nlmsg_type != AUDIT_LANDLOCK_DOMAIN)
-			continue;
-		text = record_text(&msg);
-		if (out->count < MAX_KEPT) {
-			/* Truncated to the kept size: fields come first. */
-			size_t len = strnlen(text, sizeof(out->text[0]) - 1);
-
-			memcpy(out->text[out->count], text, len);
-			out->text[out->count][len] = '\0';
-			out->type[out->count] = msg.hdr.nlmsg_type;
-			out->count++;
-		}
-		if (msg.hdr.nlmsg_type == type && strstr(text, marker))
-			return 0;
-	}
-}
-
-/* How many kept records of `type` contain both needles (NULL: any). */
-static int count_kept(const struct records *r, int type, const char *needle,
-		      const char *needle2, const char **first)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->count; i++) {
-		if (r->type[i] != type ||
-		    (needle && !strstr(r->text[i], needle)) ||
-		    (needle2 && !strstr(r->text[i], needle2)))
-			continue;
-		if (!n && first)
-			*first = r->text[i];
-		n++;
-	}
-	return n;
 }
 
 /* ` path="DIR/NAME"` as a needle. */
@@ -559,23 +297,23 @@ static void deny_marker(void *dir)
  * earlier children logged is in `r`, and only that.
  */
 static void read_to_marker(struct __test_metadata *_metadata,
-			   struct audit_state *self, const char *dir,
-			   struct records *r)
+			   struct ll_audit *self, const char *dir,
+			   struct ll_audit_records *r)
 {
 	char marker[600];
 	int status;
 
 	ASSERT_LT(0, spawn(deny_marker, (void *)dir, &status));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ASSERT_EQ(0,
-		  read_until(self->fd, AUDIT_LANDLOCK_ACCESS,
+	ASSERT_EQ(0, ll_audit_read_until(
+			     self->fd, AUDIT_LANDLOCK_ACCESS,
 			     path_field(marker, sizeof(marker), dir, "marker"),
 			     r));
 }
 
 /* A record's lines, for the log of a failing assertion. */
 static void dump(struct __test_metadata __attribute__((unused)) * _metadata,
-		 const struct records *r)
+		 const struct ll_audit_records *r)
 {
 	int i;
 
@@ -620,7 +358,7 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], path[600], needle[128];
 	const char *access = NULL, *domain_rec = NULL;
-	struct records r;
+	struct ll_audit_records r;
 	uint64_t domain;
 	pid_t pid;
 	int status;
@@ -628,8 +366,7 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "records", dir, sizeof(dir));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	pid = spawn(allowed_then_denied_read, &a, &status);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, a.res[0]);
@@ -637,9 +374,9 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	ASSERT_EQ(EACCES, a.res[2]);
 	read_to_marker(_metadata, &self->st, dir, &r);
 
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "f"), NULL,
-				&access))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "f"),
+				    NULL, &access))
 	dump(_metadata, &r);
 	ASSERT_NE(NULL, strstr(access, " blockers=fs.read_file path="))
 	TH_LOG("%s", access);
@@ -648,21 +385,22 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	snprintf(needle, sizeof(needle),
 		 " domain=%llx status=allocated mode=enforcing pid=%d uid=",
 		 (unsigned long long)domain, (int)pid);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL,
-				&domain_rec))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL,
+				    &domain_rec))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "a/f"),
-				NULL, NULL))
+	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "a/f"),
+				    NULL, NULL))
 	dump(_metadata, &r);
 
 	/* The child is reaped: its domain goes, with one denial counted. */
 	snprintf(needle, sizeof(needle), " domain=%llx status=deallocated ",
 		 (unsigned long long)domain);
-	ASSERT_EQ(0, read_until(self->st.fd, AUDIT_LANDLOCK_DOMAIN, needle, &r))
+	ASSERT_EQ(0, ll_audit_read_until(self->st.fd, AUDIT_LANDLOCK_DOMAIN,
+					 needle, &r))
 	dump(_metadata, &r);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_DOMAIN, needle, " denials=1",
-				NULL))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle,
+				    " denials=1", NULL))
 	dump(_metadata, &r);
 }
 
@@ -683,21 +421,20 @@ LL_TEST_F(audit, blockers_list_every_denied_right_in_bit_order,
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], path[600];
 	const char *access = NULL;
-	struct records r;
+	struct ll_audit_records r;
 	int status;
 
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "blockers", dir, sizeof(dir));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	ASSERT_LT(0, spawn(read_write_denied, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EACCES, a.res[1]);
 	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "f"), NULL,
-				&access))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "f"),
+				    NULL, &access))
 	dump(_metadata, &r);
 	ASSERT_NE(NULL,
 		  strstr(access, " blockers=fs.write_file,fs.read_file path="))
@@ -725,15 +462,14 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
 	char dir[256], path[600], needle[128];
 	const char *read_rec = NULL, *write_rec = NULL;
 	uint64_t outer, inner;
-	struct records r;
+	struct ll_audit_records r;
 	int status;
 	pid_t pid;
 
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "layers", dir, sizeof(dir));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	pid = spawn(two_layers, &a, &status);
 	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, a.res[0]);
@@ -741,13 +477,13 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
 	ASSERT_EQ(EACCES, a.res[2]);
 	ASSERT_EQ(EACCES, a.res[3]);
 	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "r"),
-				" blockers=fs.read_file ", &read_rec))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "r"),
+				    " blockers=fs.read_file ", &read_rec))
 	dump(_metadata, &r);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "w"),
-				" blockers=fs.write_file ", &write_rec))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "w"),
+				    " blockers=fs.write_file ", &write_rec))
 	dump(_metadata, &r);
 	outer = record_domain(read_rec);
 	inner = record_domain(write_rec);
@@ -758,12 +494,14 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
 	snprintf(needle, sizeof(needle),
 		 " domain=%llx status=allocated mode=enforcing pid=%d ",
 		 (unsigned long long)outer, (int)pid);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
 	dump(_metadata, &r);
 	snprintf(needle, sizeof(needle),
 		 " domain=%llx status=allocated mode=enforcing pid=%d ",
 		 (unsigned long long)inner, (int)pid);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -777,7 +515,7 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
  */
 FIXTURE(audit_exec)
 {
-	struct audit_state st;
+	struct ll_audit st;
 };
 
 FIXTURE_VARIANT(audit_exec)
@@ -818,7 +556,7 @@ FIXTURE_SETUP(audit_exec)
 
 FIXTURE_TEARDOWN(audit_exec)
 {
-	audit_stop(&self->st);
+	ll_audit_stop(&self->st);
 }
 
 static void read_exec_read(void *p)
@@ -850,15 +588,14 @@ LL_TEST_F(audit_exec, denials_logged_before_and_after_execve,
 		.flags = variant->flags,
 	};
 	char dir[256], bin[512], path[600];
-	struct records r;
+	struct ll_audit_records r;
 	int status;
 
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "exec", dir, sizeof(dir));
 	LL_SETUP(ll_copy_self(ll_path(bin, sizeof(bin), dir, "bin/prog")));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	ASSERT_LT(0, spawn(read_exec_read, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EACCES, a.res[1]);
@@ -869,14 +606,14 @@ LL_TEST_F(audit_exec, denials_logged_before_and_after_execve,
 	ASSERT_EQ(EACCES, WEXITSTATUS(status));
 	read_to_marker(_metadata, &self->st, dir, &r);
 	ASSERT_EQ(variant->logged_before_exec,
-		  count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-			     path_field(path, sizeof(path), dir, "before"),
-			     NULL, NULL))
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				 path_field(path, sizeof(path), dir, "before"),
+				 NULL, NULL))
 	dump(_metadata, &r);
 	ASSERT_EQ(variant->logged_after_exec,
-		  count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-			     path_field(path, sizeof(path), dir, "after"), NULL,
-			     NULL))
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				 path_field(path, sizeof(path), dir, "after"),
+				 NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -905,27 +642,26 @@ LL_TEST_F(audit, log_subdomains_off_mutes_later_domains_only,
 {
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], path[600];
-	struct records r;
+	struct ll_audit_records r;
 	int status;
 
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "subdomains", dir, sizeof(dir));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	ASSERT_LT(0, spawn(outer_muting_inner, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EACCES, a.res[1]);
 	ASSERT_EQ(0, a.res[2]);
 	ASSERT_EQ(EACCES, a.res[3]);
 	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "r"), NULL,
-				NULL))
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "r"),
+				    NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "w"), NULL,
-				NULL))
+	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "w"),
+				    NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -939,7 +675,7 @@ static void muted_then_enforced(void *p)
 	char path[512];
 	pid_t pid;
 
-	a->res[0] = set_nnp();
+	a->res[0] = ll_set_nnp();
 	if (!a->res[0] && ll_restrict_self(-1, SUBDOMAINS_OFF))
 		a->res[0] = errno;
 	pid = fork();
@@ -961,14 +697,13 @@ LL_TEST_F(audit, mute_call_mutes_later_domains_and_children,
 {
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], path[600];
-	struct records r;
+	struct ll_audit_records r;
 	int status;
 
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "mute_call", dir, sizeof(dir));
 	a.dir = dir;
-	if (!audit_start(_metadata, &self->st))
-		return;
+	LL_AUDIT_START(&self->st);
 	ASSERT_LT(0, spawn(muted_then_enforced, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(0, a.res[1]);
@@ -976,13 +711,13 @@ LL_TEST_F(audit, mute_call_mutes_later_domains_and_children,
 	ASSERT_EQ(0, a.res[3]);
 	ASSERT_EQ(EACCES, a.res[4]);
 	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(0, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "g"), NULL,
-				NULL))
+	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "g"),
+				    NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, count_kept(&r, AUDIT_LANDLOCK_ACCESS,
-				path_field(path, sizeof(path), dir, "r"), NULL,
-				NULL))
+	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				    path_field(path, sizeof(path), dir, "r"),
+				    NULL, NULL))
 	dump(_metadata, &r);
 }
 

@@ -23,27 +23,12 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "privs.h"
+#include "rights.h"
 
 LL_PROGRAM(LL_B_TSYNC);
 
 #define TSYNC LANDLOCK_RESTRICT_SELF_TSYNC
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static int set_nnp(void)
-{
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? errno : 0;
-}
-
-static bool nnp_set(void)
-{
-	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
-}
 
 /* A ruleset handling `handled` FS rights, no rule; -errno on failure. */
 static int ruleset_of(uint64_t handled)
@@ -86,14 +71,14 @@ static void *sibling_main(void *arg)
 	int fd;
 
 	s->tid = syscall(SYS_gettid);
-	s->nnp_before = nnp_set();
+	s->nnp_before = ll_nnp_set();
 	s->own_err = 0;
 	if (s->own) {
 		fd = ruleset_of(s->own);
 		if (fd < 0) {
 			s->own_err = -fd;
 		} else {
-			s->own_err = set_nnp();
+			s->own_err = ll_set_nnp();
 			if (!s->own_err && ll_restrict_self(fd, 0))
 				s->own_err = errno;
 			close(fd);
@@ -101,7 +86,7 @@ static void *sibling_main(void *arg)
 	}
 	if (write(s->started[1], "s", 1) != 1 || !read_byte(s->go[0]))
 		return NULL;
-	s->nnp_after = nnp_set();
+	s->nnp_after = ll_nnp_set();
 	s->read_err = ll_try_open(s->path, O_RDONLY);
 	s->write_err = ll_try_open(s->path, O_WRONLY);
 	return NULL;
@@ -181,7 +166,7 @@ LL_TEST(tsync_in_a_single_threaded_process_restricts_it)
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "single", path, sizeof(path));
 	ASSERT_EQ(0, ll_drop_caps());
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));
 	ASSERT_EQ(EACCES, ll_try_open(path, O_RDONLY));
 	ASSERT_EQ(0, ll_try_open(path, O_WRONLY));
@@ -196,7 +181,7 @@ LL_TEST(tsync_restricts_siblings_blocked_in_a_syscall)
 
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "blocked", path, sizeof(path));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (i = 0; i < 2; i++)
 		start_sibling(_metadata, &s[i], path, 0);
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));
@@ -222,7 +207,7 @@ LL_TEST(tsync_replaces_a_sibling_diverging_domain)
 
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "diverging", path, sizeof(path));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	start_sibling(_metadata, &s, path, R_WRITE);
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));
 	ASSERT_EQ(EACCES, ll_try_open(path, O_RDONLY));
@@ -244,10 +229,10 @@ LL_TEST(tsync_sets_no_new_privs_on_siblings)
 
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "nnp", path, sizeof(path));
-	if (nnp_set())
+	if (ll_nnp_set())
 		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	start_sibling(_metadata, &s, path, 0);
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));
 	finish_sibling(_metadata, &s);
 	EXPECT_FALSE(s.nnp_before);
@@ -259,7 +244,7 @@ LL_TEST(tsync_sets_no_new_privs_on_siblings)
 LL_TEST(tsync_combines_with_log_flags)
 {
 	const uint32_t log_flags =
-		ll_mask(LL_RESTRICT_FLAG, abi_now()) &
+		ll_mask(LL_RESTRICT_FLAG, ll_abi_now()) &
 		ll_mask(LL_RESTRICT_FLAG, ll_behaviour_abi(LL_B_LOGGING));
 	struct sibling s;
 	char path[512];
@@ -269,7 +254,7 @@ LL_TEST(tsync_combines_with_log_flags)
 	ASSERT_LE(0, ruleset);
 	ASSERT_NE(0, log_flags);
 	scratch_file(_metadata, "log_flags", path, sizeof(path));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	start_sibling(_metadata, &s, path, 0);
 	for (flag = 1; flag; flag <<= 1) {
 		if (!(flag & log_flags))
@@ -292,7 +277,7 @@ LL_TEST(without_tsync_only_the_calling_thread_is_restricted,
 
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "no_tsync", path, sizeof(path));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	start_sibling(_metadata, &s, path, 0);
 	ASSERT_EQ(0, ll_restrict_self(ruleset, 0));
 	ASSERT_EQ(EACCES, ll_try_open(path, O_RDONLY));
@@ -318,17 +303,18 @@ LL_TEST(tsync_is_an_unknown_flag_before_abi8, .lacks = LL_B_TSYNC)
 	ASSERT_LE(0, ruleset);
 	scratch_file(_metadata, "before8", path, sizeof(path));
 	start_sibling(_metadata, &s, path, 0);
-	if (!nnp_set()) {
+	if (!ll_nnp_set()) {
 		ASSERT_EQ(0, ll_drop_caps());
 		err = ll_errno_of(ll_restrict_self(ruleset, TSYNC));
-		if (ll_abi_has(abi_now(), LL_B_RESTRICT_EPERM_BEFORE_FLAGS)) {
+		if (ll_abi_has(ll_abi_now(),
+			       LL_B_RESTRICT_EPERM_BEFORE_FLAGS)) {
 			ASSERT_EQ(EPERM, err);
 		} else {
 			ASSERT_TRUE(err == EINVAL || err == EPERM)
 			TH_LOG("ABI 1: errno %d", err);
 		}
 	}
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(-1, ll_restrict_self(ruleset, TSYNC));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, ll_try_open(path, O_RDONLY));

@@ -32,27 +32,10 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
 
 LL_PROGRAM(LL_B_RESOLVE_UNIX);
-
-#define R_RESOLVE_UNIX LANDLOCK_ACCESS_FS_RESOLVE_UNIX
-#define R_MAKE_SOCK LANDLOCK_ACCESS_FS_MAKE_SOCK
-
-/* Every FS right of the running kernel. */
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, ll_abi_effective(ll_kernel.abi));
-}
-
-static char root[256];
-
-static const char *at(const char *rel)
-{
-	static char bufs[8][512];
-	static unsigned int next;
-
-	return ll_path(bufs[next++ % 8], sizeof(bufs[0]), root, rel);
-}
 
 /* A pathname (rel under T) or abstract (rel starting with '@') address. */
 static socklen_t address(struct sockaddr_un *addr, const char *rel)
@@ -65,7 +48,8 @@ static socklen_t address(struct sockaddr_un *addr, const char *rel)
 		memcpy(addr->sun_path + 1, rel + 1, len - 1);
 		return offsetof(struct sockaddr_un, sun_path) + len;
 	}
-	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s", at(rel));
+	snprintf(addr->sun_path, sizeof(addr->sun_path), "%s",
+		 ll_at("%s", rel));
 	return sizeof(*addr);
 }
 
@@ -132,16 +116,6 @@ static int reach_fn(void *arg)
 	return reach(r->type, r->sendto, r->rel);
 }
 
-static int enforce(uint64_t handled, const struct ll_path_rule *rules)
-{
-	const struct ll_ruleset_desc desc = {
-		.handled_fs = handled,
-		.paths = rules,
-	};
-
-	return ll_enforce(&desc);
-}
-
 FIXTURE(unix_server)
 {
 	int a_srv, b_srv;
@@ -175,10 +149,11 @@ static const char *const layout[] = { "a/", "b/", "c/", NULL };
 FIXTURE_SETUP(unix_server)
 {
 	self->a_srv = self->b_srv = -1;
-	LL_SETUP(ll_scratch_dir("unix", root, sizeof(root)));
-	if (strlen(at("c/srv")) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		LL_BROKEN("scratch path too long for sun_path: %s", root);
-	LL_SETUP(ll_make_tree(root, layout));
+	LL_SETUP(ll_tree_make("unix", layout));
+	if (strlen(ll_at("c/srv")) >=
+	    sizeof(((struct sockaddr_un *)0)->sun_path))
+		LL_BROKEN("scratch path too long for sun_path: %.200s",
+			  ll_root);
 	self->a_srv = make_server(variant->type, "a/srv");
 	self->b_srv = make_server(variant->type, "b/srv");
 	if (self->a_srv < 0 || self->b_srv < 0)
@@ -204,36 +179,38 @@ FIXTURE_TEARDOWN(unix_server)
 /* The test process made both servers before restricting itself. */
 LL_TEST_F(unix_server, allowed_with_rule_on_socket_dir)
 {
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), R_RESOLVE_UNIX))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("a"), R_RESOLVE_UNIX))));
 	ASSERT_EQ(0, REACH("a/srv"));
 	ASSERT_EQ(EACCES, REACH("b/srv"));
 }
 
 LL_TEST_F(unix_server, allowed_with_rule_on_socket_file)
 {
-	ASSERT_EQ(0,
-		  enforce(all_fs(), RULES(RULE(at("a/srv"), R_RESOLVE_UNIX))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), RULES(RULE(ll_at("a/srv"),
+							   R_RESOLVE_UNIX))));
 	ASSERT_EQ(0, REACH("a/srv"));
 	ASSERT_EQ(EACCES, REACH("b/srv"));
 }
 
 LL_TEST_F(unix_server, denied_by_every_other_right)
 {
-	ASSERT_EQ(0, enforce(all_fs(),
-			     RULES(RULE(root, all_fs() & ~R_RESOLVE_UNIX))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_root,
+					      ll_all_fs() & ~R_RESOLVE_UNIX))));
 	ASSERT_EQ(EACCES, REACH("a/srv"));
 	ASSERT_EQ(EACCES, REACH("b/srv"));
 }
 
 LL_TEST_F(unix_server, denied_when_only_resolve_unix_is_handled)
 {
-	ASSERT_EQ(0, enforce(R_RESOLVE_UNIX, NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(R_RESOLVE_UNIX, NO_RULES));
 	ASSERT_EQ(EACCES, REACH("a/srv"));
 }
 
 LL_TEST_F(unix_server, unrestricted_when_resolve_unix_unhandled)
 {
-	ASSERT_EQ(0, enforce(all_fs() & ~R_RESOLVE_UNIX, NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs() & ~R_RESOLVE_UNIX, NO_RULES));
 	ASSERT_EQ(0, REACH("a/srv"));
 	ASSERT_EQ(0, REACH("b/srv"));
 }
@@ -241,13 +218,15 @@ LL_TEST_F(unix_server, unrestricted_when_resolve_unix_unhandled)
 /* §5.1: every layer handling RESOLVE_UNIX must grant it. */
 LL_TEST_F(unix_server, denied_by_any_layer_handling_it_without_rule)
 {
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("a"), R_RESOLVE_UNIX))));
-	ASSERT_EQ(0, enforce(all_fs() & ~R_RESOLVE_UNIX, NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("a"), R_RESOLVE_UNIX))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs() & ~R_RESOLVE_UNIX, NO_RULES));
 	ASSERT_EQ(0, REACH("a/srv"));
-	ASSERT_EQ(0, enforce(R_RESOLVE_UNIX,
-			     RULES(RULE(at("a/srv"), R_RESOLVE_UNIX))));
+	ASSERT_EQ(0,
+		  ll_enforce_fs(R_RESOLVE_UNIX,
+				RULES(RULE(ll_at("a/srv"), R_RESOLVE_UNIX))));
 	ASSERT_EQ(0, REACH("a/srv"));
-	ASSERT_EQ(0, enforce(R_RESOLVE_UNIX, NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(R_RESOLVE_UNIX, NO_RULES));
 	ASSERT_EQ(EACCES, REACH("a/srv"));
 }
 
@@ -258,7 +237,7 @@ LL_TEST_F(unix_server, denied_connect_leaves_socket_unconnected)
 	socklen_t len = address(&addr, "b/srv");
 	int fd;
 
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), NO_RULES));
 	fd = socket(AF_UNIX, variant->type | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, fd);
 	if (variant->sendto) {
@@ -285,7 +264,7 @@ LL_TEST_F(unix_server, connected_before_restriction_keeps_sending)
 
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, connect(fd, (struct sockaddr *)&addr, len));
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(1, send(fd, "x", 1, MSG_DONTWAIT | MSG_NOSIGNAL));
 	ASSERT_EQ(EACCES, REACH("b/srv"));
 	ASSERT_EQ(0, close(fd));
@@ -297,7 +276,8 @@ LL_TEST_F(unix_server, server_made_in_same_domain_reachable_without_rule)
 	struct reach r = { variant->type, variant->sendto, "c/srv" };
 	int srv;
 
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("c"), R_MAKE_SOCK))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("c"), R_MAKE_SOCK))));
 	srv = make_server(variant->type, "c/srv");
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, REACH("c/srv"));
@@ -317,7 +297,8 @@ LL_TEST_F(unix_server, creator_is_taken_at_socket_creation_not_at_bind)
 	int early = socket(AF_UNIX, variant->type | SOCK_CLOEXEC, 0);
 
 	ASSERT_LE(0, early);
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("c"), R_MAKE_SOCK))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("c"), R_MAKE_SOCK))));
 	ASSERT_EQ(0, bind_server(early, variant->type, "c/srv"));
 	ASSERT_EQ(EACCES, REACH("c/srv"));
 	ASSERT_EQ(0, close(early));
@@ -355,7 +336,8 @@ static pid_t server_in_child(int type, uint64_t child_handled, int *ready_fd,
 		close(ready[0]);
 		close(done[1]);
 		if (child_handled &&
-		    enforce(child_handled, RULES(RULE(at("c"), R_MAKE_SOCK))))
+		    ll_enforce_fs(child_handled,
+				  RULES(RULE(ll_at("c"), R_MAKE_SOCK))))
 			_exit(100);
 		srv = make_server(type, "c/srv");
 		if (srv < 0)
@@ -390,8 +372,9 @@ LL_TEST_F(unix_server, server_made_in_nested_domain_reachable)
 	int ready, done;
 	pid_t pid;
 
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("c"), R_MAKE_SOCK))));
-	pid = server_in_child(variant->type, all_fs(), &ready, &done);
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("c"), R_MAKE_SOCK))));
+	pid = server_in_child(variant->type, ll_all_fs(), &ready, &done);
 	ASSERT_LE(0, pid);
 	ASSERT_TRUE(wait_byte(ready));
 	ASSERT_EQ(0, REACH("c/srv"));
@@ -402,17 +385,18 @@ LL_TEST_F(unix_server, server_made_in_nested_domain_reachable)
 LL_TEST_F(unix_server, server_of_parent_domain_denied_to_nested_domain)
 {
 	struct reach r = { variant->type, variant->sendto, "c/srv" };
-	const struct ll_ruleset_desc handling = { .handled_fs = all_fs() };
+	const struct ll_ruleset_desc handling = { .handled_fs = ll_all_fs() };
 	const struct ll_ruleset_desc not_handling = {
-		.handled_fs = all_fs() & ~R_RESOLVE_UNIX,
+		.handled_fs = ll_all_fs() & ~R_RESOLVE_UNIX,
 	};
 	const struct ll_ruleset_desc granting = {
-		.handled_fs = all_fs(),
-		.paths = RULES(RULE(at("c"), R_RESOLVE_UNIX)),
+		.handled_fs = ll_all_fs(),
+		.paths = RULES(RULE(ll_at("c"), R_RESOLVE_UNIX)),
 	};
 	int srv;
 
-	ASSERT_EQ(0, enforce(all_fs(), RULES(RULE(at("c"), R_MAKE_SOCK))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_at("c"), R_MAKE_SOCK))));
 	srv = make_server(variant->type, "c/srv");
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(EACCES, ll_run_child(&handling, reach_fn, &r));
@@ -427,13 +411,13 @@ LL_TEST_F(unix_server, server_of_sibling_domain_denied)
 {
 	struct reach r = { variant->type, variant->sendto, "c/srv" };
 	const struct ll_ruleset_desc sibling = {
-		.handled_fs = all_fs(),
-		.paths = RULES(RULE(at("c"), R_MAKE_SOCK)),
+		.handled_fs = ll_all_fs(),
+		.paths = RULES(RULE(ll_at("c"), R_MAKE_SOCK)),
 	};
 	int ready, done;
 	pid_t pid;
 
-	pid = server_in_child(variant->type, all_fs(), &ready, &done);
+	pid = server_in_child(variant->type, ll_all_fs(), &ready, &done);
 	ASSERT_LE(0, pid);
 	ASSERT_TRUE(wait_byte(ready));
 	ASSERT_EQ(EACCES, ll_run_child(&sibling, reach_fn, &r));
@@ -452,7 +436,7 @@ LL_TEST_F(unix_server, abstract_socket_unaffected)
 		 random());
 	srv = make_server(variant->type, name);
 	ASSERT_LE(0, srv);
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), NO_RULES));
 	ASSERT_EQ(0, REACH(name));
 	ASSERT_EQ(EACCES, REACH("b/srv"));
 	ASSERT_EQ(0, close(srv));
@@ -479,13 +463,12 @@ LL_TEST(pathname_unix_unrestricted_before_abi9, .lacks = LL_B_RESOLVE_UNIX)
 	int srv[3];
 	size_t i;
 
-	ASSERT_EQ(0, ll_scratch_dir("unix", root, sizeof(root)));
-	ASSERT_EQ(0, ll_make_tree(root, layout));
+	ASSERT_EQ(0, ll_tree_make("unix", layout));
 	for (i = 0; i < 3; i++) {
 		srv[i] = make_server(ops[i].type, paths[i]);
 		ASSERT_LE(0, srv[i]);
 	}
-	ASSERT_EQ(0, enforce(all_fs(), NO_RULES));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(), NO_RULES));
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		EXPECT_EQ(0, reach(ops[i].type, ops[i].sendto, paths[i]))
 		{

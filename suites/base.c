@@ -25,14 +25,10 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "privs.h"
+#include "fdpass.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
-
-/* The ABI whose tables describe the running kernel (newer: the last). */
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
 
 /* Lowest bit not in `mask`. */
 static uint64_t lowest_unknown(uint64_t mask)
@@ -106,15 +102,15 @@ static int port_rule_err(int fd, uint64_t access, uint64_t port, uint32_t flags)
 /* A ruleset with the running ABI's struct size; -1 on failure. */
 static int new_ruleset(const struct landlock_ruleset_attr *attr)
 {
-	return ll_create_ruleset(attr, ll_ruleset_attr_size(abi_now()), 0);
+	return ll_create_ruleset(attr, ll_ruleset_attr_size(ll_abi_now()), 0);
 }
 
 /* Handles every FS right of the running ABI (and every net right). */
 static int full_ruleset(void)
 {
 	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = ll_mask(LL_FS_ACCESS, abi_now()),
-		.handled_access_net = ll_mask(LL_NET_ACCESS, abi_now()),
+		.handled_access_fs = ll_mask(LL_FS_ACCESS, ll_abi_now()),
+		.handled_access_net = ll_mask(LL_NET_ACCESS, ll_abi_now()),
 	};
 
 	return new_ruleset(&attr);
@@ -154,27 +150,6 @@ static void scratch_fds(struct __test_metadata *_metadata, const char *name,
 	ASSERT_LE(0, *file);
 }
 
-static bool nnp_set(void)
-{
-	return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1;
-}
-
-static int set_nnp(void)
-{
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ? errno : 0;
-}
-
-/* Leaves the calling thread with neither no_new_privs nor capabilities. */
-#define BECOME_UNPRIVILEGED()                                                  \
-	do {                                                                   \
-		if (nnp_set())                                                 \
-			LL_SKIP_ENV(return, "no_new_privs already set by the " \
-					    "caller, "                         \
-					    "cannot test its absence");        \
-		ASSERT_EQ(0, ll_drop_caps());                                  \
-		ASSERT_FALSE(ll_has_cap(CAP_SYS_ADMIN));                       \
-	} while (0)
-
 /* --- §2: version and errata queries ---------------------------------- */
 
 LL_TEST(version_query_returns_the_probed_abi)
@@ -208,7 +183,7 @@ LL_TEST(version_and_errata_queries_reject_attr_or_size_with_einval)
  */
 LL_TEST(errata_query_reports_only_errata_of_the_running_abi)
 {
-	const bool documented = ll_mask(LL_CREATE_FLAG, abi_now()) &
+	const bool documented = ll_mask(LL_CREATE_FLAG, ll_abi_now()) &
 				LANDLOCK_CREATE_RULESET_ERRATA;
 	int errata = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
 
@@ -220,9 +195,9 @@ LL_TEST(errata_query_reports_only_errata_of_the_running_abi)
 		return;
 	}
 	ASSERT_EQ(ll_kernel.errata, errata);
-	ASSERT_EQ(0, errata & ~ll_errata_mask(abi_now()))
+	ASSERT_EQ(0, errata & ~ll_errata_mask(ll_abi_now()))
 	TH_LOG("errata 0x%x outside those of ABI %d (0x%x)", errata,
-	       ll_kernel.abi, ll_errata_mask(abi_now()));
+	       ll_kernel.abi, ll_errata_mask(ll_abi_now()));
 }
 
 LL_TEST(create_ruleset_rejects_version_with_errata_and_unknown_flags)
@@ -249,7 +224,7 @@ LL_TEST(create_ruleset_rejects_version_with_errata_and_unknown_flags)
 
 LL_TEST(create_ruleset_checks_ordering)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const size_t size = ll_ruleset_attr_size(abi);
 	const size_t page = sysconf(_SC_PAGESIZE);
 	const uint32_t bad_flag =
@@ -303,7 +278,7 @@ LL_TEST(create_ruleset_checks_ordering)
 
 LL_TEST(create_ruleset_rejects_unreadable_tail_with_efault)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const size_t size = ll_ruleset_attr_size(abi);
 	const size_t page = sysconf(_SC_PAGESIZE);
 	char *buf = page_before_hole(page);
@@ -319,7 +294,7 @@ LL_TEST(create_ruleset_rejects_unreadable_tail_with_efault)
 
 LL_TEST(create_ruleset_accepts_smallest_struct_and_zero_tail)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const size_t size = ll_ruleset_attr_size(abi);
 	char buf[sizeof(struct landlock_ruleset_attr) + 64] = { 0 };
 	struct landlock_ruleset_attr *attr = (void *)buf;
@@ -339,7 +314,7 @@ LL_TEST(create_ruleset_accepts_smallest_struct_and_zero_tail)
 /* A field of a later ABI is a non-zero tail: E2BIG, and any byte past. */
 LL_TEST(create_ruleset_rejects_non_zero_bytes_beyond_the_abi_struct)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const size_t size = ll_ruleset_attr_size(abi);
 	const struct ll_field *field;
 	char buf[sizeof(struct landlock_ruleset_attr) + 8];
@@ -374,7 +349,7 @@ static void check_family_bits(struct __test_metadata *_metadata,
 			      enum ll_family family, uint64_t *field,
 			      struct landlock_ruleset_attr *attr)
 {
-	const uint64_t mask = ll_mask(family, abi_now());
+	const uint64_t mask = ll_mask(family, ll_abi_now());
 	const struct ll_bit *bit;
 	int b;
 
@@ -392,8 +367,9 @@ static void check_family_bits(struct __test_metadata *_metadata,
 		if (mask & (1ULL << b))
 			continue;
 		*field = mask | (1ULL << b);
-		ASSERT_EQ(EINVAL,
-			  create_err(attr, ll_ruleset_attr_size(abi_now()), 0))
+		ASSERT_EQ(
+			EINVAL,
+			create_err(attr, ll_ruleset_attr_size(ll_abi_now()), 0))
 		TH_LOG("%s: unknown bit %d", ll_family_name(family), b);
 	}
 }
@@ -428,21 +404,21 @@ LL_TEST(create_ruleset_unknown_bits_fail_with_einval_not_enomsg)
 {
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs =
-			lowest_unknown(ll_mask(LL_FS_ACCESS, abi_now())),
+			lowest_unknown(ll_mask(LL_FS_ACCESS, ll_abi_now())),
 	};
 
 	ASSERT_EQ(EINVAL,
-		  create_err(&attr, ll_ruleset_attr_size(abi_now()), 0));
+		  create_err(&attr, ll_ruleset_attr_size(ll_abi_now()), 0));
 	attr.handled_access_fs = 0;
 	ASSERT_EQ(ENOMSG,
-		  create_err(&attr, ll_ruleset_attr_size(abi_now()), 0));
+		  create_err(&attr, ll_ruleset_attr_size(ll_abi_now()), 0));
 }
 
 /* Quiet masks (ABI >= 10) must be subsets of the handled ones. */
 LL_TEST(create_ruleset_rejects_quiet_outside_handled_with_einval,
 	.needs = LL_B_QUIET)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi);
 	const uint64_t net = ll_mask(LL_NET_ACCESS, abi);
 	const uint64_t scope = ll_mask(LL_SCOPE, abi);
@@ -487,7 +463,7 @@ LL_TEST(create_ruleset_rejects_quiet_outside_handled_with_einval,
  */
 LL_TEST(add_rule_checks_ordering)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi);
 	const uint64_t file_rights = ll_fs_file_rights(abi);
 	const uint64_t dir_only = fs & ~file_rights;
@@ -591,7 +567,7 @@ LL_TEST(add_rule_abi1_checks_type_and_attr_either_side_of_ruleset_fd,
 /* Rule types the ABI does not know, plus 0 and one past the last. */
 LL_TEST(add_rule_rejects_unknown_rule_types_with_einval)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const struct ll_bit *type;
 	struct landlock_net_port_attr big = { 0 };
 	int ruleset = full_ruleset(), last = 0;
@@ -613,7 +589,7 @@ LL_TEST(add_rule_rejects_unknown_rule_types_with_einval)
 /* Unknown flag bits: any non-zero before ABI 10, anything but QUIET after. */
 LL_TEST(add_rule_rejects_unknown_flags_with_einval)
 {
-	const uint32_t known = ll_mask(LL_ADD_RULE_FLAG, abi_now());
+	const uint32_t known = ll_mask(LL_ADD_RULE_FLAG, ll_abi_now());
 	const uint32_t proposed = proposed_bits(LL_ADD_RULE_FLAG);
 	int ruleset = full_ruleset();
 	uint32_t flag;
@@ -642,17 +618,17 @@ LL_TEST(add_rule_rejects_proposed_no_inherit_flag_with_einval)
 	scratch_fds(_metadata, "no_inherit", &dir, &file, path, sizeof(path));
 	ASSERT_LE(0, ruleset);
 	ASSERT_EQ(EINVAL,
-		  path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, abi_now()), dir,
-				LANDLOCK_ADD_RULE_NO_INHERIT));
+		  path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, ll_abi_now()),
+				dir, LANDLOCK_ADD_RULE_NO_INHERIT));
 	ASSERT_EQ(EINVAL,
 		  path_rule_err(-1, 0, -1, LANDLOCK_ADD_RULE_NO_INHERIT));
-	ASSERT_EQ(0, path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, abi_now()),
+	ASSERT_EQ(0, path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, ll_abi_now()),
 				   dir, 0));
 }
 
 LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET)
 {
-	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi_now());
+	const uint64_t fs = ll_mask(LL_FS_ACCESS, ll_abi_now());
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs = fs,
 		.quiet_access_fs = fs,
@@ -675,7 +651,7 @@ LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET)
 /* Every right alone on a directory; on a file only the file rights. */
 LL_TEST(add_rule_accepts_each_fs_right_on_a_dir_and_file_rights_on_a_file)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const uint64_t file_rights = ll_fs_file_rights(abi);
 	const struct ll_bit *bit;
 	int ruleset = full_ruleset(), dir, file;
@@ -697,7 +673,7 @@ LL_TEST(add_rule_accepts_each_fs_right_on_a_dir_and_file_rights_on_a_file)
 
 LL_TEST(add_rule_accepts_the_same_rule_twice)
 {
-	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi_now());
+	const uint64_t fs = ll_mask(LL_FS_ACCESS, ll_abi_now());
 	int ruleset = full_ruleset(), dir, file;
 	char path[256];
 
@@ -705,8 +681,8 @@ LL_TEST(add_rule_accepts_the_same_rule_twice)
 	ASSERT_LE(0, ruleset);
 	ASSERT_EQ(0, path_rule_err(ruleset, fs, dir, 0));
 	ASSERT_EQ(0, path_rule_err(ruleset, fs, dir, 0));
-	if (ll_abi_has(abi_now(), LL_B_NET_TCP)) {
-		const uint64_t net = ll_mask(LL_NET_ACCESS, abi_now());
+	if (ll_abi_has(ll_abi_now(), LL_B_NET_TCP)) {
+		const uint64_t net = ll_mask(LL_NET_ACCESS, ll_abi_now());
 
 		ASSERT_EQ(0, port_rule_err(ruleset, net, 1, 0));
 		ASSERT_EQ(0, port_rule_err(ruleset, net, 1, 0));
@@ -715,7 +691,7 @@ LL_TEST(add_rule_accepts_the_same_rule_twice)
 
 LL_TEST(add_rule_net_port_checks_ordering, .needs = LL_B_NET_TCP)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const uint64_t net = ll_mask(LL_NET_ACCESS, abi);
 	const uint64_t first = lowest_bit(net);
 	const struct ll_bit *bit;
@@ -761,14 +737,14 @@ LL_TEST(add_rule_rejects_net_port_type_before_abi4, .lacks = LL_B_NET_TCP)
 		    sizeof(path));
 	ASSERT_LE(0, ruleset);
 	ASSERT_EQ(EINVAL, port_rule_err(ruleset, lowest_bit(net), 1, 0));
-	ASSERT_EQ(0, path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, abi_now()),
+	ASSERT_EQ(0, path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, ll_abi_now()),
 				   dir, 0));
 }
 
 /* QUIET needs the ruleset's quiet mask for the type; may be empty. */
 LL_TEST(add_rule_quiet_flag_needs_a_quiet_mask, .needs = LL_B_QUIET)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 	const uint64_t fs = ll_mask(LL_FS_ACCESS, abi);
 	const uint64_t net = ll_mask(LL_NET_ACCESS, abi);
 	struct landlock_ruleset_attr loud = {
@@ -813,7 +789,7 @@ LL_TEST(add_rule_quiet_flag_needs_a_quiet_mask, .needs = LL_B_QUIET)
 
 static uint32_t restrict_bad_flag(void)
 {
-	return lowest_unknown(ll_mask(LL_RESTRICT_FLAG, abi_now()));
+	return lowest_unknown(ll_mask(LL_RESTRICT_FLAG, ll_abi_now()));
 }
 
 /* ABI 2..10: privileges (EPERM), then flags (EINVAL), then the fd. */
@@ -823,11 +799,11 @@ LL_TEST(restrict_self_checks_privileges_before_flags,
 	int ruleset = full_ruleset();
 
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	ASSERT_EQ(EPERM, restrict_err(ruleset, restrict_bad_flag()));
 	ASSERT_EQ(EPERM, restrict_err(-1, restrict_bad_flag()));
 	ASSERT_EQ(EPERM, restrict_err(-1, 0));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EINVAL, restrict_err(-1, restrict_bad_flag()));
 	ASSERT_EQ(EINVAL, restrict_err(ruleset, restrict_bad_flag()));
 	ASSERT_EQ(EBADF, restrict_err(-1, 0));
@@ -841,12 +817,12 @@ LL_TEST(restrict_self_checks_flags_before_privileges,
 	int ruleset = full_ruleset();
 
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	ASSERT_EQ(EINVAL, restrict_err(ruleset, restrict_bad_flag()));
 	ASSERT_EQ(EINVAL, restrict_err(-1, restrict_bad_flag()));
 	ASSERT_EQ(EPERM, restrict_err(-1, 0));
 	ASSERT_EQ(EPERM, restrict_err(ruleset, 0));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EINVAL, restrict_err(-1, restrict_bad_flag()));
 	ASSERT_EQ(EBADF, restrict_err(-1, 0));
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
@@ -864,14 +840,14 @@ LL_TEST(restrict_self_abi1_checks_flags_and_privileges_in_either_order,
 	int ruleset = full_ruleset(), with_fd, without_fd;
 
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	with_fd = restrict_err(ruleset, restrict_bad_flag());
 	without_fd = restrict_err(-1, restrict_bad_flag());
 	ASSERT_TRUE(with_fd == EINVAL || with_fd == EPERM)
 	TH_LOG("unprivileged, bad flags: errno %d", with_fd);
 	ASSERT_EQ(with_fd, without_fd);
 	ASSERT_EQ(EPERM, restrict_err(-1, 0));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EINVAL, restrict_err(-1, restrict_bad_flag()));
 	ASSERT_EQ(EBADF, restrict_err(-1, 0));
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
@@ -888,7 +864,7 @@ LL_TEST(restrict_self_rejects_bad_ruleset_fds)
 	ASSERT_LE(0, opath);
 	closed = dup(file);
 	ASSERT_EQ(0, close(closed));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EBADF, restrict_err(-1, 0));
 	ASSERT_EQ(EBADF, restrict_err(-2, 0));
 	ASSERT_EQ(EBADF, restrict_err(closed, 0));
@@ -899,12 +875,12 @@ LL_TEST(restrict_self_rejects_bad_ruleset_fds)
 
 LL_TEST(restrict_self_rejects_unknown_flags_and_accepts_known_ones)
 {
-	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, abi_now());
+	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, ll_abi_now());
 	int ruleset = full_ruleset();
 	uint32_t flag;
 
 	ASSERT_LE(0, ruleset);
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (flag = 1; flag; flag <<= 1) {
 		if (flag & known)
 			continue;
@@ -927,13 +903,13 @@ LL_TEST(restrict_self_accepts_fd_minus1_only_with_log_subdomains_off,
 	.needs = LL_B_LOGGING)
 {
 	const uint32_t off = LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF;
-	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, abi_now());
+	const uint32_t known = ll_mask(LL_RESTRICT_FLAG, ll_abi_now());
 	int dir, file;
 	char path[256];
 	uint32_t flag;
 
 	scratch_fds(_metadata, "fd_minus1", &dir, &file, path, sizeof(path));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EBADF, restrict_err(-1, 0));
 	ASSERT_EQ(EBADF, restrict_err(-2, off));
 	ASSERT_EQ(EBADFD, restrict_err(file, off));
@@ -961,7 +937,7 @@ LL_TEST(restrict_self_fd_minus1_with_tsync, .needs = LL_B_TSYNC)
 	const uint32_t tsync = LANDLOCK_RESTRICT_SELF_TSYNC;
 	int err;
 
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(EBADF, restrict_err(-1, tsync));
 	ASSERT_EQ(
 		EBADF,
@@ -973,7 +949,7 @@ LL_TEST(restrict_self_fd_minus1_with_tsync, .needs = LL_B_TSYNC)
 			       off | tsync |
 				       LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON));
 	err = restrict_err(-1, off | tsync);
-	if (ll_abi_has(abi_now(),
+	if (ll_abi_has(ll_abi_now(),
 		       LL_B_LOG_SUBDOMAINS_OFF_WITH_TSYNC_FD_MINUS1)) {
 		ASSERT_EQ(0, err);
 	} else {
@@ -991,19 +967,19 @@ LL_TEST(restrict_self_nnp_flag_sets_nnp_only_on_success, .needs = LL_B_NNP_FLAG)
 
 	scratch_fds(_metadata, "nnp_flag", &dir, &file, path, sizeof(path));
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	ASSERT_EQ(EPERM, restrict_err(ruleset, 0));
 	ASSERT_EQ(EBADF, restrict_err(-1, nnp));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(EBADF, restrict_err(-2, nnp));
 	ASSERT_EQ(EBADF,
 		  restrict_err(
 			  -1, nnp | LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(EBADFD, restrict_err(file, nnp));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 	ASSERT_EQ(0, restrict_err(ruleset, nnp));
-	ASSERT_TRUE(nnp_set());
+	ASSERT_TRUE(ll_nnp_set());
 }
 
 /* A NO_NEW_PRIVS call failing on the 17th layer leaves NNP unset. */
@@ -1014,14 +990,14 @@ LL_TEST(restrict_self_nnp_flag_failing_with_e2big_leaves_nnp_unset,
 	int ruleset = full_ruleset(), i;
 
 	ASSERT_LE(0, ruleset);
-	if (nnp_set())
+	if (ll_nnp_set())
 		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	for (i = 0; i < LL_MAX_LAYERS; i++) {
 		ASSERT_EQ(0, restrict_err(ruleset, 0));
 	}
 	ASSERT_EQ(E2BIG,
 		  restrict_err(ruleset, LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 }
 
 /* --- §4.3: no_new_privs and CAP_SYS_ADMIN ------------------------------- */
@@ -1031,11 +1007,11 @@ LL_TEST(restrict_self_without_nnp_or_cap_sys_admin_fails_with_eperm)
 	int ruleset = full_ruleset();
 
 	ASSERT_LE(0, ruleset);
-	BECOME_UNPRIVILEGED();
+	LL_BECOME_UNPRIVILEGED();
 	ASSERT_EQ(EPERM, restrict_err(ruleset, 0));
 	/* Privileges before the fd on every ABI. */
 	ASSERT_EQ(EPERM, restrict_err(-1, 0));
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
 }
 
@@ -1045,10 +1021,10 @@ LL_TEST(restrict_self_with_cap_sys_admin_needs_no_nnp,
 	int ruleset = full_ruleset();
 
 	ASSERT_LE(0, ruleset);
-	if (nnp_set())
+	if (ll_nnp_set())
 		LL_SKIP_ENV(return, "no_new_privs already set by the caller");
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
-	ASSERT_FALSE(nnp_set());
+	ASSERT_FALSE(ll_nnp_set());
 }
 
 /* --- §2.2: the ruleset fd ---------------------------------------------- */
@@ -1080,49 +1056,6 @@ LL_TEST(ruleset_fd_read_and_write_fail_with_einval)
 	ASSERT_EQ(EINVAL, errno);
 }
 
-static int send_fd(int sock, int fd)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char data = 'x';
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
-}
-
-static int recv_fd(int sock)
-{
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cmsg;
-	int fd;
-
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cmsg = CMSG_FIRSTHDR(&msg);
-	if (!cmsg || cmsg->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
-	return fd;
-}
-
 /* The receiver (a child that never saw the original fd) uses it fully. */
 LL_TEST(ruleset_fd_passed_over_scm_rights_is_usable)
 {
@@ -1135,13 +1068,14 @@ LL_TEST(ruleset_fd_passed_over_scm_rights_is_usable)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = recv_fd(sv[1]);
+		int fd = ll_recv_fd(sv[1]);
 
 		if (fd < 0)
 			_exit(100);
-		if (path_rule_err(fd, ll_mask(LL_FS_ACCESS, abi_now()), dir, 0))
+		if (path_rule_err(fd, ll_mask(LL_FS_ACCESS, ll_abi_now()), dir,
+				  0))
 			_exit(101);
-		if (set_nnp() || restrict_err(fd, 0))
+		if (ll_set_nnp() || restrict_err(fd, 0))
 			_exit(102);
 		/* The domain is the received ruleset: the rule grants. */
 		_exit(ll_try_open(path, O_RDONLY | O_DIRECTORY) ? 103 : 0);
@@ -1150,7 +1084,7 @@ LL_TEST(ruleset_fd_passed_over_scm_rights_is_usable)
 		int ruleset = full_ruleset();
 
 		ASSERT_LE(0, ruleset);
-		ASSERT_EQ(0, send_fd(sv[0], ruleset));
+		ASSERT_EQ(0, ll_send_fd(sv[0], ruleset));
 		ASSERT_EQ(0, close(ruleset));
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
@@ -1165,7 +1099,7 @@ LL_TEST(restrict_self_17th_layer_fails_with_e2big, .needs = LL_B_LAYER_LIMIT_16)
 	int ruleset = full_ruleset(), i;
 
 	ASSERT_LE(0, ruleset);
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (i = 0; i < LL_MAX_LAYERS; i++) {
 		ASSERT_EQ(0, restrict_err(ruleset, 0))
 		TH_LOG("layer %d", i + 1);
@@ -1180,7 +1114,7 @@ LL_TEST(restrict_self_mute_call_adds_no_layer, .needs = LL_B_LOGGING)
 	int ruleset = full_ruleset(), i;
 
 	ASSERT_LE(0, ruleset);
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	for (i = 0; i < LL_MAX_LAYERS - 1; i++) {
 		ASSERT_EQ(0, restrict_err(ruleset, 0));
 	}
@@ -1199,7 +1133,7 @@ LL_TEST(restrict_self_abi1_layer_limit_is_16_or_64,
 	int ruleset = full_ruleset(), layers = 0, err = 0;
 
 	ASSERT_LE(0, ruleset);
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	while (layers <= LL_MAX_LAYERS_ABI1_ORIGINAL) {
 		err = restrict_err(ruleset, 0);
 		if (err)
@@ -1239,11 +1173,11 @@ LL_TEST(rules_added_after_restrict_self_do_not_change_the_domain)
 
 		if (read(go[0], &c, 1) != 1)
 			_exit(100);
-		if (set_nnp() || restrict_err(ruleset, 0))
+		if (ll_set_nnp() || restrict_err(ruleset, 0))
 			_exit(101);
 		_exit(ll_try_open(fpath, O_RDONLY));
 	}
-	ASSERT_EQ(0, set_nnp());
+	ASSERT_EQ(0, ll_set_nnp());
 	ASSERT_EQ(0, restrict_err(ruleset, 0));
 	ASSERT_EQ(EACCES, ll_try_open(fpath, O_RDONLY));
 	ASSERT_EQ(0, path_rule_err(ruleset, read_file, dir, 0));

@@ -22,16 +22,12 @@
  * UDP from ABI 10), and from ABI 10 quiet masks and a QUIET dir rule.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,41 +36,16 @@
 
 #include "downgrade.h"
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
+#include "net.h"
+#include "outsider.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
-
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-#define R_READ_DIR LANDLOCK_ACCESS_FS_READ_DIR
-#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
-#define R_TRUNCATE LANDLOCK_ACCESS_FS_TRUNCATE
-#define R_IOCTL_DEV LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define R_RESOLVE_UNIX LANDLOCK_ACCESS_FS_RESOLVE_UNIX
 
 /* Ports inside a private network namespace. */
 #define ALLOWED_PORT 4241
 #define OTHER_PORT 4242
-
-static int kernel_abi(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
 
 FIXTURE(besteffort)
 {
@@ -124,8 +95,7 @@ FIXTURE_SETUP(besteffort)
 	const int n = variant->abi;
 	const uint64_t fs = ll_mask(LL_FS_ACCESS, n);
 
-	LL_SETUP(ll_scratch_dir("be", root, sizeof(root)));
-	LL_SETUP(ll_make_tree(root, tree));
+	LL_SETUP(ll_tree_make("be", tree));
 
 	ll_ruleset_full(n, &self->in);
 	self->in.restrict_flags = ll_mask(LL_RESTRICT_FLAG, n);
@@ -135,7 +105,7 @@ FIXTURE_SETUP(besteffort)
 			self->in.attr.handled_access_net;
 		self->in.attr.quiet_scoped = self->in.attr.scoped;
 	}
-	add_rule(self, at("a"),
+	add_rule(self, ll_at("a"),
 		 (struct ll_rule){
 			 .type = LANDLOCK_RULE_PATH_BENEATH,
 			 .allowed_access = fs & (R_READ | R_READ_DIR |
@@ -144,7 +114,7 @@ FIXTURE_SETUP(besteffort)
 				  LANDLOCK_ADD_RULE_QUIET,
 			 .is_dir = true,
 		 });
-	add_rule(self, at("b/f"),
+	add_rule(self, ll_at("b/f"),
 		 (struct ll_rule){
 			 .type = LANDLOCK_RULE_PATH_BENEATH,
 			 .allowed_access = ll_fs_file_rights(n) &
@@ -222,7 +192,7 @@ static int build_downgraded(struct __test_metadata *_metadata,
 /* What the downgrade keeps of a family is exactly input ∩ kernel. */
 LL_TEST_F(besteffort, downgrade_keeps_exactly_what_the_kernel_supports)
 {
-	const int k = kernel_abi();
+	const int k = ll_abi_now();
 	const struct landlock_ruleset_attr *in = &self->in.attr;
 	const struct landlock_ruleset_attr *out = &self->out.ruleset.attr;
 
@@ -302,65 +272,6 @@ LL_TEST_F(besteffort, input_as_is_accepted_only_up_to_the_kernel_abi)
 
 /* --- enforcement -------------------------------------------------------- */
 
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-static int private_netns(void)
-{
-	if (unshare(ll_has_cap(CAP_SYS_ADMIN) ? CLONE_NEWNET
-					      : CLONE_NEWUSER | CLONE_NEWNET))
-		return errno;
-	return lo_up();
-}
-
-static int bind_err(int type, uint16_t port)
-{
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0), err;
-
-	if (fd < 0)
-		return -errno;
-	err = ll_errno_of(bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
-}
-
-/* A process that exits once `go` is closed: outside any later domain. */
-static pid_t start_outsider(int *go_out)
-{
-	int go[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(go, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(go[1]);
-		_exit(read(go[0], &c, 1) < 0);
-	}
-	close(go[0]);
-	*go_out = go[1];
-	return pid;
-}
-
 /* EACCES where input N and the kernel both know `b`, else 0. */
 static int denied_if_both(int n, enum ll_behaviour b, int err)
 {
@@ -373,8 +284,8 @@ LL_TEST_F(besteffort, downgraded_ruleset_enforces_the_supported_intersection)
 	int fd, go = -1, netns_err, kill_err = 0;
 	pid_t outsider;
 
-	netns_err = private_netns();
-	outsider = start_outsider(&go);
+	netns_err = ll_enter_netns();
+	outsider = ll_outsider_start(&go);
 	ASSERT_LT(0, outsider);
 	fd = build_downgraded(_metadata, self);
 	ASSERT_LE(0, fd);
@@ -382,38 +293,37 @@ LL_TEST_F(besteffort, downgraded_ruleset_enforces_the_supported_intersection)
 	ASSERT_EQ(0, ll_restrict_self(fd, self->out.ruleset.restrict_flags));
 	if (outsider > 0) {
 		kill_err = ll_errno_of(kill(outsider, 0));
-		close(go);
-		waitpid(outsider, NULL, 0);
+		ll_outsider_stop(outsider, go);
 	}
 
 	/* Allowed by the input: stays allowed. */
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDONLY));
-	ASSERT_EQ(0, ll_try_open(at("a"), O_RDONLY | O_DIRECTORY));
-	ASSERT_EQ(0, ll_errno_of(mknod(at("a/new"), S_IFREG | 0600, 0)));
-	ASSERT_EQ(0, ll_try_open(at("b/f"), O_RDWR));
-	ASSERT_EQ(0, ll_errno_of(truncate(at("a/f"), 0)));
-	ASSERT_EQ(0, ll_errno_of(truncate(at("b/f"), 0)));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDONLY));
+	ASSERT_EQ(0, ll_try_open(ll_at("a"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(0, ll_errno_of(mknod(ll_at("a/new"), S_IFREG | 0600, 0)));
+	ASSERT_EQ(0, ll_try_open(ll_at("b/f"), O_RDWR));
+	ASSERT_EQ(0, ll_errno_of(truncate(ll_at("a/f"), 0)));
+	ASSERT_EQ(0, ll_errno_of(truncate(ll_at("b/f"), 0)));
 
 	/* Denied by the input with ABI-1 rights: stays denied. */
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_WRONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("c/f"), O_RDONLY));
-	ASSERT_EQ(EACCES, ll_try_open(at("b"), O_RDONLY | O_DIRECTORY));
-	ASSERT_EQ(EACCES, ll_errno_of(mkdir(at("a/d"), 0700)));
-	ASSERT_EQ(EACCES, ll_errno_of(unlink(at("c/f"))));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_WRONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("c/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b"), O_RDONLY | O_DIRECTORY));
+	ASSERT_EQ(EACCES, ll_errno_of(mkdir(ll_at("a/d"), 0700)));
+	ASSERT_EQ(EACCES, ll_errno_of(unlink(ll_at("c/f"))));
 
 	/* Newer rights: denied only where both sides know them. */
 	ASSERT_EQ(denied_if_both(n, LL_B_TRUNCATE, EACCES),
-		  ll_errno_of(truncate(at("c/f"), 0)));
+		  ll_errno_of(truncate(ll_at("c/f"), 0)));
 	ASSERT_EQ(denied_if_both(n, LL_B_SCOPE, EPERM), kill_err);
 	if (netns_err)
 		LL_SKIP_ENV(return, "no private network namespace: %s",
 				  strerror(netns_err));
-	ASSERT_EQ(0, bind_err(SOCK_STREAM, ALLOWED_PORT));
+	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_STREAM, 0, ALLOWED_PORT));
 	ASSERT_EQ(denied_if_both(n, LL_B_NET_TCP, EACCES),
-		  bind_err(SOCK_STREAM, OTHER_PORT));
-	ASSERT_EQ(0, bind_err(SOCK_DGRAM, ALLOWED_PORT));
+		  ll_try_bind(AF_INET, SOCK_STREAM, 0, OTHER_PORT));
+	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_DGRAM, 0, ALLOWED_PORT));
 	ASSERT_EQ(denied_if_both(n, LL_B_NET_UDP, EACCES),
-		  bind_err(SOCK_DGRAM, OTHER_PORT));
+		  ll_try_bind(AF_INET, SOCK_DGRAM, 0, OTHER_PORT));
 }
 
 LL_MAIN()

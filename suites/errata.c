@@ -7,18 +7,14 @@
  * asserts the side the erratum never changed (what stays denied).
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,48 +23,25 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
+#include "net.h"
+#include "outsider.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
-
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_MAKE_CHAR LANDLOCK_ACCESS_FS_MAKE_CHAR
-#define R_MAKE_REG LANDLOCK_ACCESS_FS_MAKE_REG
-#define R_REMOVE_FILE LANDLOCK_ACCESS_FS_REMOVE_FILE
-#define R_REFER LANDLOCK_ACCESS_FS_REFER
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
 
 /* ------------------------------------------------------------------------
  * What the kernel reports: only errata a kernel of its ABI can carry.
  */
 LL_TEST(errata_bitmask_holds_only_errata_of_the_running_abi)
 {
-	const uint32_t known = ll_errata_mask(abi_now());
+	const uint32_t known = ll_errata_mask(ll_abi_now());
 	const struct ll_erratum *e;
 	int errata = ll_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_ERRATA);
 
 	if (errata < 0) {
 		ASSERT_EQ(EINVAL, errno);
-		ASSERT_FALSE(ll_mask(LL_CREATE_FLAG, abi_now()) &
+		ASSERT_FALSE(ll_mask(LL_CREATE_FLAG, ll_abi_now()) &
 			     LANDLOCK_CREATE_RULESET_ERRATA)
 		TH_LOG("ERRATA query must work on ABI %d", ll_kernel.abi);
 		return;
@@ -78,7 +51,7 @@ LL_TEST(errata_bitmask_holds_only_errata_of_the_running_abi)
 	TH_LOG("errata 0x%x, ABI %d knows 0x%x", errata, ll_kernel.abi, known);
 	for (e = ll_errata(); e->id; e++) {
 		if (errata & LL_ERRATUM_BIT(e->id)) {
-			ASSERT_LE(e->abi, abi_now())
+			ASSERT_LE(e->abi, ll_abi_now())
 			TH_LOG("erratum %d (ABI %d) on ABI %d", e->id, e->abi,
 			       ll_kernel.abi);
 		}
@@ -90,30 +63,6 @@ LL_TEST(errata_bitmask_holds_only_errata_of_the_running_abi)
  * stream sockets are not restricted by BIND_TCP / CONNECT_TCP; plain TCP
  * stays denied.  In a fresh network namespace, on loopback only.
  */
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr))
-		err = errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
-		err = errno;
-	close(fd);
-	return err;
-}
-
-/* A private network namespace with loopback up (0, or an errno). */
-static int private_netns(void)
-{
-	if (unshare(ll_has_cap(CAP_SYS_ADMIN) ? CLONE_NEWNET
-					      : CLONE_NEWUSER | CLONE_NEWNET))
-		return errno;
-	return lo_up();
-}
 
 /* The first non-TCP stream protocol this kernel offers, or 0. */
 static int other_stream_protocol(const char **name)
@@ -140,51 +89,15 @@ static int other_stream_protocol(const char **name)
 	return 0;
 }
 
-static struct sockaddr_in loopback(uint16_t port)
-{
-	return (struct sockaddr_in){
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-}
-
-static int bind_err(int proto, uint16_t port)
-{
-	struct sockaddr_in addr = loopback(port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto), err;
-
-	if (fd < 0)
-		return -errno;
-	err = ll_errno_of(bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
-}
-
-static int connect_err(int proto, uint16_t port)
-{
-	struct sockaddr_in addr = loopback(port);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto), err;
-
-	if (fd < 0)
-		return -errno;
-	err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
-}
-
 /* A listening socket of `proto` on loopback; its port, or 0. */
 static uint16_t listener(int proto, int *fd_out)
 {
-	struct sockaddr_in addr = loopback(0);
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, proto);
+	struct ll_addr addr = ll_loopback(AF_INET, 0);
 
-	*fd_out = fd;
-	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(fd, 4) || getsockname(fd, (struct sockaddr *)&addr, &len))
+	*fd_out = ll_loopback_socket(AF_INET, SOCK_STREAM, proto, 0);
+	if (*fd_out < 0 || getsockname(*fd_out, &addr.u.sa, &addr.len))
 		return 0;
-	return ntohs(addr.sin_port);
+	return ll_port_of(&addr);
 }
 
 LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
@@ -194,7 +107,7 @@ LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
 	int proto, tcp_fd, other_fd, err;
 	uint16_t tcp_port, other_port;
 
-	err = private_netns();
+	err = ll_enter_netns();
 	if (err)
 		LL_SKIP_ENV(return, "no private network namespace: %s",
 				  strerror(err));
@@ -205,16 +118,18 @@ LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
 	other_port = listener(proto, &other_fd);
 	if (!tcp_port || !other_port)
 		LL_BROKEN("cannot listen on loopback");
-	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_net = ll_mask(LL_NET_ACCESS, abi_now()),
-		     }));
+	ASSERT_EQ(0,
+		  ll_enforce(&(struct ll_ruleset_desc){
+			  .handled_net = ll_mask(LL_NET_ACCESS, ll_abi_now()),
+		  }));
 	/* TCP: denied, no rule (EACCES wins over any protocol error). */
-	ASSERT_EQ(EACCES, bind_err(IPPROTO_TCP, 0));
-	ASSERT_EQ(EACCES, connect_err(IPPROTO_TCP, tcp_port));
+	ASSERT_EQ(EACCES, ll_try_bind(AF_INET, SOCK_STREAM, IPPROTO_TCP, 0));
+	ASSERT_EQ(EACCES,
+		  ll_try_connect(AF_INET, SOCK_STREAM, IPPROTO_TCP, tcp_port));
 	/* The other protocol: not Landlock's business once fixed. */
-	ASSERT_EQ(0, bind_err(proto, 0))
+	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_STREAM, proto, 0))
 	TH_LOG("%s bind with BIND_TCP handled", name);
-	ASSERT_EQ(0, connect_err(proto, other_port))
+	ASSERT_EQ(0, ll_try_connect(AF_INET, SOCK_STREAM, proto, other_port))
 	TH_LOG("%s connect with CONNECT_TCP handled", name);
 }
 
@@ -247,25 +162,6 @@ static void *scoped_thread(void *arg)
 	return NULL;
 }
 
-/* A process that exits once `go` is closed. */
-static pid_t start_outsider(int *go_out)
-{
-	int go[2];
-	pid_t pid;
-	char c;
-
-	if (pipe2(go, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		close(go[1]);
-		_exit(read(go[0], &c, 1) < 0);
-	}
-	close(go[0]);
-	*go_out = go[1];
-	return pid;
-}
-
 LL_TEST(erratum2_thread_signals_sibling_outside_its_domain, .needs = LL_B_SCOPE,
 	.erratum = 2)
 {
@@ -286,13 +182,12 @@ LL_TEST(erratum2_thread_signals_sibling_outside_its_domain, .needs = LL_B_SCOPE,
 	TH_LOG("the thread could not restrict itself");
 
 	/* A process outside the thread's domain stays out of reach. */
-	outsider = start_outsider(&go);
+	outsider = ll_outsider_start(&go);
 	ASSERT_LT(0, outsider);
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .scoped = LANDLOCK_SCOPE_SIGNAL }));
 	kill_err = ll_errno_of(kill(outsider, 0));
-	close(go);
-	waitpid(outsider, NULL, 0);
+	ll_outsider_stop(outsider, go);
 	ASSERT_EQ(EPERM, kill_err);
 	ASSERT_EQ(0, pthread_kill(pthread_self(), 0));
 
@@ -351,7 +246,7 @@ static int disconnected_layout(int *dir_fd)
 	static const char *const tree[] = {
 		"src/", "src/d/", "src/d/f", "src/d/g", "mnt/", "out/", NULL,
 	};
-	int err = ll_scratch_dir("bind", root, sizeof(root));
+	int err = ll_scratch_dir("bind", ll_root, sizeof(ll_root));
 
 	if (err)
 		return err;
@@ -359,14 +254,14 @@ static int disconnected_layout(int *dir_fd)
 	if (err)
 		return err;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount("tmpfs", root, "tmpfs", 0, "mode=0700") ||
-	    ll_make_tree(root, tree) ||
-	    mount(at("src"), at("mnt"), NULL, MS_BIND, NULL))
+	    mount("tmpfs", ll_root, "tmpfs", 0, "mode=0700") ||
+	    ll_make_tree(ll_root, tree) ||
+	    mount(ll_at("src"), ll_at("mnt"), NULL, MS_BIND, NULL))
 		return errno;
-	*dir_fd = open(at("mnt/d"), O_PATH | O_DIRECTORY | O_CLOEXEC);
+	*dir_fd = open(ll_at("mnt/d"), O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (*dir_fd < 0)
 		return errno;
-	return rename(at("src/d"), at("out/d")) ? errno : 0;
+	return rename(ll_at("src/d"), ll_at("out/d")) ? errno : 0;
 }
 
 LL_TEST(erratum3_disconnected_dir_gets_rules_from_its_mount_point, .erratum = 3)
@@ -382,19 +277,20 @@ LL_TEST(erratum3_disconnected_dir_gets_rules_from_its_mount_point, .erratum = 3)
 	ASSERT_EQ(0, ll_try_openat(dir_fd, "f", O_RDONLY));
 
 	/* Layer 1: every right on T.  Layer 2: READ_FILE on src/ only. */
-	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
-			     .handled_fs = ll_mask(LL_FS_ACCESS, abi_now()),
-			     .paths = RULES(RULE(
-				     root, ll_mask(LL_FS_ACCESS, abi_now()))),
-		     }));
+	ASSERT_EQ(0,
+		  ll_enforce(&(struct ll_ruleset_desc){
+			  .handled_fs = ll_mask(LL_FS_ACCESS, ll_abi_now()),
+			  .paths = RULES(RULE(ll_root, ll_mask(LL_FS_ACCESS,
+							       ll_abi_now()))),
+		  }));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .handled_fs = R_READ,
-			     .paths = RULES(RULE(at("src"), R_READ)),
+			     .paths = RULES(RULE(ll_at("src"), R_READ)),
 		     }));
 	/* Through the filesystem path, out/ has no READ_FILE rule. */
-	ASSERT_EQ(EACCES, ll_try_open(at("out/d/f"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("out/d/f"), O_RDONLY));
 	/* Neither is g, the file never read before. */
-	ASSERT_EQ(EACCES, ll_try_open(at("out/d/g"), O_RDONLY));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("out/d/g"), O_RDONLY));
 
 	/* The fix: the walk continues at the mount (src/ is its root). */
 	ASSERT_EQ(0, ll_try_openat(dir_fd, "f", O_RDONLY));
@@ -416,26 +312,26 @@ LL_TEST(erratum3_disconnected_dir_cannot_widen_rights_by_rename,
 		LL_SKIP_ENV(return, "no private mount namespace: %s",
 				  strerror(err));
 	LL_SETUP(err);
-	ASSERT_EQ(0, ll_errno_of(mkdir(at("out/e"), 0700)));
-	ASSERT_EQ(0, ll_errno_of(mkdir(at("src/e"), 0700)));
+	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("out/e"), 0700)));
+	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("src/e"), 0700)));
 	/* Moves allowed on src/ and out/; READ_FILE only on src/e/. */
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .handled_fs = move,
-			     .paths = RULES(RULE(at("src"), move & ~R_READ),
-					    RULE(at("out"), move & ~R_READ),
-					    RULE(at("src/e"), R_READ)),
+			     .paths = RULES(RULE(ll_at("src"), move & ~R_READ),
+					    RULE(ll_at("out"), move & ~R_READ),
+					    RULE(ll_at("src/e"), R_READ)),
 		     }));
 	/* From out/e (no READ_FILE) to src/e (READ_FILE): widening. */
-	ASSERT_EQ(0, ll_errno_of(rename(at("out/d/f"), at("out/e/f"))));
-	ASSERT_EQ(-1, rename(at("out/e/f"), at("src/e/f")));
+	ASSERT_EQ(0, ll_errno_of(rename(ll_at("out/d/f"), ll_at("out/e/f"))));
+	ASSERT_EQ(-1, rename(ll_at("out/e/f"), ll_at("src/e/f")));
 	ASSERT_EQ(EXDEV, errno);
 	/* Narrowing is fine: src/e → out/e. */
-	ASSERT_EQ(0, ll_errno_of(rename(at("out/e/f"), at("out/d/f"))));
+	ASSERT_EQ(0, ll_errno_of(rename(ll_at("out/e/f"), ll_at("out/d/f"))));
 	/* Through the disconnected fd: same refusal, same errno. */
-	ASSERT_EQ(-1, renameat(dir_fd, "f", AT_FDCWD, at("src/e/f")));
+	ASSERT_EQ(-1, renameat(dir_fd, "f", AT_FDCWD, ll_at("src/e/f")));
 	ASSERT_EQ(EXDEV, errno);
-	ASSERT_EQ(S_IFREG, ll_type_of(at("out/d/f")));
-	ASSERT_EQ(0, ll_type_of(at("src/e/f")));
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("out/d/f")));
+	ASSERT_EQ(0, ll_type_of(ll_at("src/e/f")));
 }
 
 /* ------------------------------------------------------------------------
@@ -455,8 +351,7 @@ FIXTURE_SETUP(whiteout)
 		"reg/", "reg/f", "chr/", "chr/f", NULL,
 	};
 
-	LL_SETUP(ll_scratch_dir("wo", root, sizeof(root)));
-	LL_SETUP(ll_make_tree(root, tree));
+	LL_SETUP(ll_tree_make("wo", tree));
 }
 
 FIXTURE_TEARDOWN(whiteout)
@@ -467,8 +362,8 @@ static int enforce_whiteout_rules(void)
 {
 	return ll_enforce(&(struct ll_ruleset_desc){
 		.handled_fs = R_MAKE_CHAR | R_MAKE_REG | R_REMOVE_FILE,
-		.paths = RULES(RULE(at("reg"), R_MAKE_REG | R_REMOVE_FILE),
-			       RULE(at("chr"), R_MAKE_CHAR | R_REMOVE_FILE)),
+		.paths = RULES(RULE(ll_at("reg"), R_MAKE_REG | R_REMOVE_FILE),
+			       RULE(ll_at("chr"), R_MAKE_CHAR | R_REMOVE_FILE)),
 	});
 }
 
@@ -482,11 +377,11 @@ LL_TEST_F(whiteout, erratum4_whiteout_mknod_needs_make_reg, .erratum = 4)
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0, enforce_whiteout_rules());
 	/* A real character device: MAKE_CHAR first, then CAP_MKNOD. */
-	ASSERT_EQ(EACCES, mknod_err(at("reg/dev"), S_IFCHR, makedev(1, 3)));
-	ASSERT_EQ(EPERM, mknod_err(at("chr/dev"), S_IFCHR, makedev(1, 3)));
+	ASSERT_EQ(EACCES, mknod_err(ll_at("reg/dev"), S_IFCHR, makedev(1, 3)));
+	ASSERT_EQ(EPERM, mknod_err(ll_at("chr/dev"), S_IFCHR, makedev(1, 3)));
 	/* A whiteout with MAKE_REG only: created. */
-	ASSERT_EQ(0, mknod_err(at("reg/wo"), S_IFCHR, makedev(0, 0)));
-	ASSERT_EQ(S_IFCHR, ll_type_of(at("reg/wo")));
+	ASSERT_EQ(0, mknod_err(ll_at("reg/wo"), S_IFCHR, makedev(0, 0)));
+	ASSERT_EQ(S_IFCHR, ll_type_of(ll_at("reg/wo")));
 }
 
 LL_TEST_F(whiteout, erratum4_whiteout_mknod_denied_with_make_char_only,
@@ -494,11 +389,11 @@ LL_TEST_F(whiteout, erratum4_whiteout_mknod_denied_with_make_char_only,
 {
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0, enforce_whiteout_rules());
-	ASSERT_EQ(EACCES, mknod_err(at("chr/wo"), S_IFCHR, makedev(0, 0)));
-	ASSERT_EQ(0, ll_type_of(at("chr/wo")));
+	ASSERT_EQ(EACCES, mknod_err(ll_at("chr/wo"), S_IFCHR, makedev(0, 0)));
+	ASSERT_EQ(0, ll_type_of(ll_at("chr/wo")));
 	/* Regular files follow MAKE_REG as always. */
-	ASSERT_EQ(EACCES, mknod_err(at("chr/r"), S_IFREG, 0));
-	ASSERT_EQ(0, mknod_err(at("reg/r"), S_IFREG, 0));
+	ASSERT_EQ(EACCES, mknod_err(ll_at("chr/r"), S_IFREG, 0));
+	ASSERT_EQ(0, mknod_err(ll_at("reg/r"), S_IFREG, 0));
 }
 
 /*
@@ -519,30 +414,30 @@ LL_TEST_F(whiteout, erratum4_rename_whiteout_needs_make_reg_on_source,
 	int unrestricted;
 
 	/* The filesystem supports it at all (probe on a copy). */
-	LL_SETUP(ll_errno_of(mkdir(at("dst"), 0700)));
-	LL_SETUP(ll_errno_of(mkdir(at("probe"), 0700)));
-	LL_SETUP(ll_errno_of(mknod(at("probe/f"), S_IFREG | 0600, 0)));
-	unrestricted = rename_whiteout_err(at("probe/f"), at("probe/g"));
+	LL_SETUP(ll_errno_of(mkdir(ll_at("dst"), 0700)));
+	LL_SETUP(ll_errno_of(mkdir(ll_at("probe"), 0700)));
+	LL_SETUP(ll_errno_of(mknod(ll_at("probe/f"), S_IFREG | 0600, 0)));
+	unrestricted = rename_whiteout_err(ll_at("probe/f"), ll_at("probe/g"));
 	if (unrestricted == EINVAL || unrestricted == EPERM)
 		LL_SKIP_ENV(return, "RENAME_WHITEOUT unsupported here: %s",
 				  strerror(unrestricted));
 	LL_SETUP(unrestricted);
 	ASSERT_EQ(0, ll_drop_caps());
-	ASSERT_EQ(0,
-		  ll_enforce(&(struct ll_ruleset_desc){
-			  .handled_fs = R_MAKE_CHAR | R_MAKE_REG | move,
-			  .paths = RULES(RULE(at("reg"), R_MAKE_REG | move),
-					 RULE(at("chr"), R_MAKE_CHAR | move),
-					 RULE(at("dst"), R_MAKE_REG | R_REFER)),
-		  }));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = R_MAKE_CHAR | R_MAKE_REG | move,
+			     .paths = RULES(
+				     RULE(ll_at("reg"), R_MAKE_REG | move),
+				     RULE(ll_at("chr"), R_MAKE_CHAR | move),
+				     RULE(ll_at("dst"), R_MAKE_REG | R_REFER)),
+		     }));
 	/* MAKE_REG on the source: the whiteout may be left there. */
-	ASSERT_EQ(0, rename_whiteout_err(at("reg/f"), at("dst/f")));
-	ASSERT_EQ(S_IFCHR, ll_type_of(at("reg/f")));
-	ASSERT_EQ(S_IFREG, ll_type_of(at("dst/f")));
+	ASSERT_EQ(0, rename_whiteout_err(ll_at("reg/f"), ll_at("dst/f")));
+	ASSERT_EQ(S_IFCHR, ll_type_of(ll_at("reg/f")));
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("dst/f")));
 	/* MAKE_CHAR only on the source: no whiteout, no rename. */
-	ASSERT_EQ(EACCES, rename_whiteout_err(at("chr/f"), at("dst/g")));
-	ASSERT_EQ(S_IFREG, ll_type_of(at("chr/f")));
-	ASSERT_EQ(0, ll_type_of(at("dst/g")));
+	ASSERT_EQ(EACCES, rename_whiteout_err(ll_at("chr/f"), ll_at("dst/g")));
+	ASSERT_EQ(S_IFREG, ll_type_of(ll_at("chr/f")));
+	ASSERT_EQ(0, ll_type_of(ll_at("dst/g")));
 }
 
 LL_MAIN()

@@ -13,7 +13,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -23,25 +22,10 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "rights.h"
+#include "tree.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
-
-#define R_EXECUTE LANDLOCK_ACCESS_FS_EXECUTE
-#define R_WRITE LANDLOCK_ACCESS_FS_WRITE_FILE
-#define R_READ LANDLOCK_ACCESS_FS_READ_FILE
-#define R_READ_DIR LANDLOCK_ACCESS_FS_READ_DIR
-#define R_MAKE_DIR LANDLOCK_ACCESS_FS_MAKE_DIR
-#define R_MAKE_FIFO LANDLOCK_ACCESS_FS_MAKE_FIFO
-
-static int abi_now(void)
-{
-	return ll_abi_effective(ll_kernel.abi);
-}
-
-static uint64_t all_fs(void)
-{
-	return ll_mask(LL_FS_ACCESS, abi_now());
-}
 
 /*
  * Each test makes a fresh scratch directory T:
@@ -53,44 +37,15 @@ static uint64_t all_fs(void)
  *	├── d/		empty directory (readdir target)
  *	└── bin/	a copy of this program (execve tests only)
  */
-static char root[PATH_MAX];
-
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[16][PATH_MAX];
-	static unsigned int next;
-	char *buf = bufs[next++ % 16];
-	int len = snprintf(buf, PATH_MAX, "%s/", root);
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf + len, PATH_MAX - len, fmt, ap);
-	va_end(ap);
-	return buf;
-}
-
 static int make_layout(void)
 {
 	static const char *const tree[] = {
 		"a/", "a/f", "b/", "b/f", "c/", "c/f", "d/", NULL,
 	};
-	int err = ll_scratch_dir("t", root, sizeof(root));
-
-	return err ?: ll_make_tree(root, tree);
+	return ll_tree_make("t", tree);
 }
 
 #define LAYOUT() LL_SETUP(make_layout())
-
-/* One more layer on the calling thread: FS rights and path rules only. */
-static int add_layer(uint64_t handled_fs, const struct ll_path_rule *rules)
-{
-	const struct ll_ruleset_desc desc = {
-		.handled_fs = handled_fs,
-		.paths = rules,
-	};
-
-	return ll_enforce(&desc);
-}
 
 static int read_err(const char *path)
 {
@@ -150,9 +105,10 @@ FIXTURE_TEARDOWN(two_layers)
 /* Each layer grants READ_FILE on c/; on a/ only if the variant says so. */
 static int read_layer(bool grants_a)
 {
-	return grants_a ? add_layer(R_READ, RULES(RULE(at("a"), R_READ),
-						  RULE(at("c"), R_READ)))
-			: add_layer(R_READ, RULES(RULE(at("c"), R_READ)));
+	return grants_a
+		       ? ll_enforce_fs(R_READ, RULES(RULE(ll_at("a"), R_READ),
+						     RULE(ll_at("c"), R_READ)))
+		       : ll_enforce_fs(R_READ, RULES(RULE(ll_at("c"), R_READ)));
 }
 
 LL_TEST_F(two_layers, read_is_allowed_only_if_every_layer_grants)
@@ -160,14 +116,14 @@ LL_TEST_F(two_layers, read_is_allowed_only_if_every_layer_grants)
 	const bool allowed = variant->first_grants && variant->second_grants;
 
 	ASSERT_EQ(0, read_layer(variant->first_grants));
-	ASSERT_EQ(variant->first_grants ? 0 : EACCES, read_err(at("a/f")));
+	ASSERT_EQ(variant->first_grants ? 0 : EACCES, read_err(ll_at("a/f")));
 	ASSERT_EQ(0, read_layer(variant->second_grants));
-	ASSERT_EQ(allowed ? 0 : EACCES, read_err(at("a/f")));
+	ASSERT_EQ(allowed ? 0 : EACCES, read_err(ll_at("a/f")));
 	/* Granted by both everywhere: c/; by none: b/. */
-	ASSERT_EQ(0, read_err(at("c/f")));
-	ASSERT_EQ(EACCES, read_err(at("b/f")));
+	ASSERT_EQ(0, read_err(ll_at("c/f")));
+	ASSERT_EQ(EACCES, read_err(ll_at("b/f")));
 	/* Unhandled by both layers: writing stays allowed. */
-	ASSERT_EQ(0, write_err(at("b/f")));
+	ASSERT_EQ(0, write_err(ll_at("b/f")));
 }
 
 /* A third layer granting everything cannot give back what one denied. */
@@ -177,10 +133,11 @@ LL_TEST_F(two_layers, a_later_layer_cannot_restore_access)
 
 	ASSERT_EQ(0, read_layer(variant->first_grants));
 	ASSERT_EQ(0, read_layer(variant->second_grants));
-	ASSERT_EQ(0, add_layer(all_fs(), RULES(RULE(root, all_fs()))));
-	ASSERT_EQ(allowed ? 0 : EACCES, read_err(at("a/f")));
-	ASSERT_EQ(EACCES, read_err(at("b/f")));
-	ASSERT_EQ(0, read_err(at("c/f")));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_root, ll_all_fs()))));
+	ASSERT_EQ(allowed ? 0 : EACCES, read_err(ll_at("a/f")));
+	ASSERT_EQ(EACCES, read_err(ll_at("b/f")));
+	ASSERT_EQ(0, read_err(ll_at("c/f")));
 }
 
 /* ------------------------------------------------------------------------
@@ -203,20 +160,20 @@ FIXTURE_TEARDOWN(layout)
  */
 LL_TEST_F(layout, disjoint_handled_sets_restrict_independently)
 {
-	ASSERT_EQ(0, add_layer(R_READ, RULES(RULE(at("a"), R_READ),
-					     RULE(at("c"), R_READ))));
-	ASSERT_EQ(0, add_layer(R_WRITE, RULES(RULE(at("b"), R_WRITE),
-					      RULE(at("c"), R_WRITE))));
-	ASSERT_EQ(0, read_err(at("a/f")));
-	ASSERT_EQ(EACCES, read_err(at("b/f")));
-	ASSERT_EQ(0, write_err(at("b/f")));
-	ASSERT_EQ(EACCES, write_err(at("a/f")));
-	ASSERT_EQ(EACCES, ll_try_open(at("a/f"), O_RDWR));
-	ASSERT_EQ(EACCES, ll_try_open(at("b/f"), O_RDWR));
-	ASSERT_EQ(0, ll_try_open(at("c/f"), O_RDWR));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ, RULES(RULE(ll_at("a"), R_READ),
+						 RULE(ll_at("c"), R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(R_WRITE, RULES(RULE(ll_at("b"), R_WRITE),
+						  RULE(ll_at("c"), R_WRITE))));
+	ASSERT_EQ(0, read_err(ll_at("a/f")));
+	ASSERT_EQ(EACCES, read_err(ll_at("b/f")));
+	ASSERT_EQ(0, write_err(ll_at("b/f")));
+	ASSERT_EQ(EACCES, write_err(ll_at("a/f")));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_RDWR));
+	ASSERT_EQ(EACCES, ll_try_open(ll_at("b/f"), O_RDWR));
+	ASSERT_EQ(0, ll_try_open(ll_at("c/f"), O_RDWR));
 	/* Handled by neither layer. */
-	ASSERT_EQ(0, readdir_err(at("d")));
-	ASSERT_EQ(0, ll_errno_of(mkdir(at("d/new"), 0700)));
+	ASSERT_EQ(0, readdir_err(ll_at("d")));
+	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("d/new"), 0700)));
 }
 
 /*
@@ -225,14 +182,15 @@ LL_TEST_F(layout, disjoint_handled_sets_restrict_independently)
  */
 LL_TEST_F(layout, layer_handling_one_right_restricts_only_that_right)
 {
-	ASSERT_EQ(0, add_layer(all_fs(), RULES(RULE(root, all_fs()))));
-	ASSERT_EQ(0, readdir_err(at("d")));
-	ASSERT_EQ(0, add_layer(R_READ_DIR, NO_RULES));
-	ASSERT_EQ(EACCES, readdir_err(at("d")));
-	ASSERT_EQ(EACCES, readdir_err(root));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
-	ASSERT_EQ(0, ll_errno_of(mkdir(at("d/new"), 0700)));
-	ASSERT_EQ(0, ll_errno_of(unlink(at("b/f"))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_root, ll_all_fs()))));
+	ASSERT_EQ(0, readdir_err(ll_at("d")));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ_DIR, NO_RULES));
+	ASSERT_EQ(EACCES, readdir_err(ll_at("d")));
+	ASSERT_EQ(EACCES, readdir_err(ll_root));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDWR));
+	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("d/new"), 0700)));
+	ASSERT_EQ(0, ll_errno_of(unlink(ll_at("b/f"))));
 }
 
 /*
@@ -242,11 +200,13 @@ LL_TEST_F(layout, layer_handling_one_right_restricts_only_that_right)
  */
 LL_TEST_F(layout, wide_layer_over_narrow_one_keeps_both_restrictions)
 {
-	ASSERT_EQ(0, add_layer(R_READ_DIR, RULES(RULE(at("d"), R_READ_DIR))));
-	ASSERT_EQ(0, add_layer(all_fs(), RULES(RULE(root, all_fs()))));
-	ASSERT_EQ(0, readdir_err(at("d")));
-	ASSERT_EQ(EACCES, readdir_err(at("a")));
-	ASSERT_EQ(0, ll_try_open(at("a/f"), O_RDWR));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ_DIR,
+				   RULES(RULE(ll_at("d"), R_READ_DIR))));
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(ll_root, ll_all_fs()))));
+	ASSERT_EQ(0, readdir_err(ll_at("d")));
+	ASSERT_EQ(EACCES, readdir_err(ll_at("a")));
+	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDWR));
 	/* Outside T only the wide layer's (absent) rules count. */
 	ASSERT_EQ(EACCES, read_err("/proc/self/exe"));
 }
@@ -262,25 +222,25 @@ static int child_add_layer_then_read(void *arg)
 
 	if (before)
 		return 100 + before % 100;
-	if (add_layer(R_READ, RULES(RULE(at("a"), R_READ))))
+	if (ll_enforce_fs(R_READ, RULES(RULE(ll_at("a"), R_READ))))
 		return 255;
 	return read_err(path);
 }
 
 LL_TEST_F(layout, child_layer_stacks_on_inherited_domain_not_on_parent)
 {
-	ASSERT_EQ(0, add_layer(R_READ, RULES(RULE(at("a"), R_READ),
-					     RULE(at("b"), R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ, RULES(RULE(ll_at("a"), R_READ),
+						 RULE(ll_at("b"), R_READ))));
 	/* The child inherits layer 1: c/ is denied before its own layer. */
-	ASSERT_EQ(EACCES, ll_run_child(NULL, op_read, (void *)at("c/f")));
+	ASSERT_EQ(EACCES, ll_run_child(NULL, op_read, (void *)ll_at("c/f")));
 	ASSERT_EQ(0, ll_run_child(NULL, child_add_layer_then_read,
-				  (void *)at("a/f")));
+				  (void *)ll_at("a/f")));
 	ASSERT_EQ(EACCES, ll_run_child(NULL, child_add_layer_then_read,
-				       (void *)at("b/f")));
+				       (void *)ll_at("b/f")));
 	/* The parent keeps exactly layer 1. */
-	ASSERT_EQ(0, read_err(at("b/f")));
-	ASSERT_EQ(0, read_err(at("a/f")));
-	ASSERT_EQ(EACCES, read_err(at("c/f")));
+	ASSERT_EQ(0, read_err(ll_at("b/f")));
+	ASSERT_EQ(0, read_err(ll_at("a/f")));
+	ASSERT_EQ(EACCES, read_err(ll_at("c/f")));
 }
 
 /*
@@ -297,7 +257,7 @@ static void __attribute__((constructor)) probe_hook(int argc, char **argv)
 		return;
 	if (argc == 4) {
 		ll_kernel = ll_probe_kernel();
-		if (add_layer(R_READ, RULES(RULE(argv[3], R_READ))))
+		if (ll_enforce_fs(R_READ, RULES(RULE(argv[3], R_READ))))
 			_exit(255);
 	}
 	_exit(read_err(argv[2]));
@@ -306,7 +266,7 @@ static void __attribute__((constructor)) probe_hook(int argc, char **argv)
 /* execve(T/bin/self, PROBE_ARG, path[, dir]) in a child: its exit code. */
 static int exec_probe(const char *path, const char *dir)
 {
-	const char *bin = at("bin/self");
+	const char *bin = ll_at("bin/self");
 	char *const argv[] = { (char *)bin, PROBE_ARG, (char *)path,
 			       (char *)dir, NULL };
 	int status;
@@ -327,41 +287,42 @@ static int exec_probe(const char *path, const char *dir)
 
 static void setup_exec(struct __test_metadata *_metadata)
 {
-	LL_SETUP(ll_errno_of(mkdir(at("bin"), 0700)));
-	LL_SETUP(ll_copy_self(at("bin/self")));
+	LL_SETUP(ll_errno_of(mkdir(ll_at("bin"), 0700)));
+	LL_SETUP(ll_copy_self(ll_at("bin/self")));
 	/* The probe works unsandboxed. */
-	if (exec_probe(at("c/f"), NULL) != 0)
+	if (exec_probe(ll_at("c/f"), NULL) != 0)
 		LL_BROKEN("cannot execute a copy of this program in %.200s",
-			  root);
+			  ll_root);
 }
 
 /* The rights execve of T/bin/self needs. */
-#define EXEC_RULE() RULE(at("bin"), R_EXECUTE | R_READ)
+#define EXEC_RULE() RULE(ll_at("bin"), R_EXECUTE | R_READ)
 
 LL_TEST_F(layout, domain_survives_execve)
 {
 	setup_exec(_metadata);
-	ASSERT_EQ(0, add_layer(R_EXECUTE | R_READ,
-			       RULES(EXEC_RULE(), RULE(at("a"), R_READ))));
-	ASSERT_EQ(0, exec_probe(at("a/f"), NULL));
-	ASSERT_EQ(EACCES, exec_probe(at("b/f"), NULL));
+	ASSERT_EQ(0,
+		  ll_enforce_fs(R_EXECUTE | R_READ,
+				RULES(EXEC_RULE(), RULE(ll_at("a"), R_READ))));
+	ASSERT_EQ(0, exec_probe(ll_at("a/f"), NULL));
+	ASSERT_EQ(EACCES, exec_probe(ll_at("b/f"), NULL));
 	/* Unhandled: writing is not restricted here nor after execve. */
-	ASSERT_EQ(0, write_err(at("b/f")));
+	ASSERT_EQ(0, write_err(ll_at("b/f")));
 }
 
 LL_TEST_F(layout, layer_added_after_execve_stacks_on_inherited_domain)
 {
 	setup_exec(_metadata);
-	ASSERT_EQ(0, add_layer(R_EXECUTE | R_READ,
-			       RULES(EXEC_RULE(), RULE(at("a"), R_READ),
-				     RULE(at("b"), R_READ))));
+	ASSERT_EQ(0, ll_enforce_fs(R_EXECUTE | R_READ,
+				   RULES(EXEC_RULE(), RULE(ll_at("a"), R_READ),
+					 RULE(ll_at("b"), R_READ))));
 	/* The exec'd program adds "READ_FILE only under a/". */
-	ASSERT_EQ(0, exec_probe(at("a/f"), at("a")));
-	ASSERT_EQ(EACCES, exec_probe(at("b/f"), at("a")));
+	ASSERT_EQ(0, exec_probe(ll_at("a/f"), ll_at("a")));
+	ASSERT_EQ(EACCES, exec_probe(ll_at("b/f"), ll_at("a")));
 	/* Its own rule cannot widen the inherited layer. */
-	ASSERT_EQ(EACCES, exec_probe(at("c/f"), at("c")));
+	ASSERT_EQ(EACCES, exec_probe(ll_at("c/f"), ll_at("c")));
 	/* Nothing of it reached this process. */
-	ASSERT_EQ(0, read_err(at("b/f")));
+	ASSERT_EQ(0, read_err(ll_at("b/f")));
 }
 
 /* ------------------------------------------------------------------------
@@ -405,7 +366,7 @@ struct waiter {
 /* A layer that restricts nothing the tests use: ptrace only. */
 static int ptrace_only_layer(void)
 {
-	return add_layer(R_MAKE_FIFO, NO_RULES);
+	return ll_enforce_fs(R_MAKE_FIFO, NO_RULES);
 }
 
 static int start_waiter(struct waiter *w, bool restricted)
@@ -639,7 +600,7 @@ struct family_rulesets {
 
 static void open_family_rulesets(struct family_rulesets *r)
 {
-	const int abi = abi_now();
+	const int abi = ll_abi_now();
 
 	r->fs = ll_ruleset_build(&(struct ll_ruleset_desc){
 		.handled_fs = R_MAKE_FIFO,
@@ -662,8 +623,8 @@ static void open_family_rulesets(struct family_rulesets *r)
  */
 static int varied_layer(int i)
 {
-	const int abi = abi_now();
-	const uint64_t rights = all_fs() & ~R_READ;
+	const int abi = ll_abi_now();
+	const uint64_t rights = ll_all_fs() & ~R_READ;
 	struct ll_ruleset_desc desc = { 0 };
 	const struct ll_bit *bit;
 	int n = 0, count = __builtin_popcountll(rights);
@@ -711,10 +672,10 @@ LL_TEST_F(layout, seventeenth_layer_fails_with_e2big_whatever_it_handles,
 	}
 	assert_full_stack(_metadata, &r);
 	/* The 16 layers are all in force: each handled right is denied. */
-	ASSERT_EQ(EACCES, write_err(at("a/f")));
-	ASSERT_EQ(EACCES, readdir_err(at("d")));
+	ASSERT_EQ(EACCES, write_err(ll_at("a/f")));
+	ASSERT_EQ(EACCES, readdir_err(ll_at("d")));
 	/* READ_FILE, handled by none, is not. */
-	ASSERT_EQ(0, read_err(at("a/f")));
+	ASSERT_EQ(0, read_err(ll_at("a/f")));
 }
 
 /* ABI 1: 16 (patched) or 64 (original) layers, whatever they handle. */
@@ -737,8 +698,8 @@ LL_TEST_F(layout, abi1_layer_limit_is_16_or_64_whatever_the_layers_handle,
 		    layers == LL_MAX_LAYERS_ABI1_ORIGINAL)
 	TH_LOG("%d layers accepted", layers);
 	assert_full_stack(_metadata, &r);
-	ASSERT_EQ(EACCES, write_err(at("a/f")));
-	ASSERT_EQ(0, read_err(at("a/f")));
+	ASSERT_EQ(EACCES, write_err(ll_at("a/f")));
+	ASSERT_EQ(0, read_err(ll_at("a/f")));
 }
 
 /* ------------------------------------------------------------------------
@@ -769,7 +730,7 @@ static int child_session_to_parent(void *arg)
 	(void)arg;
 	if (id < 0)
 		return 100;
-	if (add_layer(R_READ, NO_RULES))
+	if (ll_enforce_fs(R_READ, NO_RULES))
 		return 101;
 	return keyctl(LL_KEYCTL_SESSION_TO_PARENT, 0, 0) ? errno : 0;
 }
@@ -788,16 +749,17 @@ LL_TEST_F(layout, keyctl_session_to_parent_keeps_the_parent_domain)
 	}
 	before = session_keyring();
 	ASSERT_LT(0, before);
-	ASSERT_EQ(0, add_layer(R_READ_DIR, RULES(RULE(at("d"), R_READ_DIR))));
-	ASSERT_EQ(EACCES, readdir_err(at("a")));
+	ASSERT_EQ(0, ll_enforce_fs(R_READ_DIR,
+				   RULES(RULE(ll_at("d"), R_READ_DIR))));
+	ASSERT_EQ(EACCES, readdir_err(ll_at("a")));
 	err = ll_run_child(NULL, child_session_to_parent, NULL);
 	ASSERT_EQ(0, err);
 	/* The transfer happened (task work ran on our way back)... */
 	ASSERT_NE(before, session_keyring());
 	/* ...and left exactly our domain. */
-	ASSERT_EQ(EACCES, readdir_err(at("a")));
-	ASSERT_EQ(0, readdir_err(at("d")));
-	ASSERT_EQ(0, read_err(at("a/f")));
+	ASSERT_EQ(EACCES, readdir_err(ll_at("a")));
+	ASSERT_EQ(0, readdir_err(ll_at("d")));
+	ASSERT_EQ(0, read_err(ll_at("a/f")));
 }
 
 LL_MAIN()

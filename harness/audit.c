@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+
+static int audit_send(struct ll_audit *audit, uint16_t type,
+		      const void *payload, size_t len)
+{
+	struct ll_audit_msg msg = {
+		.hdr = {
+			.nlmsg_len = NLMSG_SPACE(len),
+			.nlmsg_type = type,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+			.nlmsg_seq = ++audit->seq,
+		},
+	};
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+
+	memcpy(NLMSG_DATA(&msg.hdr), payload, len);
+	if (sendto(audit->fd, &msg, msg.hdr.nlmsg_len, 0,
+		   (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return errno;
+	return 0;
+}
+
+int ll_audit_recv(int fd, struct ll_audit_msg *msg)
+{
+	struct sockaddr_nl addr;
+	socklen_t addrlen = sizeof(addr);
+	ssize_t n;
+
+	memset(msg, 0, sizeof(*msg));
+	do {
+		n = recvfrom(fd, msg, sizeof(*msg) - 1, 0,
+			     (struct sockaddr *)&addr, &addrlen);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno;
+	if ((size_t)n < sizeof(msg->hdr) || addr.nl_pid != 0)
+		return EPROTO;
+	/*
+	 * Records' nlmsg_len leaves the header out (an audit quirk): the
+	 * text ends where the datagram does.
+	 */
+	((char *)msg)[n] = '\0';
+	return 0;
+}
+
+/*
+ * Sends a request and waits for its ack (skipping audit records that may
+ * arrive in between).  With `reply`, also returns the AUDIT_GET answer.
+ */
+static int audit_request(struct ll_audit *audit, uint16_t type,
+			 const void *payload, size_t len,
+			 struct audit_status *reply)
+{
+	struct ll_audit_msg msg;
+	int err = audit_send(audit, type, payload, len);
+
+	while (!err) {
+		err = ll_audit_recv(audit->fd, &msg);
+		if (err)
+			break;
+		if (msg.hdr.nlmsg_seq != audit->seq)
+			continue;
+		if (msg.hdr.nlmsg_type == AUDIT_GET && reply)
+			memcpy(reply, NLMSG_DATA(&msg.hdr), sizeof(*reply));
+		if (msg.hdr.nlmsg_type == NLMSG_ERROR)
+			return -msg.err.error;
+	}
+	return err;
+}
+
+static int audit_set(struct ll_audit *audit, uint32_t mask, uint32_t value)
+{
+	struct audit_status s = { .mask = mask };
+
+	if (mask == AUDIT_STATUS_PID)
+		s.pid = value;
+	else
+		s.enabled = value;
+	return audit_request(audit, AUDIT_SET, &s, sizeof(s), NULL);
+}
+
+static int set_timeout(int fd, struct timeval tv)
+{
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ? errno
+									: 0;
+}
+
+/* The audit netlink cannot be had here: says so, returns `err`. */
+static int no_netlink(struct ll_audit *audit, int err)
+{
+	snprintf(audit->unavailable, sizeof(audit->unavailable),
+		 "audit netlink unavailable: %s", strerrorname_np(err) ?: "?");
+	return err;
+}
+
+int ll_audit_start(struct ll_audit *audit)
+{
+	struct audit_status status = { 0 };
+	struct ll_audit_msg msg;
+	int err;
+
+	audit->unavailable[0] = '\0';
+	audit->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (audit->fd < 0)
+		return no_netlink(audit, errno);
+	err = audit_request(audit, AUDIT_GET, NULL, 0, &status);
+	if (err == ECONNREFUSED || err == EPERM)
+		return no_netlink(audit, err);
+	if (err)
+		return err;
+	err = audit_set(audit, AUDIT_STATUS_PID, getpid());
+	if (err == EEXIST) {
+		snprintf(
+			audit->unavailable, sizeof(audit->unavailable),
+			"another audit daemon holds the audit netlink (pid %u)",
+			status.pid);
+		return err;
+	}
+	if (err == ECONNREFUSED)
+		return no_netlink(audit, err);
+	if (err)
+		return err;
+	audit->pid_set = true;
+	if (!status.enabled) {
+		err = audit_set(audit, AUDIT_STATUS_ENABLED, 1);
+		if (err)
+			return err;
+		audit->prev_enabled = status.enabled;
+		audit->enabled_changed = true;
+	}
+	/* Records queued before: drained. */
+	err = set_timeout(audit->fd, (struct timeval){ .tv_usec = 1 });
+	if (err)
+		return err;
+	while (!ll_audit_recv(audit->fd, &msg))
+		;
+	return set_timeout(audit->fd, (struct timeval){ .tv_sec = 1 });
+}
+
+void ll_audit_stop(struct ll_audit *audit)
+{
+	if (audit->fd < 0)
+		return;
+	if (audit->enabled_changed)
+		audit_set(audit, AUDIT_STATUS_ENABLED, audit->prev_enabled);
+	if (audit->pid_set)
+		audit_set(audit, AUDIT_STATUS_PID, 0);
+	close(audit->fd);
+}
+
+int ll_audit_read_until(int fd, int type, const char *marker,
+			struct ll_audit_records *out)
+{
+	struct timespec start, now;
+	struct ll_audit_msg msg;
+	const char *text;
+	int err;
+
+	out->count = 0;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 2)
+			return ETIMEDOUT;
+		err = ll_audit_recv(fd, &msg);
+		if (err)
+			return err;
+		if (msg.hdr.nlmsg_type != AUDIT_LANDLOCK_ACCESS &&
+		    msg.hdr.nlmsg_type != AUDIT_LANDLOCK_DOMAIN)
+			continue;
+		/* The union follows the header: NLMSG_DATA() is msg.data. */
+		text = msg.data;
+		if (out->count < LL_AUDIT_KEPT) {
+			/* Truncated to the kept size: fields come first. */
+			size_t len = strnlen(text, sizeof(out->text[0]) - 1);
+
+			memcpy(out->text[out->count], text, len);
+			out->text[out->count][len] = '\0';
+			out->type[out->count] = msg.hdr.nlmsg_type;
+			out->count++;
+		}
+		if (msg.hdr.nlmsg_type == type && strstr(text, marker))
+			return 0;
+	}
+}
+
+int ll_audit_count(const struct ll_audit_records *r, int type,
+		   const char *needle, const char *needle2, const char **first)
+{
+	int i, n = 0;
+
+	for (i = 0; i < r->count; i++) {
+		if (r->type[i] != type ||
+		    (needle && !strstr(r->text[i], needle)) ||
+		    (needle2 && !strstr(r->text[i], needle2)))
+			continue;
+		if (!n && first)
+			*first = r->text[i];
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * no_new_privs and the unprivileged caller: restrict_self without
+ * no_new_privs needs CAP_SYS_ADMIN (SPEC §4), so tests of that rule start
+ * from a thread with neither.
+ */
+#ifndef LLCONFORM_PRIVS_H
+#define LLCONFORM_PRIVS_H
+
+#include <stdbool.h>
+
+/* Whether no_new_privs is set on the calling thread. */
+bool ll_nnp_set(void);
+/* Sets no_new_privs on the calling thread: 0 or the errno. */
+int ll_set_nnp(void);
+
+/*
+ * In a test: skips where no_new_privs was already set by whoever started
+ * the program (it cannot be unset, so its absence cannot be tested).
+ */
+#define LL_NNP_MUST_BE_UNSET()                                                \
+	do {                                                                  \
+		if (ll_nnp_set())                                             \
+			LL_SKIP_ENV(return,                                   \
+					  "no_new_privs already set by the "  \
+					  "caller, cannot test its absence"); \
+	} while (0)
+
+/* In a test: leaves the thread with neither no_new_privs nor capabilities. */
+#define LL_BECOME_UNPRIVILEGED()                         \
+	do {                                             \
+		LL_NNP_MUST_BE_UNSET();                  \
+		ASSERT_EQ(0, ll_drop_caps());            \
+		ASSERT_FALSE(ll_has_cap(CAP_SYS_ADMIN)); \
+	} while (0)
+
+#endif /* LLCONFORM_PRIVS_H */
