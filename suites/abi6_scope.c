@@ -793,6 +793,98 @@ LL_TEST(unknown_scope_bits_fail_with_einval)
 	}
 }
 
+/*
+ * SIGIO/SIGURG through F_SETOWN to a process group (§7): the owner's domain
+ * is recorded and every recipient outside its scope is skipped.  The test
+ * process leads its own group (the harness made it); with SIGURG blocked
+ * everywhere, "was it sent?" is a pending signal, read without any wait.
+ *
+ *   group leader (no domain)  <-X-  scoped child: F_SETOWN -pgrp, write()
+ *   [later sibling, no domain]  <-X-'     '-> itself: received
+ */
+static bool sigurg_pending(void)
+{
+	sigset_t pending;
+
+	return !sigpending(&pending) && sigismember(&pending, SIGURG);
+}
+
+/* The scoped child: 0 when it got its own SIGURG, else what went wrong. */
+static int sigio_from_scoped_child(int sibling_go)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
+	int fds[2], err;
+
+	err = ll_enforce(&scoped);
+	if (err)
+		return err;
+	if (pipe2(fds, O_CLOEXEC) || fcntl(fds[0], F_SETSIG, SIGURG) ||
+	    fcntl(fds[0], F_SETOWN, -getpgrp()) ||
+	    fcntl(fds[0], F_SETFL, O_ASYNC) || write(fds[1], ".", 1) != 1)
+		return errno;
+	if (sibling_go >= 0 && write(sibling_go, ".", 1) != 1)
+		return errno;
+	return sigurg_pending() ? 0 : ENOMSG;
+}
+
+static void sigio_to_process_group(struct __test_metadata *_metadata,
+				   bool later_sibling)
+{
+	int go[2] = { -1, -1 }, status;
+	pid_t scoped, sibling = -1;
+	sigset_t urg;
+	char c;
+
+	sigemptyset(&urg);
+	sigaddset(&urg, SIGURG);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &urg, NULL));
+	ASSERT_EQ(getpid(), getpgrp());
+	ASSERT_FALSE(sigurg_pending());
+	LL_SETUP(pipe2(go, O_CLOEXEC) ? errno : 0);
+	scoped = fork();
+	ASSERT_LE(0, scoped);
+	if (scoped == 0) {
+		close(go[0]);
+		_exit(sigio_from_scoped_child(later_sibling ? go[1] : -1));
+	}
+	if (later_sibling) {
+		/* Forked after: first in the group's list, outside the scope.
+		 */
+		sibling = fork();
+		ASSERT_LE(0, sibling);
+		if (sibling == 0) {
+			close(go[1]);
+			_exit(read(go[0], &c, 1) == 1 && !sigurg_pending() ? 0
+									   : 1);
+		}
+	}
+	close(go[0]);
+	close(go[1]);
+	ASSERT_EQ(scoped, waitpid(scoped, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	/* Positive control: the owner's own domain gets its signal. */
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	EXPECT_FALSE(sigurg_pending())
+	TH_LOG("SIGURG from a SCOPE_SIGNAL domain reached the unsandboxed "
+	       "group leader through F_SETOWN (§7: every recipient outside "
+	       "the owner's scope must be skipped)");
+	if (later_sibling) {
+		ASSERT_EQ(sibling, waitpid(sibling, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("SIGURG reached the unsandboxed sibling");
+	}
+}
+
+LL_TEST(sigio_to_process_group_skips_members_outside_the_scope)
+{
+	sigio_to_process_group(_metadata, false);
+}
+
+LL_TEST(sigio_to_process_group_skips_a_later_unsandboxed_sibling)
+{
+	sigio_to_process_group(_metadata, true);
+}
+
 /* --- before ABI 6 ------------------------------------------------------- */
 
 /*

@@ -5,6 +5,7 @@ import html
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from . import findings
 from .matrix import OUTCOMES, counts
 
 GUEST_LOGS = ("console", "results", "guest")
@@ -64,9 +65,13 @@ def markdown(doc: dict[str, Any]) -> str:
             out.append(f"| {test} | " + " | ".join(row) + " |")
     notes = _not_passing(doc)
     if notes:
+        known = findings.load()
+        unames = {k["name"]: k.get("uname") or "" for k in kernels}
         out += ["", "## Not passing", ""]
-        out += [f"- `{k}::{t}` {c['outcome']}: {c['reason']}"
-                for k, t, c in notes]
+        for k, t, c in notes:
+            finding = findings.known(known, t, unames[k])
+            tag = f" (known deviation `{finding.id}`)" if finding else ""
+            out.append(f"- `{k}::{t}` {c['outcome']}{tag}: {c['reason']}")
     return "\n".join(out) + "\n"
 
 
