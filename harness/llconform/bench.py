@@ -1,14 +1,21 @@
 """`llconform bench`: our suites against the upstream Landlock selftests.
 
-Builds the kernel's own `base_test` and `fs_test` from the linux-source
-package our harness headers come from (build/kselftest/, see
-harness/fetch-kselftest.sh), runs them and our `base` + `abi1_fs` suites
-REPEAT times each on this kernel and prints the median wall-clock times side
-by side, with the outcome counts of each program's KTAP `# Totals:` line.
+Host part: builds every upstream `*_test.c` (and their `true` helper) from
+the linux-source package our harness headers come from (build/kselftest/,
+see harness/fetch-kselftest.sh), runs the whole upstream set and every one
+of our programs in build/suites/ REPEAT times each on this kernel (rounds
+interleaved, so that the load of the machine weighs on both sets alike), and
+prints the sums of the median wall-clock times side by side with their ratio
+(target: ours below a third of upstream), the per-program medians and the
+outcome counts of each program's KTAP `# Totals:` line. An upstream program
+that does not build is reported and left out of the sum.
 
 The upstream selftests assert the ABI of their own tree, so on a kernel of
 another ABI they report failures that are not deviations: the timing is the
 point here, not their verdict.
+
+Guest part (bench_guests.py, unless --no-guests): boot times of the
+catalogue's kernels under TCG, bare and with every suite.
 """
 
 import argparse
@@ -94,16 +101,6 @@ def have_libcap() -> bool:
     return header.is_file() and os.path.isabs(found)
 
 
-def ensure_libcap() -> None:
-    """`make bench` installs libcap-dev (scripts/ensure-deps.sh)."""
-    if not have_libcap():
-        raise BenchError(
-            f"libcap-dev is missing ({LIBCAP_WHY}): run 'make bench', which "
-            "installs it, or apt-get install --no-install-recommends "
-            "libcap-dev"
-        )
-
-
 def ensure_uapi_headers(pkg: str, version: str, include: Path) -> None:
     """The UAPI headers of the selftests' own tree.
 
@@ -143,12 +140,41 @@ def ensure_uapi_headers(pkg: str, version: str, include: Path) -> None:
     stamp.write_text(want + "\n")
 
 
-def build_upstream(build: Path) -> Dict[str, Path]:
+@dataclass
+class Upstream:
+    """The upstream programs that built, and those that did not (why)."""
+
+    programs: Dict[str, Path] = field(default_factory=dict)
+    skipped: Dict[str, str] = field(default_factory=dict)
+    helper: Optional[Path] = None
+
+
+def build_failure(name: str, cmd: List[str], stderr: str) -> str:
+    """Why `name` did not build, in a few lines, with what to do."""
+    errors = [ln.strip() for ln in stderr.splitlines() if "error" in ln]
+    first = errors[:3] or stderr.strip().splitlines()[-3:]
+    why = "; ".join(first) or "no compiler output"
+    if "capability.h" in stderr or "-lcap" in stderr:
+        why += (f" ({LIBCAP_WHY}: apt-get install --no-install-recommends "
+                "libcap-dev)")
+    elif "undefined reference" in stderr or "cannot find -l" in stderr:
+        why += " (a library it needs is missing or not available statically)"
+    return f"does not build: {why}\n      command: {' '.join(cmd)}"
+
+
+def build_upstream(build: Path) -> Upstream:
+    """Every `*_test.c` of build/kselftest/landlock, and `true`.
+
+    A program that does not build is reported in `skipped` and left out;
+    only `true` (fs_test's helper, 5 lines) failing is fatal.
+    """
     ksrc = build / "kselftest"
     pkg, version = kselftest_source(ksrc)
     out = build / "bench" / "upstream"
     include = out / "include"
-    ensure_libcap()
+    if not have_libcap():
+        say(f"warning: libcap-dev is missing ({LIBCAP_WHY}): the upstream "
+            "selftests will not build; `make bench` installs it")
     ensure_uapi_headers(pkg, version, include)
     sources = sorted((ksrc / "landlock").glob("*.h")) + [
         ksrc / "kselftest_harness.h",
@@ -156,31 +182,44 @@ def build_upstream(build: Path) -> Dict[str, Path]:
         *(include / h for h in UAPI_HEADERS),
     ]
     newest = max(p.stat().st_mtime for p in sources)
-    programs: Dict[str, Path] = {}
+    names = sorted(p.stem for p in (ksrc / "landlock").glob("*_test.c"))
+    result = Upstream()
     # `true` is fs_test's helper: it copies ./true to test execution.
-    for name in [*(up for up, _ in PAIRS), "true"]:
+    for name in ["true", *names]:
         src = ksrc / "landlock" / f"{name}.c"
         exe = out / name
-        programs[name] = exe
-        if exe.exists() and exe.stat().st_mtime >= max(
+        if not (exe.exists() and exe.stat().st_mtime >= max(
             newest, src.stat().st_mtime
-        ):
-            continue
-        # As the selftests' Makefile, plus -static to match our suites.
-        cmd = [
-            "gcc", "-Wall", "-O2", "-static",
-            "-isystem", str(include),
-            "-I", str(ksrc / "landlock"),
-            str(src), "-o", str(exe), "-lcap", "-lpthread",
-        ]
-        say(f"building upstream {name} ({pkg} {version})")
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise BenchError(
-                f"building {name} failed:\n  {' '.join(cmd)}\n"
-                + done.stderr.strip()
-            )
-    return programs
+        )):
+            # As the selftests' Makefile, plus -static to match our suites.
+            cmd = [
+                "gcc", "-Wall", "-O2", "-static",
+                "-isystem", str(include),
+                "-I", str(ksrc / "landlock"),
+                str(src), "-o", str(exe),
+            ]
+            if name != "true":
+                cmd += ["-lcap", "-lpthread"]
+            say(f"building upstream {name} ({pkg} {version})")
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            if done.returncode != 0:
+                exe.unlink(missing_ok=True)
+                why = build_failure(name, cmd, done.stderr)
+                if name == "true":
+                    raise BenchError(f"building {name} failed: {why}")
+                say(f"skipping upstream {name}: {why}")
+                result.skipped[name] = why
+                continue
+        if name == "true":
+            result.helper = exe
+        else:
+            result.programs[name] = exe
+    if not result.programs:
+        raise BenchError(
+            "no upstream selftest built: "
+            + "; ".join(f"{n} {w}" for n, w in result.skipped.items())
+        )
+    return result
 
 
 # --- running and timing --------------------------------------------------
@@ -194,46 +233,83 @@ def parse_totals(ktap: str) -> Dict[str, int]:
     return {k: int(v) for k, v in COUNT.findall(found[-1])}
 
 
+def run_once(
+    timing: Timing, workdir: Path, helpers: Sequence[Path] = ()
+) -> None:
+    """One timed run of `timing.path`, added to `timing`."""
+    path = timing.path
+    if timing.error:
+        return
+    if not path.is_file() or not os.access(path, os.X_OK):
+        timing.error = f"{path} does not exist or is not executable"
+        return
+    # A fresh directory each run: fs_test works in ./tmp and runs ./true,
+    # as from its own build directory.
+    cwd = Path(tempfile.mkdtemp(prefix=f"{path.name}.", dir=workdir))
+    for helper in helpers:
+        shutil.copy2(helper, cwd / helper.name)
+    start = time.perf_counter()
+    try:
+        # Its own process group: a timeout kills its forked tests too.
+        proc = subprocess.Popen(
+            [str(path.resolve())],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            out, _ = proc.communicate(timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            timing.error = f"{path} timed out after {TIMEOUT_S} s"
+            return
+    finally:
+        elapsed = time.perf_counter() - start
+        shutil.rmtree(cwd, ignore_errors=True)
+    timing.times.append(elapsed)
+    timing.exit_codes.append(proc.returncode)
+    timing.totals = parse_totals(out.decode(errors="replace"))
+    if not timing.totals:
+        timing.error = f"{path}: no '# Totals:' line in its output"
+
+
 def time_program(
     path: Path, repeat: int, workdir: Path, helpers: Sequence[Path] = ()
 ) -> Timing:
     timing = Timing(path)
-    if not path.is_file() or not os.access(path, os.X_OK):
-        timing.error = f"{path} does not exist or is not executable"
-        return timing
     for _ in range(repeat):
-        # A fresh directory each run: fs_test works in ./tmp and runs
-        # ./true, as from its own build directory.
-        cwd = Path(tempfile.mkdtemp(prefix=f"{path.name}.", dir=workdir))
-        for helper in helpers:
-            shutil.copy2(helper, cwd / helper.name)
-        start = time.perf_counter()
-        try:
-            # Its own process group: a timeout kills its forked tests too.
-            proc = subprocess.Popen(
-                [str(path.resolve())],
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            try:
-                out, _ = proc.communicate(timeout=TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.communicate()
-                timing.error = f"{path} timed out after {TIMEOUT_S} s"
-                return timing
-        finally:
-            elapsed = time.perf_counter() - start
-            shutil.rmtree(cwd, ignore_errors=True)
-        timing.times.append(elapsed)
-        timing.exit_codes.append(proc.returncode)
-        timing.totals = parse_totals(out.decode(errors="replace"))
-        if not timing.totals:
-            timing.error = f"{path}: no '# Totals:' line in its output"
+        run_once(timing, workdir, helpers)
     return timing
+
+
+def time_sets(
+    upstream: Upstream, ours: Sequence[Path], repeat: int, workdir: Path
+) -> Tuple[List[Timing], List[Timing]]:
+    """REPEAT rounds; each round runs every upstream and every own program
+    once, so a burst of load on the machine hits both sets alike."""
+    helpers = [upstream.helper] if upstream.helper else []
+    up = [Timing(p) for p in upstream.programs.values()]
+    our = [Timing(p) for p in ours]
+    for r in range(repeat):
+        say(f"round {r + 1}/{repeat}: {len(up)} upstream program(s), "
+            f"{len(our)} of ours")
+        for t in up:
+            run_once(t, workdir, helpers)
+        for t in our:
+            run_once(t, workdir)
+    return up, our
+
+
+def our_programs(build: Path) -> List[Path]:
+    suites = build / "suites"
+    found = sorted(p for p in suites.glob("*")
+                   if p.is_file() and os.access(p, os.X_OK))
+    if not found:
+        raise BenchError(f"no programs in {suites}: run `make B={build}`")
+    return found
 
 
 def kernel_abi(build: Path) -> str:
@@ -260,6 +336,18 @@ def scratch_fs() -> str:
 # --- report --------------------------------------------------------------
 
 
+def load() -> str:
+    """The machine's load average and cores: other work skews wall times."""
+    try:
+        avg = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        avg = "?"
+    return f"load average {avg} on {os.cpu_count() or '?'} core(s)"
+
+
+# --- report --------------------------------------------------------------
+
+
 def fmt_time(t: Optional[float]) -> str:
     return "-" if t is None else f"{t:8.3f}s"
 
@@ -272,46 +360,108 @@ def fmt_totals(totals: Dict[str, int]) -> str:
 
 def total_time(timings: Sequence[Timing]) -> Optional[float]:
     medians = [t.median for t in timings]
-    if any(m is None for m in medians):
+    if not medians or any(m is None for m in medians):
         return None
     return sum(m for m in medians if m is not None)
 
 
+def sum_totals(timings: Sequence[Timing]) -> Dict[str, int]:
+    summed: Dict[str, int] = {}
+    for t in timings:
+        for k, v in t.totals.items():
+            summed[k] = summed.get(k, 0) + v
+    return summed
+
+
+def fmt_ratio(a: Optional[float], b: Optional[float]) -> str:
+    return f"{b / a:5.2f}x" if a and b is not None else "  -"
+
+
 def report(
     upstream: List[Timing], ours: List[Timing], repeat: int, source: str,
-    kernel: str,
+    kernel: str, skipped: Dict[str, str], loads: Tuple[str, str],
 ) -> None:
     print(f"kernel: {os.uname().release}, llabi --probe: {kernel}")
-    print(f"upstream selftests: {source}; median of {repeat} run(s), "
-          "wall clock")
+    print(f"upstream selftests: {source}; median of {repeat} run(s) per "
+          "program, wall clock, rounds interleaved")
     print(f"our suites' scratch directory: {scratch_fs()} (upstream fs_test "
           "mounts a tmpfs in ./tmp)")
+    print(f"machine: {loads[0]} before, {loads[1]} after")
     print()
-    head = f"{'upstream':<12}{'time':>10}  {'ours':<10}{'time':>10}  ratio"
+
+    # The whole sets.
+    a, b = total_time(upstream), total_time(ours)
+    print("whole sets (sum of the per-program medians):")
+    head = f"  {'set':<42}{'programs':>9}{'time':>11}  outcomes"
     print(head)
-    print("-" * len(head))
-    rows = list(zip(PAIRS, upstream, ours)) + [
-        (("total", "total"), None, None)
-    ]
-    for (up_name, our_name), up, our in rows:
-        if up is None or our is None:
-            a, b = total_time(upstream), total_time(ours)
-        else:
-            a, b = up.median, our.median
-        ratio = f"{b / a:5.2f}x" if a and b is not None else "  -"
-        print(f"{up_name:<12}{fmt_time(a):>10}  {our_name:<10}"
-              f"{fmt_time(b):>10}  {ratio}")
-    print("(ratio = ours / upstream; below 1 means ours is faster)")
+    print("  " + "-" * (len(head) - 2 + 30))
+    print(f"  {'upstream selftests (' + source.split()[0] + ')':<42}"
+          f"{len(upstream):>9}{fmt_time(a):>11}  "
+          f"{fmt_totals(sum_totals(upstream))}")
+    print(f"  {'ours (build/suites/*)':<42}{len(ours):>9}{fmt_time(b):>11}"
+          f"  {fmt_totals(sum_totals(ours))}")
+    if a and b is not None:
+        verdict = "met" if b / a < 1 / 3 else "MISSED"
+        print(f"  ratio ours/upstream: {b / a:.3f} (target < 0.333: "
+              f"{verdict}; upstream/ours: {a / b:.2f}x)")
+    else:
+        print("  ratio ours/upstream: - (a program could not be timed)")
+    if skipped:
+        print(f"  not in the upstream sum (did not build): "
+              f"{', '.join(sorted(skipped))}")
     print()
+
+    # Every program, the two sets side by side.
+    print("per program (median), side by side:")
+    width = max(len(t.path.name) for t in [*upstream, *ours]) + 1
+    col = width + 10 + 2 + 34
+    head = (f"  {'upstream':<{width}}{'time':>10}  {'outcomes':<34}"
+            f"| {'ours':<{width}}{'time':>10}  outcomes")
+    print(head)
+    print("  " + "-" * (len(head) - 2))
+    rows = max(len(upstream), len(ours))
+    for i in range(rows):
+        left = " " * col
+        if i < len(upstream):
+            u = upstream[i]
+            left = (f"{u.path.name:<{width}}{fmt_time(u.median):>10}  "
+                    f"{fmt_totals(u.totals):<34}")
+        right = ""
+        if i < len(ours):
+            o = ours[i]
+            right = (f"{o.path.name:<{width}}{fmt_time(o.median):>10}  "
+                     f"{fmt_totals(o.totals)}")
+        print(f"  {left}| {right}")
+    for name in sorted(skipped):
+        print(f"  {name:<{width}}{'skipped':>10}  (did not build, see below)")
+    print()
+
+    # The pairs covering the same ground.
+    print("pairs covering the same ground:")
+    head = f"  {'upstream':<12}{'time':>10}  {'ours':<10}{'time':>10}  ratio"
+    print(head)
+    print("  " + "-" * (len(head) - 2))
+    by_name = {t.path.name: t for t in [*upstream, *ours]}
+    for up_name, our_name in PAIRS:
+        pu, po = by_name.get(up_name), by_name.get(our_name)
+        ua = pu.median if pu else None
+        ob = po.median if po else None
+        print(f"  {up_name:<12}{fmt_time(ua):>10}  {our_name:<10}"
+              f"{fmt_time(ob):>10}  {fmt_ratio(ua, ob)}")
+    print("  (ratio = ours / upstream; below 1 means ours is faster)")
+    print()
+
     print("outcomes (from each program's KTAP '# Totals:' line):")
     for t in [*upstream, *ours]:
         runs = " ".join(f"{x:.3f}" for x in t.times) or "-"
         codes = sorted(set(t.exit_codes))
-        line = f"  {t.path.name:<10} {fmt_totals(t.totals):<40}"
+        line = f"  {t.path.name:<{width}} {fmt_totals(t.totals):<40}"
         line += f" exit {','.join(map(str, codes)) or '-'}  runs [{runs}]"
         print(line)
         if t.error:
             print(f"    error: {t.error}")
+    for name, why in sorted(skipped.items()):
+        print(f"  {name:<{width}} skipped: {why}")
     print()
     print(
         "note: the upstream selftests assert the ABI and errata of their own "
@@ -325,51 +475,61 @@ def report(
 def main(argv: List[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="llconform bench",
-        description="Time the upstream Landlock selftests (base_test, "
-        "fs_test) against our suites (base, abi1_fs) on this kernel.",
+        description="Time every upstream Landlock selftest against every "
+        "one of our suites on this kernel, then boot the catalogue's "
+        "kernels bare and with our suites (TCG).",
     )
     parser.add_argument("--build", default="build", type=Path,
                         help="build directory (default: build)")
     parser.add_argument("--repeat", default=3, type=int,
                         help="runs per program; the median is shown "
                         "(default: 3)")
+    parser.add_argument("--no-host", action="store_true",
+                        help="skip the host part (the guests only)")
+    parser.add_argument("--no-guests", action="store_true",
+                        help="skip the guest part (the host only)")
+    parser.add_argument("--kernels", action="append", default=[],
+                        help="guest part: catalogue names, globs "
+                        "(debian-7.*), comma lists (default: every "
+                        "debian-* series of the catalogue)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
+                        help="guests in parallel (default: the cores)")
+    parser.add_argument("--vm-arg", action="append", default=[],
+                        help="guest part: passed to `python3 -m vm boot` "
+                        "(e.g. --vm-arg=--initramfs-compression=gzip)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     build: Path = args.build
 
+    status = 0
+    if not args.no_host:
+        status = host_part(build, args.repeat)
+    if not args.no_guests:
+        from . import bench_guests
+        print()
+        guests = bench_guests.run(build, args.kernels, args.jobs,
+                                  args.vm_arg)
+        status = max(status, guests)
+    return status
+
+
+def host_part(build: Path, repeat: int) -> int:
     try:
-        upstream_paths = build_upstream(build)
+        upstream = build_upstream(build)
         pkg, version = kselftest_source(build / "kselftest")
+        ours = our_programs(build)
     except BenchError as e:
         say(f"error: {e}")
         return 1
 
-    ours_paths = [build / "suites" / ours for _, ours in PAIRS]
-    missing = [p for p in ours_paths if not p.is_file()]
-    for p in missing:
-        say(f"error: our suite {p} is missing: run `make B={build} {p}` "
-            "(timing the rest)")
-
     workdir = build / "bench" / "work"
     workdir.mkdir(parents=True, exist_ok=True)
-    upstream: List[Timing] = []
-    ours: List[Timing] = []
-    for (up_name, _), our_path in zip(PAIRS, ours_paths):
-        say(f"running {up_name} x{args.repeat}")
-        upstream.append(
-            time_program(
-                upstream_paths[up_name], args.repeat, workdir,
-                [upstream_paths["true"]],
-            )
-        )
-        if our_path.is_file():
-            say(f"running {our_path.name} x{args.repeat}")
-        ours.append(time_program(our_path, args.repeat, workdir))
-
-    report(upstream, ours, args.repeat, f"{pkg} {version}",
-           kernel_abi(build))
-    failed = [t for t in [*upstream, *ours] if t.error]
+    before = load()
+    up_t, our_t = time_sets(upstream, ours, repeat, workdir)
+    report(up_t, our_t, repeat, f"{pkg} {version}", kernel_abi(build),
+           upstream.skipped, (before, load()))
+    failed = [t for t in [*up_t, *our_t] if t.error]
     return 1 if failed else 0
 
 

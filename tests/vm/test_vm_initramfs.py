@@ -4,6 +4,7 @@ import gzip
 import lzma
 import os
 import stat
+import subprocess
 
 import pytest
 
@@ -85,3 +86,16 @@ def test_many_static_programs_stay_small(tmp_path: os.PathLike) -> None:
 def test_bad_archive() -> None:
     with pytest.raises(ValueError, match="bad cpio magic"):
         initramfs.parse_newc(b"070707" + b"0" * 200)
+
+
+def test_programs_are_stripped_of_debug_sections(tmp_path) -> None:
+    src = tmp_path / "p.c"
+    src.write_text("int main(void) { return 0; }\n")
+    prog = tmp_path / "p"
+    subprocess.run(["gcc", "-g", "-static", "-o", str(prog), str(src)], check=True)
+    assert b".debug_info" in prog.read_bytes()
+    (entry,) = [e for e in initramfs.parse_newc(initramfs.archive(str(prog), [str(prog)]))
+                if e.name == "suites/p"]
+    assert b".debug_info" not in entry.data
+    assert 0 < len(entry.data) < prog.stat().st_size
+    assert entry.data.startswith(b"\x7fELF")

@@ -1,0 +1,300 @@
+"""`llconform bench`, guest part: boot times of the catalogue's kernels.
+
+In one run, with the vm tool in-process (`-j` guests at a time, TCG):
+
+(a) every kernel boots bare: our build/guest_init with an empty suites
+    directory, so the init starts and exits at once; its `times.total` is
+    the kernel's bare boot-to-exit time;
+(b) every kernel boots with all of build/suites.
+
+Per kernel: (a)'s boot-to-exit, (b)'s boot-to-first-program, their ratio
+(target: at most 1.2), (b)'s whole guest time; and the wall time of each
+run (target for (b): at most 90 s for the 11 series with a warm cache).
+The raw guest.json files (with console.log, results.log, *.ktap) are kept
+under build/bench/guests/{bare,suites}/<kernel>/; the programs booted are a
+snapshot of build/ in build/bench/guests/snapshot/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import statistics
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from vm import cache as vmcache
+from vm import cli as vmcli
+from vm import initramfs
+from vm import run as vmrun
+
+from . import kernels
+from .bench import fmt_totals, load, parse_totals
+
+BOOT_RATIO_TARGET = 1.2
+WALL_TARGET_S = 90.0
+
+
+@dataclass
+class GuestRun:
+    """One `vm boot` of every kernel: the guests' results and the timings."""
+
+    label: str
+    out: Path
+    wall: float = 0.0
+    exit_code: int = 0
+    guests: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    ended: Dict[str, float] = field(default_factory=dict)
+    started: float = 0.0
+
+    def setup(self) -> Optional[float]:
+        """Seconds from the run's start to its first QEMU spawn (resolving
+        the kernels, building or finding the initramfs)."""
+        spawns = [
+            self.ended[n] - t for n, g in self.guests.items()
+            if n in self.ended and (t := times(g).get("total")) is not None
+        ]
+        return min(spawns) - self.started if spawns else None
+
+
+def say(msg: str) -> None:
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def times(guest: Dict[str, Any]) -> Dict[str, Optional[float]]:
+    found = guest.get("times")
+    return found if isinstance(found, dict) else {}
+
+
+def default_kernels() -> List[str]:
+    """Every debian-* series of the catalogue, oldest first."""
+    return [n for n in kernels.default_set()
+            if n.startswith("debian-") and "+" not in n]
+
+
+def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
+         jobs: int, vm_args: List[str]) -> GuestRun:
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    args = vmcli.parser().parse_args(
+        ["boot", *names, "--suites", str(suites), "--out", str(out),
+         "--init", str(init), "-j", str(jobs), "--accel", "tcg", *vm_args])
+    run = GuestRun(label, out)
+    lock = threading.Lock()
+
+    def done(guest: Dict[str, Any]) -> None:
+        now = time.monotonic()
+        t = times(guest)
+        with lock:
+            run.guests[guest["kernel"]] = guest
+            run.ended[guest["kernel"]] = now
+            say(f"{label}: {guest['kernel']:<12} {guest.get('status')} "
+                f"boot-to-init {fmt(t.get('boot_to_init'))} "
+                f"total {fmt(t.get('total'))}")
+
+    say(f"{label}: booting {len(names)} kernel(s), {jobs} at a time, into "
+        f"{out}")
+    run.started = time.monotonic()
+    run.exit_code = vmcli.cmd_boot(vmcli.Context(args), on_done=done)
+    run.wall = time.monotonic() - run.started
+    return run
+
+
+def fmt(t: Optional[float], width: int = 0) -> str:
+    text = "-" if t is None else f"{t:.2f}s"
+    return f"{text:>{width}}" if width else text
+
+
+def guest_totals(folder: Path, guest: Dict[str, Any]) -> Dict[str, int]:
+    summed: Dict[str, int] = {}
+    for prog in guest.get("programs") or []:
+        ktap = folder / str(prog.get("ktap") or f"{prog.get('name')}.ktap")
+        try:
+            text = ktap.read_text(errors="replace")
+        except OSError:
+            continue
+        for k, v in parse_totals(text).items():
+            summed[k] = summed.get(k, 0) + v
+    return summed
+
+
+def initramfs_of(guest: Dict[str, Any]) -> Optional[Path]:
+    words = shlex.split(guest.get("qemu_command") or "")
+    for flag, value in zip(words, words[1:]):
+        if flag == "-initrd":
+            return Path(value)
+    return None
+
+
+def describe_initramfs(run: GuestRun, suites: Path, init: Path) -> str:
+    for guest in run.guests.values():
+        path = initramfs_of(guest)
+        if path and path.is_file():
+            raw = init.stat().st_size + sum(
+                p.stat().st_size for p in suites.glob("*")
+                if p.is_file() and os.access(p, os.X_OK))
+            return (f"{path.name}: {path.stat().st_size >> 10} KiB, "
+                    f"about {raw >> 10} KiB of binaries unpacked")
+    return "-"
+
+
+def warm_initramfs(cache_override: Optional[str], init: Path,
+                   dirs: List[Path], compression: str) -> float:
+    """Build (or find) the images vm boots, outside the timed runs: the
+    targets are for a warm cache. Seconds spent (0 when cached)."""
+    root = vmcache.cache_dir(cache_override)
+    start = time.monotonic()
+    for d in dirs:
+        initramfs.build_cached(str(init), vmrun.suite_programs(str(d)),
+                               compression, root)
+    return time.monotonic() - start
+
+
+def report(names: List[str], bare: GuestRun, full: GuestRun, jobs: int,
+           compression: str, loads: List[str], empty: Path, suites: Path,
+           init: Path, warm: float) -> None:
+    print(f"guests: {len(names)} kernel(s), TCG, -j {jobs}, initramfs "
+          f"{compression}; machine: {loads[0]} before, {loads[-1]} after")
+    print(f"  (a) bare: {describe_initramfs(bare, empty, init)}")
+    print(f"  (b) suites: {describe_initramfs(full, suites, init)}")
+    print(f"  initramfs images prepared before the timed runs in {warm:.1f} s "
+          "(0: already cached)")
+    print(f"  raw guest.json: {bare.out}/<kernel>/, {full.out}/<kernel>/")
+    print()
+    head = (f"  {'kernel':<13}{'bare exit':>10}{'1st prog':>10}"
+            f"{'ratio':>8}  {'whole':>8}{'programs':>10}  "
+            f"{'status':<8}outcomes")
+    print(head)
+    print(f"  {'':<13}{'(a)':>10}{'(b)':>10}{'b/a':>8}  {'(b)':>8}"
+          f"{'(b) sum':>10}")
+    print("  " + "-" * (len(head) - 2 + 20))
+    ratios: Dict[str, float] = {}
+    overheads: List[float] = []
+    for name in names:
+        a = bare.guests.get(name, {})
+        b = full.guests.get(name, {})
+        a_total = times(a).get("total")
+        b_first = times(b).get("boot_to_first_program")
+        ratio = None
+        if a_total and b_first is not None:
+            ratio = b_first / a_total
+            ratios[name] = ratio
+            overheads.append(b_first - a_total)
+        mark = "" if ratio is None or ratio <= BOOT_RATIO_TARGET else " !"
+        prog_sum = sum(float(p.get("seconds") or 0)
+                       for p in b.get("programs") or [])
+        status = str(b.get("status") or "-")
+        if a.get("status") not in (None, "ok"):
+            status += f" (bare: {a.get('status')})"
+        folder = full.out / str(b.get("folder") or name)
+        ratio_s = "-" if ratio is None else f"{ratio:.2f}{mark}"
+        print(f"  {name:<13}{fmt(a_total, 10)}{fmt(b_first, 10)}"
+              f"{ratio_s:>8}  {fmt(times(b).get('total'), 8)}"
+              f"{fmt(prog_sum if b else None, 10)}  {status:<8}"
+              f"{fmt_totals(guest_totals(folder, b))}")
+        for g, which in ((a, "bare"), (b, "suites")):
+            if g.get("status") not in (None, "ok") and g.get("message"):
+                print(f"      {which}: {g['message'].splitlines()[0]}")
+    print("  (a) bare boot-to-exit: times.total of the bare boot; (b) "
+          "boot-to-first-program and whole guest time (times.total) with "
+          "every suite; programs: the sum of the programs' own seconds")
+    print()
+    met = [n for n, r in ratios.items() if r <= BOOT_RATIO_TARGET]
+    print(f"boot overhead: ratio (b)/(a) <= {BOOT_RATIO_TARGET} for "
+          f"{len(met)}/{len(names)} kernel(s)", end="")
+    if ratios:
+        worst = max(ratios, key=lambda n: ratios[n])
+        print(f"; median {statistics.median(ratios.values()):.2f}, worst "
+              f"{ratios[worst]:.2f} ({worst}); (b)-(a) median "
+              f"{statistics.median(overheads):+.2f}s")
+    else:
+        print()
+    for run, target in ((bare, None), (full, WALL_TARGET_S)):
+        setup = run.setup()
+        line = (f"wall, {run.label}: {run.wall:.1f} s for {len(names)} "
+                f"kernel(s) (before the first QEMU: {fmt(setup)}; vm exit "
+                f"{run.exit_code})")
+        if target is not None:
+            verdict = ("met" if run.wall <= target else
+                       f"MISSED by {run.wall - target:.1f} s")
+            line += f"; target <= {target:.0f} s: {verdict}"
+        print(line)
+    print("note: the guests run under TCG on "
+          f"{os.cpu_count() or '?'} core(s); wall times scale with the "
+          "load of the machine shown above.")
+
+
+def snapshot(build: Path, dest: Path) -> Tuple[Path, Path]:
+    """A copy of build/guest_init and build/suites: both runs (and the
+    initramfs prepared before them) see the same programs even if the
+    build directory is rebuilt meanwhile."""
+    init, suites = build / "guest_init", build / "suites"
+    programs = vmrun.suite_programs(str(suites)) if suites.is_dir() else []
+    if not init.is_file() or not programs:
+        raise RuntimeError(f"{init} or the programs of {suites} are "
+                           f"missing: run `make B={build}`")
+    if dest.exists():
+        shutil.rmtree(dest)
+    (dest / "suites").mkdir(parents=True)
+    shutil.copy2(init, dest / "guest_init")
+    for prog in programs:
+        shutil.copy2(prog, dest / "suites" / Path(prog).name)
+    return dest / "guest_init", dest / "suites"
+
+
+def run(build: Path, patterns: List[str], jobs: int,
+        vm_args: List[str]) -> int:
+    """The guest part of `llconform bench`; 0, or 1 on a failure."""
+    try:
+        names = (kernels.select(patterns) if patterns
+                 else default_kernels())
+    except kernels.SelectionError as err:
+        say(f"error: {err}")
+        return 1
+    root = build / "bench" / "guests"
+    try:
+        init, suites = snapshot(build, root / "snapshot")
+    except (OSError, RuntimeError) as err:
+        say(f"error: {err}")
+        return 1
+    empty = root / "empty-suites"
+    if empty.exists():
+        shutil.rmtree(empty)
+    empty.mkdir(parents=True)
+    opts = vmcli.parser().parse_args(
+        ["boot", *names, "--out", str(root), *vm_args])
+    compression = str(opts.initramfs_compression)
+    try:
+        warm = warm_initramfs(opts.cache, init, [empty, suites], compression)
+    except (OSError, RuntimeError) as err:
+        say(f"error: building the initramfs: {err}")
+        return 1
+    loads = [load()]
+    # --programs selects among the suites: the bare boot has none.
+    bare_args = [w for i, w in enumerate(vm_args)
+                 if not w.startswith("--programs")
+                 and not (i and vm_args[i - 1] == "--programs")]
+    bare = boot("(a) bare", names, empty, root / "bare", init, jobs,
+                bare_args)
+    loads.append(load())
+    full = boot("(b) suites", names, suites, root / "suites", init, jobs,
+                vm_args)
+    loads.append(load())
+    summary = {
+        "kernels": names, "jobs": jobs, "vm_args": vm_args,
+        "wall": {"bare": round(bare.wall, 3), "suites": round(full.wall, 3)},
+        "load": loads,
+    }
+    (root / "bench.json").write_text(json.dumps(summary, indent=1) + "\n")
+    report(names, bare, full, jobs, compression, loads, empty, suites, init,
+           warm)
+    # vm's exit 1 is findings only (a tainted kernel, a program timeout):
+    # reported above, not a benchmark failure.
+    return 1 if 2 in (bare.exit_code, full.exit_code) else 0
