@@ -21,8 +21,10 @@ from .mirrors import Mirrors
 LISTS_MAX_AGE_HOURS = 12.0
 
 # Kernel packages worth indexing: linux-image-*, linux-binary-*, with or
-# without -unsigned, of one flavour.
-_PKG_RE = r"linux-(?:image|binary)-[^\n]*?{flavour}(?:-unsigned)?"
+# without -unsigned, of one flavour; and the kernel sources linux-source-<series>.
+_PKG_RE = r"linux-(?:image|binary)-[^\n]*?{flavour}(?:-unsigned)?|linux-source-\d+\.\d+"
+# Bumped whenever _PKG_RE changes, so that an older kernel-index.json is rebuilt.
+INDEX_SCHEMA = 2
 
 
 @dataclass(frozen=True)
@@ -163,14 +165,15 @@ class AptState:
             with open(path, encoding="utf-8", errors="replace") as f:
                 pkgs += parse_packages(f.read(), suite, self.archive["flavour"])
         cache.write_json_atomic(
-            self.index_path, {"built": time.time(), "packages": [p.to_json() for p in pkgs]}
+            self.index_path,
+            {"built": time.time(), "schema": INDEX_SCHEMA, "packages": [p.to_json() for p in pkgs]},
         )
         return pkgs
 
     def index(self) -> list[Package]:
         data = cache.read_json(self.index_path)
         newest = max((os.path.getmtime(p) for p in self._packages_files()), default=0)
-        if data is None or data.get("built", 0) < newest:
+        if data is None or data.get("built", 0) < newest or data.get("schema") != INDEX_SCHEMA:
             if not self.have_lists():
                 return []
             return self.build_index()
@@ -194,7 +197,7 @@ class AptState:
 
 
 def parse_packages(text: str, suite: str, flavour: str) -> list[Package]:
-    """Kernel stanzas of one Packages file."""
+    """Kernel (and kernel source) stanzas of one Packages file."""
     want = re.compile(
         r"^Package: (" + _PKG_RE.format(flavour=re.escape(flavour)) + r")\n(.*?)(?:\n\n|\n?\Z)",
         re.M | re.S,

@@ -2,7 +2,10 @@
 
 Names: `debian-<series>` (newest build of a series in the archive),
 `debian-<pin>` (one build: `debian-6.1.0-47`, `debian-7.2.6`), `host`,
-`file:<path>`, each optionally with the suffix `+nolandlock`.
+`file:<path>`, `src:debian-<series>` (Debian's linux-source-<series>, built
+here) and `src:<path>` (a local source tree, built here), each optionally with
+the suffix `+nolandlock`. Patches and config fragments of src: kernels come from
+the command line (`--patches`, `--config-fragment`), not from the name.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class NotServed(CatalogueError):
 @dataclass
 class Kernel:
     name: str  # as asked for, e.g. "debian-6.1+nolandlock"
-    kind: str  # "debian" | "host" | "file"
+    kind: str  # "debian" | "host" | "file" | "src"
     expected: dict[str, Any]  # status, abi, errata, errata_source
     entry: str | None = None  # catalogue entry, e.g. "debian-6.1"
     series: str | None = None
@@ -47,11 +50,19 @@ class Kernel:
     members: list[str] = field(default_factory=list)
     path: str | None = None  # file: kernels
     append: list[str] = field(default_factory=list)
+    # src: kernels: what to build (vm/build.py fills `build` once it is built)
+    source: str | None = None  # "debian-7.3" or an absolute path to a tree
+    patches: str | None = None  # directory of *.patch, applied in sorted order
+    fragments: list[str] = field(default_factory=list)  # user Kconfig fragments
+    build: dict[str, Any] = field(default_factory=dict)
 
     @property
     def slug(self) -> str:
         """A directory name for this kernel's results."""
-        return re.sub(r"[^A-Za-z0-9.+_-]", "_", self.name.replace("file:", "file-").lstrip("/"))
+        name = self.name.replace("file:", "file-")
+        if name.startswith("src:"):
+            name = "src-" + name[4:].lstrip("/")
+        return re.sub(r"[^A-Za-z0-9.+_-]", "_", name.lstrip("/"))
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -66,6 +77,16 @@ class Kernel:
             "path": self.path,
             "append": self.append,
             "expected": self.expected,
+            **(
+                {
+                    "source": self.source,
+                    "patches": self.patches,
+                    "config_fragments": self.fragments,
+                    "build": self.build,
+                }
+                if self.kind == "src"
+                else {}
+            ),
         }
 
 
@@ -83,6 +104,7 @@ def names_help(cat: dict[str, Any]) -> str:
         "known names: "
         + ", ".join(entry_names(cat))
         + "; pins like debian-6.1.0-47 or debian-7.2.6; host; file:<path>; "
+        "src:debian-<series> or src:<path> (built from source); "
         "any of them with the suffix +nolandlock"
     )
 
@@ -153,8 +175,13 @@ def resolve(
     file_abi: int | None = None,
     file_errata: int | None = None,
     cached: list[dict[str, Any]] | None = None,
+    patches: str | None = None,
+    fragments: list[str] | None = None,
+    cached_sources: list[dict[str, Any]] | None = None,
 ) -> Kernel:
-    """Resolve one kernel name. `cached`: metadata of cached kernels (offline use)."""
+    """Resolve one kernel name. `cached`: metadata of cached kernels (offline use);
+    `patches`, `fragments`: what src: kernels are built with; `cached_sources`:
+    metadata of extracted Debian source trees (offline use)."""
     base, nolandlock = (
         (name[: -len(NOLANDLOCK)], True) if name.endswith(NOLANDLOCK) else (name, False)
     )
@@ -188,6 +215,15 @@ def resolve(
         }
         return _nolandlock(
             Kernel(name, "file", exp, path=os.path.abspath(path), append=append), nolandlock
+        )
+
+    if base.startswith("src:"):
+        return _nolandlock(
+            resolve_src(
+                name, base[4:], cat, index, file_abi, file_errata, patches, fragments or [],
+                cached_sources or [], append,
+            ),
+            nolandlock,
         )
 
     m = re.match(r"^debian-(\d+\.\d+)(?:([.-])(\S+))?$", base)
@@ -266,3 +302,88 @@ def _from_cache(
         and (pin is None or _pin_matches(pin, c["krel"], c["version"], flavour))
     ]
     return max(hits, key=lambda c: debversion.sort_key(c["version"])) if hits else None
+
+
+def source_packages(index: list[Package], series: str) -> list[Package]:
+    """linux-source-<series> packages of the index, oldest first."""
+    pkgs = [p for p in index if p.name == f"linux-source-{series}"]
+    return sorted(pkgs, key=lambda p: debversion.sort_key(p.version))
+
+
+def resolve_src(
+    name: str,
+    what: str,
+    cat: dict[str, Any],
+    index: list[Package],
+    file_abi: int | None,
+    file_errata: int | None,
+    patches: str | None,
+    fragments: list[str],
+    cached_sources: list[dict[str, Any]],
+    append: list[str],
+) -> Kernel:
+    """`src:debian-<series>` or `src:<path>`: a kernel built from a source tree."""
+    if patches is not None:
+        if not os.path.isdir(patches):
+            raise CatalogueError(f"{name}: --patches {patches}: no such directory")
+        if not any(n.endswith(".patch") for n in os.listdir(patches)):
+            raise CatalogueError(f"{name}: --patches {patches}: no *.patch file in it")
+        patches = os.path.abspath(patches)
+    for frag in fragments:
+        if not os.path.isfile(frag):
+            raise CatalogueError(f"{name}: --config-fragment {frag}: no such file")
+    fragments = [os.path.abspath(f) for f in fragments]
+    option = {
+        "status": "enabled" if file_abi else None,
+        "abi": file_abi,
+        "errata": file_errata,
+        "errata_source": "option" if file_errata is not None else None,
+    }
+    m = re.match(r"^debian-(\d+\.\d+)$", what)
+    if m:
+        series = m.group(1)
+        entry = f"debian-{series}"
+        # Debian's own source without patches behaves like Debian's binary of the
+        # series (same code); anything patched needs --expect-abi/--expect-errata.
+        if file_abi is None and not patches and entry in cat["kernels"]:
+            exp = expected_for(cat["kernels"][entry], None)
+        else:
+            exp = option
+        pkgs = source_packages(index, series)
+        k = Kernel(
+            name, "src", exp, entry=entry, series=series, source=what, patches=patches,
+            fragments=fragments, append=append,
+        )
+        if pkgs:
+            k.version, k.suite, k.packages = pkgs[-1].version, pkgs[-1].suite, [pkgs[-1]]
+            return k
+        hits = [c for c in cached_sources if c.get("package") == f"linux-source-{series}"]
+        if hits:
+            k.version = max(hits, key=lambda c: debversion.sort_key(c["version"]))["version"]
+            return k
+        if not index:
+            raise NotServed(
+                f"{name}: no package lists and no extracted linux-source-{series}; "
+                f"run `python3 -m vm fetch {name}` online"
+            )
+        raise NotServed(
+            f"{name}: Debian's archive serves no linux-source-{series} in "
+            f"{', '.join(cat['archive']['debian_suites'] + cat['archive']['security_suites'])}"
+        )
+    if what.startswith("debian-"):
+        raise UnknownName(f"{name}: src:debian-<series> takes a series such as 7.3, not {what!r}")
+    if not what:
+        raise CatalogueError(f"{name}: src: needs debian-<series> or a path to a source tree")
+    path = os.path.abspath(what)
+    if not os.path.isdir(path):
+        raise CatalogueError(f"{name}: no such kernel source tree: {what}")
+    missing = [f for f in ("Makefile", "Kconfig", "arch/x86/Kconfig") if not os.path.isfile(
+        os.path.join(path, f))]
+    if missing:
+        raise CatalogueError(
+            f"{name}: {what} is not a Linux source tree (no {', '.join(missing)})"
+        )
+    return Kernel(
+        name, "src", option, source=path, path=path, patches=patches, fragments=fragments,
+        append=append,
+    )

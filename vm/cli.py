@@ -1,4 +1,4 @@
-"""python3 -m vm {list,fetch,boot}: kernels and guests for llconform."""
+"""python3 -m vm {list,fetch,build,boot}: kernels and guests for llconform."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import argparse
 import os
 import shutil
 import sys
+import time
 from typing import Any, Callable
 
-from . import cache, catalogue, fetch, packages, run
+from . import build, cache, catalogue, fetch, packages, run, source
 from .apt import AptState
 from .catalogue import CatalogueError, Kernel, NotServed
 from .mirrors import system_mirrors
@@ -49,9 +50,15 @@ class Context:
                 self.args.expect_abi,
                 self.args.expect_errata,
                 fetch.cached_metas(self.cache),
+                patches=self.args.patches,
+                fragments=self.args.config_fragment or [],
+                cached_sources=source.cached_sources(self.cache),
             )
 
-        if name == "host" or name.startswith("file:"):
+        base = name[: -len(catalogue.NOLANDLOCK)] if name.endswith(catalogue.NOLANDLOCK) else name
+        if base == "host" or base.startswith("file:") or (
+            base.startswith("src:") and not base.startswith("src:debian-")
+        ):
             return attempt()
         self.lists()
         try:
@@ -80,6 +87,15 @@ def cmd_list(ctx: Context) -> int:
             continue
         exp_ = k.expected
         cached = "yes" if fetch.is_cached(ctx.cache, k) else ("n/a" if k.kind != "debian" else "no")
+        if k.kind == "src":
+            try:
+                found = build.lookup(k, ctx.cache)
+            except build.BuildError as e:  # e.g. an unreadable fragment
+                found, cached = None, f"error: {e}"
+            if found is not None:
+                cached = f"built {found[0]}" if found[1] else f"not built ({found[0]})"
+            elif not cached.startswith("error"):
+                cached = "no source"
         exp = (
             exp_["status"]
             if exp_["status"] != "enabled"
@@ -112,8 +128,10 @@ def cmd_list(ctx: Context) -> int:
 
 
 def resolve_and_fetch(
-    ctx: Context, names: list[str], boot_dir: str | None = None
+    ctx: Context, names: list[str], boot_dir: str | None = None, build_src: bool = True
 ) -> tuple[list[tuple[Kernel, fetch.Image | None]], list[dict[str, Any]]]:
+    """Resolve and fetch every name; src: kernels are built (or, with build_src=False,
+    only their source is fetched and the image is None)."""
     ok: list[tuple[Kernel, fetch.Image | None]] = []
     failed: list[dict[str, Any]] = []
     for name in names:
@@ -124,6 +142,23 @@ def resolve_and_fetch(
             continue
         if k.kind == "host":
             ok.append((k, None))
+            continue
+        if k.kind == "src":
+            try:
+                if not build_src:
+                    if k.packages:
+                        packages.ensure_packages(FETCH_TOOLS[:2] + ["xz"])
+                    tree, _ = source.obtain(k, ctx.apt, ctx.cache)
+                    print(f"vm: {name}: source tree {tree}", file=sys.stderr)
+                    ok.append((k, None))
+                    continue
+                if k.packages:
+                    packages.ensure_packages(FETCH_TOOLS[:2] + ["xz"])
+                img = build.ensure_built(k, ctx.apt, ctx.cache, ctx.args.build_jobs)
+                ok.append((k, img))
+                print(f"vm: {name}: {img.vmlinux or img.bzimage}", file=sys.stderr)
+            except (build.BuildError, source.SourceError, packages.MissingTool, OSError) as e:
+                failed.append(_fail(name, k, str(e), boot_dir))
             continue
         try:
             if k.kind == "debian" and not fetch.is_cached(ctx.cache, k):
@@ -149,12 +184,32 @@ def _fail(name: str, k: Kernel | None, msg: str, boot_dir: str | None) -> dict[s
 
 
 def cmd_fetch(ctx: Context) -> int:
-    ok, failed = resolve_and_fetch(ctx, ctx.args.names)
+    ok, failed = resolve_and_fetch(ctx, ctx.args.names, build_src=False)
     for k, img in ok:
         print(
             f"{k.name}\t{k.version or '-'}\t{k.krel or '-'}\t"
             f"{(img.vmlinux or img.bzimage) if img else '-'}"
         )
+    return 2 if failed else 0
+
+
+def cmd_build(ctx: Context) -> int:
+    """Build src: kernels (or find them in the cache); print where the images are."""
+    bad = [n for n in ctx.args.names if not n.startswith("src:")]
+    if bad:
+        print(f"vm: error: build takes src: kernels only, not {', '.join(bad)}", file=sys.stderr)
+        return 2
+    t = time.monotonic()
+    ok, failed = resolve_and_fetch(ctx, ctx.args.names)
+    for k, img in ok:
+        assert img is not None
+        b = k.build
+        print(
+            f"{k.name}\t{b.get('kernelversion')}\tkey {b.get('key')}\t"
+            f"config {str(b.get('config_sha256'))[:12]}\t{img.vmlinux or img.bzimage}\t"
+            f"bzImage {img.meta.get('vmlinuz_size', 0) >> 10} KiB"
+        )
+    print(f"vm: build: {time.monotonic() - t:.1f} s", file=sys.stderr)
     return 2 if failed else 0
 
 
@@ -243,14 +298,40 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--expect-errata", type=_int, help="expected errata bitmask of file: and host kernels"
     )
+    common.add_argument(
+        "--patches",
+        metavar="DIR",
+        help="src: kernels: apply DIR/*.patch (sorted) with patch -p1 before building",
+    )
+    common.add_argument(
+        "--config-fragment",
+        metavar="FILE",
+        action="append",
+        help="src: kernels: a Kconfig fragment merged after vm/config/llconform.config "
+        "(repeatable; later ones win)",
+    )
+    common.add_argument(
+        "--build-jobs",
+        type=int,
+        default=None,
+        help="src: kernels: make -j (default: the number of cores)",
+    )
     p = argparse.ArgumentParser(prog="python3 -m vm", description=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
     ls = sub.add_parser(
         "list", parents=[common], help="the catalogue: resolved versions, cache, expectations"
     )
     ls.add_argument("names", nargs="*")
-    fe = sub.add_parser("fetch", parents=[common], help="download kernels into the cache")
+    fe = sub.add_parser(
+        "fetch",
+        parents=[common],
+        help="download kernels into the cache (src: kernels: the source tree only)",
+    )
     fe.add_argument("names", nargs="+")
+    bu = sub.add_parser(
+        "build", parents=[common], help="build src: kernels into the cache (no boot)"
+    )
+    bu.add_argument("names", nargs="+")
     bo = sub.add_parser("boot", parents=[common], help="boot kernels and run the suites in them")
     bo.add_argument("names", nargs="+")
     bo.add_argument("--suites", help="directory of static test programs (none: a bare boot)")
@@ -304,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         commands: dict[str, Callable[[Context], int]] = {
             "list": cmd_list,
             "fetch": cmd_fetch,
+            "build": cmd_build,
             "boot": cmd_boot,
         }
         return commands[args.cmd](ctx)

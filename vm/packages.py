@@ -15,6 +15,21 @@ TOOLS: dict[str, tuple[str, str]] = {
     "zstd": ("zstd", "decompresses zstd kernel payloads (6.12 and later)"),
     "lz4": ("lz4", "decompresses lz4 kernel payloads (5.10, 6.1)"),
     "gcc": ("gcc", "builds the guest /init"),
+    # kernels built from source (vm/build.py)
+    "make": ("make", "runs the kernel build"),
+    "ld": ("binutils", "links the kernel"),
+    "flex": ("flex", "Kconfig's lexer, needed by `make tinyconfig`"),
+    "bison": ("bison", "Kconfig's parser, needed by `make tinyconfig`"),
+    "bc": ("bc", "computes kernel/timeconst.h during the build"),
+    "perl": ("perl-base", "kernel build scripts"),
+    "patch": ("patch", "applies --patches to the source tree"),
+    "xz": ("xz-utils", "unpacks linux-source-*.tar.xz and compresses the kernel"),
+    "cpio": ("cpio", "kernel build (initramfs and header archives)"),
+    # A path instead of a command: the file the package provides.
+    "/usr/include/gelf.h": (
+        "libelf-dev",
+        "objtool (run by every x86_64 kernel build) links against libelf",
+    ),
 }
 
 
@@ -23,7 +38,12 @@ class MissingTool(RuntimeError):
 
 
 def missing(commands: list[str]) -> list[str]:
-    return [c for c in commands if shutil.which(c) is None]
+    """Commands not on PATH; entries that are absolute paths: files that do not exist."""
+    return [
+        c
+        for c in commands
+        if (not os.path.exists(c) if c.startswith("/") else shutil.which(c) is None)
+    ]
 
 
 def ensure_packages(commands: list[str], install: bool = True) -> None:

@@ -1,0 +1,725 @@
+"""Kernels built from a source tree: patches, configuration, make, cache.
+
+A build: hard-link copy of the source tree (so the cached tree stays pristine),
+`*.patch` of --patches applied in sorted order with `patch -p1`, `make
+tinyconfig`, then vm/config/llconform.config and the user's fragments merged
+into .config, `make olddefconfig`, a check that every requested option
+survived, and `make bzImage vmlinux` out of tree (O=). Everything happens in
+<cache>/builds/.tmp-<key>-<pid>/; only the finished images move to
+<cache>/builds/<key>/ (meta.json last, then one rename).
+
+The key is a hash of the source's identity (Debian package and version, or a
+local tree's fingerprint), every patch's name and content, the merged fragment,
+the compiler version and this recipe's version.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from typing import IO, Any
+
+from . import bzimage, cache, packages, source
+from .apt import AptState
+from .catalogue import Kernel
+from .fetch import Image, _check_cached
+
+RECIPE = 1  # bump when the build steps change in a way that changes the images
+ARCH = "x86_64"
+TARGETS = ["bzImage", "vmlinux"]
+PROJECT_FRAGMENT = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "config", "llconform.config"
+)
+BUILD_SPACE = 1 << 30  # asked for before a build (a tinyconfig build needs ~300 MiB)
+PROGRESS_EVERY = 30.0  # seconds between progress lines
+# Host tools of a build, installed with packages.ensure_packages when missing.
+BUILD_TOOLS = [
+    "make", "gcc", "ld", "flex", "bison", "bc", "perl", "patch", "xz", "cpio",
+    "/usr/include/gelf.h",
+]
+
+
+class BuildError(RuntimeError):
+    """A src: kernel could not be built (bad patch, dropped option, compiler error, ...)."""
+
+
+class MakeFailed(BuildError):
+    """make failed: the work tree is kept as <cache>/builds/failed-<key> to reproduce it."""
+
+
+def log(msg: str) -> None:
+    print(f"vm: {msg}", file=sys.stderr, flush=True)
+
+
+# -- Kconfig fragments ------------------------------------------------------
+
+_SET = re.compile(r"^(CONFIG_[A-Za-z0-9_]+)=(.*)$")
+_UNSET = re.compile(r"^# (CONFIG_[A-Za-z0-9_]+) is not set\s*$")
+
+Config = dict[str, "str | None"]  # CONFIG_X -> value, None for "is not set"
+
+
+def parse_config(text: str, origin: str = "", strict: bool = False) -> Config:
+    """Options of a .config or a fragment, in order. strict: reject unknown lines."""
+    out: Config = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        m = _SET.match(line)
+        if m:
+            out[m.group(1)] = m.group(2)
+            continue
+        m = _UNSET.match(line)
+        if m:
+            out[m.group(1)] = None
+            continue
+        if strict and line and not line.startswith("#"):
+            raise BuildError(
+                f"{origin}:{n}: not a Kconfig fragment line "
+                f"(want CONFIG_X=value or '# CONFIG_X is not set'): {raw!r}"
+            )
+    return out
+
+
+def read_fragment(path: str) -> Config:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return parse_config(f.read(), path, strict=True)
+    except OSError as e:
+        raise BuildError(f"cannot read config fragment {path}: {e}") from e
+
+
+def merge_fragments(fragments: list[tuple[str, Config]]) -> tuple[Config, list[str]]:
+    """Later fragments win. (merged options, notes about overridden options)."""
+    merged: Config = {}
+    origin: dict[str, str] = {}
+    notes = []
+    for name, frag in fragments:
+        for sym, val in frag.items():
+            if sym in merged and merged[sym] != val:
+                notes.append(
+                    f"{name} overrides {format_option(sym, merged[sym])} "
+                    f"(from {origin[sym]}) with {format_option(sym, val)}"
+                )
+            merged[sym] = val
+            origin[sym] = name
+    return merged, notes
+
+
+def format_option(sym: str, val: str | None) -> str:
+    return f"# {sym} is not set" if val is None else f"{sym}={val}"
+
+
+def fragment_text(merged: Config) -> str:
+    return "".join(format_option(s, v) + "\n" for s, v in merged.items())
+
+
+def apply_fragment(config_text: str, merged: Config) -> str:
+    """.config text with every option of `merged` set (replaced in place or appended)."""
+    lines = []
+    done: set[str] = set()
+    for raw in config_text.splitlines():
+        m = _SET.match(raw.strip()) or _UNSET.match(raw.strip())
+        if m and m.group(1) in merged:
+            sym = m.group(1)
+            if sym not in done:
+                lines.append(format_option(sym, merged[sym]))
+                done.add(sym)
+            continue
+        lines.append(raw)
+    lines += [format_option(s, v) for s, v in merged.items() if s not in done]
+    return "\n".join(lines) + "\n"
+
+
+def dropped_options(requested: Config, final: Config) -> list[tuple[str, str | None, str | None]]:
+    """(option, requested, got) for every requested option .config does not have as asked."""
+    out = []
+    for sym, want in requested.items():
+        got = final.get(sym)
+        if want is None or want == "n":
+            if got not in (None, "n"):
+                out.append((sym, want, got))
+        elif got != want:
+            out.append((sym, want, got))
+    return out
+
+
+# -- Kconfig: why an option was dropped --------------------------------------
+
+@dataclass
+class Symbol:
+    depends: list[str]
+    selected_by: list[str]
+    defined_in: str
+
+
+def kconfig_symbols(tree: str, wanted: set[str]) -> dict[str, Symbol]:
+    """`depends on` (with enclosing `if` blocks of the same file) and `select`ing symbols
+    of the wanted symbols (names without CONFIG_), from every Kconfig file of the tree."""
+    syms: dict[str, Symbol] = {}
+    for root, dirs, files in os.walk(tree):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for fname in files:
+            if not fname.startswith("Kconfig"):
+                continue
+            path = os.path.join(root, fname)
+            try:
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            _parse_kconfig(text, os.path.relpath(path, tree), wanted, syms)
+    return syms
+
+
+def _parse_kconfig(text: str, rel: str, wanted: set[str], syms: dict[str, Symbol]) -> None:
+    ifs: list[str] = []
+    current: str | None = None
+    help_indent: int | None = -1  # -1: not in a help text; None: help started
+    for raw in text.replace("\\\n", " ").splitlines():
+        expanded = raw.expandtabs(8)
+        indent = len(expanded) - len(expanded.lstrip())
+        if help_indent != -1:
+            if not expanded.strip():
+                continue
+            if help_indent is None:
+                help_indent = indent
+                continue
+            if indent >= help_indent:
+                continue
+            help_indent = -1
+        line = raw.split("#", 1)[0].strip()
+        if re.match(r"^(-*help-*|---help---)$", line):
+            help_indent = None
+            continue
+        m = re.match(r"^(?:menu)?config\s+(\w+)$", line)
+        if m:
+            current = m.group(1)
+            if current in wanted:
+                s = syms.setdefault(current, Symbol([], [], rel))
+                s.defined_in = s.defined_in or rel
+                s.depends += [f"({c})" for c in ifs]
+            continue
+        m = re.match(r"^if\s+(.+)$", line)
+        if m:
+            ifs.append(m.group(1).strip())
+            current = None
+            continue
+        if line == "endif":
+            if ifs:
+                ifs.pop()
+            current = None
+            continue
+        if re.match(r"^(choice|endchoice|menu\b|endmenu|comment|source|mainmenu)", line):
+            current = None
+            continue
+        m = re.match(r"^depends\s+on\s+(.+)$", line)
+        if m and current in wanted:
+            syms[current].depends.append(m.group(1).strip())
+            continue
+        m = re.match(r"^select\s+(\w+)", line)
+        if m and m.group(1) in wanted and current:
+            target = syms.setdefault(m.group(1), Symbol([], [], ""))
+            target.selected_by.append(current)
+
+
+def explain_dropped(
+    dropped: list[tuple[str, str | None, str | None]],
+    final: Config,
+    tree: str | None,
+    lenient: set[str] | None = None,
+) -> tuple[list[str], list[str]]:
+    """(errors, notes): one line per dropped option, with the Kconfig reason where the tree
+    tells it. Options in `lenient` that the tree's Kconfig does not define are notes."""
+    names = {sym[len("CONFIG_"):] for sym, _, _ in dropped}
+    syms = kconfig_symbols(tree, names) if tree else {}
+    lines: list[str] = []
+    notes: list[str] = []
+    for sym, want, got in dropped:
+        bare = sym[len("CONFIG_"):]
+        s = syms.get(bare)
+        head = (
+            f"{format_option(sym, want)} -> "
+            + ("not in .config" if got is None and sym not in final else format_option(sym, got))
+        )
+        if tree and (s is None or not s.defined_in):
+            (notes if sym in (lenient or set()) else lines).append(
+                f"{head}: no such option in this tree's Kconfig"
+            )
+            continue
+        if s is None:
+            lines.append(head)
+            continue
+        why = []
+        if want not in (None, "n"):
+            if s.depends:
+                expr = " && ".join(s.depends)
+                unmet = sorted(
+                    {
+                        d
+                        for d in re.findall(r"\b[A-Z][A-Z0-9_]+\b", expr)
+                        if final.get("CONFIG_" + d) in (None, "n")
+                        and d not in ("y", "m", "n")
+                    }
+                )
+                unset = f" (unset: {', '.join(unmet)})" if unmet else ""
+                why.append(f"depends on {expr}{unset}")
+        else:
+            on = [x for x in s.selected_by if final.get("CONFIG_" + x) not in (None, "n")]
+            if on:
+                why.append("selected by " + ", ".join(on))
+        lines.append(f"{head}" + (f": {'; '.join(why)}" if why else "") + f" [{s.defined_in}]")
+    return lines, notes
+
+
+# -- patches ----------------------------------------------------------------
+
+def patch_files(patches: str | None) -> list[str]:
+    if not patches:
+        return []
+    return sorted(
+        os.path.join(patches, n)
+        for n in os.listdir(patches)
+        if n.endswith(".patch") and os.path.isfile(os.path.join(patches, n))
+    )
+
+
+def _patch_targets(text: str) -> list[str]:
+    out = []
+    for m in re.finditer(r"^(?:---|\+\+\+) (?:[^/\s]+/)(\S+)", text, re.M):
+        if m.group(1) != "null" and m.group(1) not in out:
+            out.append(m.group(1))
+    return out
+
+
+def _hunk_header(text: str, file: str, number: int) -> str | None:
+    """The `@@ ... @@` line of hunk `number` (1-based) of `file` in a patch."""
+    current = None
+    n = 0
+    for line in text.splitlines():
+        m = re.match(r"^\+\+\+ (?:[^/\s]+/)?(\S+)", line)
+        if m:
+            current, n = m.group(1), 0
+            continue
+        if line.startswith("@@") and current == file:
+            n += 1
+            if n == number:
+                return line
+    return None
+
+
+def patch_failure(patch_name: str, patch_text: str, output: str) -> str:
+    """A readable account of GNU patch's output for a patch that did not apply."""
+    failures = []
+    current = "?"
+    for line in output.splitlines():
+        m = re.match(r"^(?:patching|checking) file (.+)$", line)
+        if m:
+            current = m.group(1).strip("'\"")
+            continue
+        m = re.match(r"^Hunk #(\d+) FAILED at (\d+)", line)
+        if m:
+            hdr = _hunk_header(patch_text, current, int(m.group(1)))
+            failures.append(
+                f"{current}: hunk #{m.group(1)} FAILED at line {m.group(2)}"
+                + (f", hunk header: {hdr}" if hdr else "")
+            )
+            continue
+        if "can't find file to patch" in line:
+            failures.append("a file it patches does not exist in the tree")
+        if "Reversed (or previously applied) patch detected" in line:
+            failures.append(f"{current}: already applied (or reversed)")
+        if re.search(r"malformed patch|Only garbage was found", line):
+            failures.append(line.strip())
+    detail = "; ".join(failures) or "see patch's output"
+    tail = "\n".join(output.strip().splitlines()[-15:])
+    return f"patch {patch_name} does not apply: {detail}\n--- patch -p1 said:\n{tail}"
+
+
+def apply_patches(tree: str, patches: list[str]) -> list[str]:
+    """Apply each patch with `patch -p1` in tree (a hard-link copy: every file a patch
+    touches is first replaced by a private copy). Notes on fuzz/offsets; BuildError on
+    the first patch that does not apply."""
+    notes = []
+    for path in patches:
+        name = os.path.basename(path)
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        for rel in _patch_targets(text):
+            _unshare(os.path.join(tree, rel))
+        argv = [
+            "patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch",
+            "--reject-file=-", "-i", path,
+        ]
+        res = subprocess.run(argv, cwd=tree, capture_output=True, text=True)
+        out = res.stdout + res.stderr
+        if res.returncode != 0:
+            raise BuildError(patch_failure(name, text, out))
+        fuzz = [ln for ln in out.splitlines() if "with fuzz" in ln]
+        if fuzz:
+            notes.append(f"{name}: {len(fuzz)} hunk(s) applied with fuzz")
+    return notes
+
+
+def _unshare(path: str) -> None:
+    """Break a hard link so that writing `path` cannot change the cached tree."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if st.st_nlink > 1 and not os.path.islink(path):
+        tmp = path + ".llconform-unshare"
+        shutil.copy2(path, tmp)
+        os.replace(tmp, path)
+
+
+def link_tree(src: str, dst: str) -> None:
+    """Copy a tree with hard links (fallback: real copies across filesystems); no .git."""
+    for root, dirs, files in os.walk(src):
+        dirs[:] = [d for d in dirs if d != ".git"]
+        rel = os.path.relpath(root, src)
+        target = os.path.join(dst, rel) if rel != "." else dst
+        os.makedirs(target, exist_ok=True)
+        for d in dirs:
+            p = os.path.join(root, d)
+            if os.path.islink(p):
+                os.symlink(os.readlink(p), os.path.join(target, d))
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            s, t = os.path.join(root, name), os.path.join(target, name)
+            if os.path.islink(s):
+                os.symlink(os.readlink(s), t)
+                continue
+            try:
+                os.link(s, t)
+            except OSError as e:
+                if e.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                    raise
+                shutil.copy2(s, t)
+
+
+# -- the build ----------------------------------------------------------------
+
+@dataclass
+class Plan:
+    tree: str
+    source: dict[str, Any]
+    patches: list[tuple[str, str]]  # (path, sha256)
+    fragments: list[tuple[str, Config]]
+    merged: Config
+    notes: list[str]
+    compiler: str
+    key: str
+    lenient: set[str]  # project-fragment options a tree may not define
+
+
+def compiler_version() -> str:
+    try:
+        res = subprocess.run(["gcc", "--version"], capture_output=True, text=True)
+        return res.stdout.splitlines()[0] if res.stdout else "gcc ?"
+    except OSError:
+        return "gcc missing"
+
+
+def cache_key(
+    source_id: str, patches: list[tuple[str, str]], merged: Config, compiler: str
+) -> str:
+    blob = json.dumps(
+        {
+            "recipe": RECIPE,
+            "arch": ARCH,
+            "targets": TARGETS,
+            "source": source_id,
+            "patches": [[os.path.basename(p), h] for p, h in patches],
+            "config": fragment_text(merged),
+            "compiler": compiler,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()[:20]
+
+
+def _sha256_file(path: str) -> str:
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def plan_for(
+    k: Kernel, tree: str, src: dict[str, Any], project_fragment: str = PROJECT_FRAGMENT
+) -> Plan:
+    frags = [("vm/config/llconform.config", read_fragment(project_fragment))]
+    frags += [(f, read_fragment(f)) for f in k.fragments]
+    merged, notes = merge_fragments(frags)
+    patches = [(p, _sha256_file(p)) for p in patch_files(k.patches)]
+    compiler = compiler_version()
+    key = cache_key(src["id"], patches, merged, compiler)
+    user = {sym for _, frag in frags[1:] for sym in frag}
+    lenient = {sym for sym in frags[0][1] if sym not in user}
+    return Plan(tree, src, patches, frags, merged, notes, compiler, key, lenient)
+
+
+def builds_root(cache_root: str) -> str:
+    return os.path.join(cache_root, "builds")
+
+
+def make_argv(src: str, out: str, jobs: int, *targets: str) -> list[str]:
+    return ["make", "-C", src, f"O={out}", f"ARCH={ARCH}", f"-j{jobs}", *targets]
+
+
+def cached_build(cache_root: str, key: str) -> Image | None:
+    return _check_cached(os.path.join(builds_root(cache_root), key))
+
+
+def lookup(
+    k: Kernel, cache_root: str, project_fragment: str = PROJECT_FRAGMENT
+) -> tuple[str, Image | None] | None:
+    """(key, cached images or None) of a src: kernel whose source is at hand, else None."""
+    try:
+        at_hand = source.available(k, cache_root)
+    except source.SourceError:
+        return None
+    if at_hand is None:
+        return None
+    plan = plan_for(k, at_hand[0], at_hand[1], project_fragment)
+    return plan.key, cached_build(cache_root, plan.key)
+
+
+def ensure_built(
+    k: Kernel,
+    apt: AptState | None,
+    cache_root: str,
+    jobs: int | None = None,
+    project_fragment: str = PROJECT_FRAGMENT,
+) -> Image:
+    """The src: kernel's images, from the cache or built now. Fills k.build."""
+    try:
+        tree, src = source.obtain(k, apt, cache_root)
+    except source.SourceError as e:
+        raise BuildError(str(e)) from e
+    if shutil.which("gcc") is None:  # its version is part of the key
+        packages.ensure_packages(["gcc"])
+    plan = plan_for(k, tree, src, project_fragment)
+    for note in plan.notes:
+        log(f"{k.name}: {note}")
+    d = os.path.join(builds_root(cache_root), plan.key)
+    img = cached_build(cache_root, plan.key)
+    if img is None:
+        os.makedirs(builds_root(cache_root), exist_ok=True)
+        locks = os.path.join(builds_root(cache_root), ".locks")
+        os.makedirs(locks, exist_ok=True)
+        with open(os.path.join(locks, plan.key), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another process may be building it
+            img = cached_build(cache_root, plan.key)
+            if img is None:
+                img = _build(k, plan, cache_root, d, jobs or os.cpu_count() or 1)
+    else:
+        log(f"{k.name}: cached build {d}")
+    k.build = {
+        "key": plan.key,
+        "kernelversion": img.meta.get("kernelversion"),
+        "source": img.meta.get("source"),
+        "patches": img.meta.get("patches"),
+        "config_sha256": img.meta.get("config_sha256"),
+        "fragments": img.meta.get("fragments"),
+        "dir": d,
+    }
+    return img
+
+
+def _build(k: Kernel, plan: Plan, cache_root: str, final: str, jobs: int) -> Image:
+    root = builds_root(cache_root)
+    for old in os.listdir(root):  # only the last failed build is kept for inspection
+        if old.startswith("failed-"):
+            shutil.rmtree(os.path.join(root, old), ignore_errors=True)
+    source.remove_stale_tmp(root)
+    try:
+        source.check_space(root, BUILD_SPACE, f"building {k.name}")
+    except source.SourceError as e:
+        raise BuildError(str(e)) from e
+    packages.ensure_packages(BUILD_TOOLS)
+    work = os.path.join(root, f".tmp-{plan.key}-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    src, out = os.path.join(work, "src"), os.path.join(work, "out")
+    os.makedirs(out)
+    logpath = os.path.join(work, "build.log")
+    failed = os.path.join(root, f"failed-{plan.key}")
+    t0 = time.monotonic()
+    try:
+        log(f"{k.name}: building {plan.source['id']} (key {plan.key}) in {work}")
+        link_tree(plan.tree, src)
+        if plan.patches:
+            notes = apply_patches(src, [p for p, _ in plan.patches])
+            log(f"{k.name}: applied {len(plan.patches)} patch(es)"
+                + (f" ({'; '.join(notes)})" if notes else ""))
+        with open(logpath, "w") as logf:
+            _make(k, make_argv(src, out, jobs, "tinyconfig"), logf, logpath, work, failed)
+            cfg = os.path.join(out, ".config")
+            with open(cfg) as f:
+                tiny = f.read()
+            cache.write_atomic(cfg, apply_fragment(tiny, plan.merged).encode())
+            _make(k, make_argv(src, out, jobs, "olddefconfig"), logf, logpath, work, failed)
+            with open(cfg) as f:
+                final_text = f.read()
+            final_cfg = parse_config(final_text)
+            dropped = dropped_options(plan.merged, final_cfg)
+            if dropped:
+                why, skipped = explain_dropped(dropped, final_cfg, src, plan.lenient)
+                for note in skipped:
+                    log(f"{k.name}: project fragment option skipped: {note}")
+            if dropped and why:
+                raise BuildError(
+                    f"{k.name}: {len(dropped)} requested config option(s) did not survive "
+                    "`make olddefconfig`:\n  " + "\n  ".join(why)
+                )
+            log(f"{k.name}: configuration ok ({len(plan.merged)} options requested); "
+                f"make -j{jobs} {' '.join(TARGETS)}")
+            _make(k, make_argv(src, out, jobs, *TARGETS), logf, logpath, work, failed,
+                  progress=True)
+        elapsed = time.monotonic() - t0
+        img = _install(k, plan, out, final_text, logpath, final, elapsed)
+        log(f"{k.name}: built in {elapsed:.0f} s -> {final}")
+        shutil.rmtree(work, ignore_errors=True)
+        return img
+    except OSError as e:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(final + ".new", ignore_errors=True)
+        if e.errno == errno.ENOSPC:
+            raise BuildError(source.disk_full_message(root, f"{k.name}: build")) from e
+        raise
+    except MakeFailed:
+        if os.path.isdir(work):
+            os.rename(work, failed)  # kept for the reproducer; never a cache entry
+        raise
+    except BuildError:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+
+
+def _make(
+    k: Kernel,
+    argv: list[str],
+    logf: IO[str],
+    logpath: str,
+    work: str,
+    failed: str,
+    progress: bool = False,
+) -> None:
+    logf.write("$ " + " ".join(argv) + "\n")
+    logf.flush()
+    env = dict(os.environ, LC_ALL="C", KBUILD_BUILD_USER="llconform", KBUILD_BUILD_HOST="vm")
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        errors="replace",
+    )
+    compiled = [0]
+    last = [""]
+    stop = threading.Event()
+    start = time.monotonic()
+
+    def ticker() -> None:
+        while not stop.wait(PROGRESS_EVERY):
+            log(f"{k.name}: building, {time.monotonic() - start:.0f} s: "
+                f"{compiled[0]} files compiled, last: {last[0]}")
+
+    thread = threading.Thread(target=ticker, daemon=True)
+    if progress:
+        thread.start()
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        logf.write(line)
+        s = line.strip()
+        if s.startswith(("CC ", "AS ")):
+            compiled[0] += 1
+        if s:
+            last[0] = s[:100]
+        if progress and re.match(r"^(LD|OBJCOPY|ZSTD|XZ|LZMA|GZIP|LZ4|BZIP2)\s+\S*(vmlinux|bzImage)"
+                                 r"|^Kernel: .* is ready", s):
+            log(f"{k.name}: {s}")
+    rc = proc.wait()
+    stop.set()
+    logf.flush()
+    if rc == 0:
+        return
+    with open(logpath, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    if "No space left on device" in text:
+        shutil.rmtree(work, ignore_errors=True)
+        raise BuildError(source.disk_full_message(os.path.dirname(work), f"{k.name}: build"))
+    lines = text.splitlines()
+    errors = [ln for ln in lines if re.search(r"\berror\b|Error \d", ln)][:10]
+    tail = lines[-30:]
+    repro = " ".join(
+        a.replace(work, failed) for a in argv[:5] + ["-j1"] + argv[6:]
+    )
+    raise MakeFailed(
+        f"{k.name}: `{' '.join(argv[5:])}` failed (make exit {rc}).\n"
+        + ("first errors:\n  " + "\n  ".join(errors) + "\n" if errors else "")
+        + "last lines of the build log:\n  " + "\n  ".join(tail) + "\n"
+        + f"full log: {logpath.replace(work, failed)}\n"
+        + f"reproduce with: {repro}"
+    )
+
+
+def _install(
+    k: Kernel, plan: Plan, out: str, config_text: str, logpath: str, final: str, elapsed: float
+) -> Image:
+    bz_path = os.path.join(out, "arch", "x86", "boot", "bzImage")
+    vml_path = os.path.join(out, "vmlinux")
+    with open(bz_path, "rb") as f:
+        bz = f.read()
+    if not bzimage.is_bzimage(bz):
+        raise BuildError(f"{k.name}: the build produced no valid bzImage ({bz_path})")
+    with open(vml_path, "rb") as f:
+        vml = f.read()
+    pvh = bzimage.is_elf(vml) and bzimage.has_pvh_note(vml)
+    if not pvh:
+        log(f"{k.name}: warning: vmlinux has no PVH note; guests will boot the bzImage on -M pc")
+    tmp = final + ".new"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    shutil.copyfile(bz_path, os.path.join(tmp, "vmlinuz"))
+    shutil.copyfile(vml_path, os.path.join(tmp, "vmlinux"))
+    shutil.copyfile(logpath, os.path.join(tmp, "build.log"))
+    cache.write_atomic(os.path.join(tmp, "config"), config_text.encode())
+    cache.write_atomic(os.path.join(tmp, "fragment.config"), fragment_text(plan.merged).encode())
+    meta = {
+        "name": k.name,
+        "kind": "src",
+        "key": plan.key,
+        "source": plan.source,
+        "kernelversion": plan.source.get("kernelversion"),
+        "patches": [{"file": os.path.basename(p), "sha256": h} for p, h in plan.patches],
+        "patches_dir": k.patches,
+        "fragments": [name for name, _ in plan.fragments],
+        "config_sha256": hashlib.sha256(config_text.encode()).hexdigest(),
+        "fragment_sha256": hashlib.sha256(fragment_text(plan.merged).encode()).hexdigest(),
+        "compiler": plan.compiler,
+        "build_seconds": round(elapsed, 1),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "vmlinuz_size": len(bz),
+        "vmlinuz_sha256": hashlib.sha256(bz).hexdigest(),
+        "vmlinux_size": len(vml) if pvh else 0,
+        "pvh": pvh,
+        "payload": "build",
+    }
+    if not pvh:
+        os.unlink(os.path.join(tmp, "vmlinux"))
+    cache.write_json_atomic(os.path.join(tmp, "meta.json"), meta)
+    shutil.rmtree(final, ignore_errors=True)
+    os.rename(tmp, final)
+    img = _check_cached(final)
+    if img is None:
+        raise BuildError(f"cache entry {final} does not verify after writing it")
+    return img
