@@ -16,7 +16,7 @@ HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/gue
 RUNNER := PYTHONPATH=harness:. $(PYTHON) -m llconform
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps-build deps-check deps-matrix check lint unit host pytest matrix bench clean
+.PHONY: all deps-build deps-check deps-matrix deps-bench check lint unit host pytest matrix check-kernels bench clean
 .DEFAULT_GOAL := all
 
 all: deps-build $(B)/llabi $(B)/guest_init $(SUITES:%=$(B)/suites/%)
@@ -91,6 +91,20 @@ matrix: deps-matrix all
 	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
 		harness/llconform/matrix_cells.py --build $(B) --results results \
 		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS)
+
+# The slow check (not part of `make check`): build Debian's 7.3 source with
+# the proposed NO_INHERIT series (../shared/patches) and run every suite in
+# it next to Debian's own 7.3.  Minutes the first time, cached afterwards.
+NO_INHERIT_PATCHES ?= ../shared/patches/landlock-no-inherit
+check-kernels: deps-matrix all
+	@test -d '$(NO_INHERIT_PATCHES)' || { echo "check-kernels: no patch series at $(NO_INHERIT_PATCHES) (set NO_INHERIT_PATCHES=DIR)" >&2; exit 2; }
+	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
+		harness/llconform/matrix_cells.py --build $(B) --results results \
+		--kernels 'src:debian-7.3,debian-7.3' \
+		--vm-arg=--patches='$(NO_INHERIT_PATCHES)' \
+		--vm-arg=--config-fragment='$(NO_INHERIT_PATCHES)/config-fragment' \
+		--vm-arg=--expect-abi=12 --vm-arg=--expect-errata=0xf \
+		-o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS)
 
 bench: deps-bench all
 	$(RUNNER) bench --build $(B)

@@ -89,7 +89,10 @@ static inline enum ll_behaviour ll_needed_behaviour(const struct ll_needs *n)
 static inline int ll_max_abi(const struct ll_needs *n)
 {
 	int until = ll_behaviour(ll_needed_behaviour(n))->until_abi;
-	int below = n->lacks != LL_B_NONE ? ll_behaviour_abi(n->lacks) - 1 : 0;
+	/* A proposed behaviour has no ABI: only the probe says who lacks it. */
+	int below = n->lacks != LL_B_NONE && !ll_behaviour_proposed(n->lacks)
+			    ? ll_behaviour_abi(n->lacks) - 1
+			    : 0;
 
 	if (until && below)
 		return until < below ? until : below;
@@ -159,7 +162,16 @@ static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
 			 ll_kernel.abi);
 		return true;
 	}
-	if (n->lacks != LL_B_NONE && ll_abi_has(ll_kernel.abi, n->lacks)) {
+	if (n->lacks != LL_B_NONE && ll_behaviour_proposed(n->lacks)) {
+		if (ll_probe_has_proposed(&ll_kernel, n->lacks)) {
+			snprintf(why, size,
+				 "checks the fallback of a kernel that rejects "
+				 "%s; this one accepts it",
+				 ll_behaviour_macro(n->lacks));
+			return true;
+		}
+	} else if (n->lacks != LL_B_NONE &&
+		   ll_abi_has(ll_kernel.abi, n->lacks)) {
 		snprintf(why, size,
 			 "checks the fallback without %s (before ABI %d), "
 			 "kernel has %d",
@@ -359,6 +371,9 @@ static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
 		ll_json_null(j);
 	ll_json_key(j, "proposed");
 	ll_json_bool(j, ll_behaviour_proposed(b));
+	ll_json_key(j, "lacks_proposed");
+	ll_json_bool(j,
+		     n->lacks != LL_B_NONE && ll_behaviour_proposed(n->lacks));
 	ll_json_key(j, "landlock_off");
 	ll_json_bool(j, n->landlock_off);
 	ll_json_key(j, "root");

@@ -607,14 +607,12 @@ LL_TEST(add_rule_rejects_unknown_flags_with_einval)
  * NO_INHERIT (SPEC §10) is not merged: every kernel of a known ABI rejects
  * it as an unknown flag, before looking at anything else.
  */
-LL_TEST(add_rule_rejects_proposed_no_inherit_flag_with_einval)
+LL_TEST(add_rule_rejects_proposed_no_inherit_flag_with_einval,
+	.lacks = LL_B_NO_INHERIT)
 {
 	int ruleset = full_ruleset(), dir, file;
 	char path[256];
 
-	if (ll_kernel.abi > LL_ABI_LAST)
-		LL_SKIP_ENV(return,
-				  "kernel accepts NO_INHERIT (proposed flag)");
 	scratch_fds(_metadata, "no_inherit", &dir, &file, path, sizeof(path));
 	ASSERT_LE(0, ruleset);
 	ASSERT_EQ(EINVAL,
@@ -626,7 +624,8 @@ LL_TEST(add_rule_rejects_proposed_no_inherit_flag_with_einval)
 				   dir, 0));
 }
 
-LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET)
+LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET,
+	.lacks = LL_B_NO_INHERIT)
 {
 	const uint64_t fs = ll_mask(LL_FS_ACCESS, ll_abi_now());
 	struct landlock_ruleset_attr attr = {
@@ -636,9 +635,6 @@ LL_TEST(add_rule_no_inherit_with_quiet_fails_with_einval, .needs = LL_B_QUIET)
 	int ruleset = new_ruleset(&attr), dir, file;
 	char path[256];
 
-	if (ll_kernel.abi > LL_ABI_LAST)
-		LL_SKIP_ENV(return,
-				  "kernel accepts NO_INHERIT (proposed flag)");
 	scratch_fds(_metadata, "no_inherit_quiet", &dir, &file, path,
 		    sizeof(path));
 	ASSERT_LE(0, ruleset);

@@ -33,7 +33,8 @@ def recorded() -> tuple[dict[str, Any], dict[str, dict[str, Needs]]]:
 def test_recorded_debian_6_1_row_is_green() -> None:
     guest, tests = recorded()
     row = row_from_guest(guest, GUEST, tests)
-    assert row.probed == {"status": "enabled", "abi": 2, "errata": 0xc}
+    assert row.probed == {"status": "enabled", "abi": 2, "errata": 0xc,
+                          "abi_known": 11, "proposed": "none"}
     assert row.cells[PROBE_CELL].outcome == "pass"
     assert row.cells[f"base::{NEEDS_CELL}"].outcome == "pass"
     outcomes = {c.outcome for c in row.cells.values()}

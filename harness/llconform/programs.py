@@ -31,6 +31,7 @@ class Needs:
     root: str | None
     erratum: int | None
     proposed: bool = False  # `needs` is unmerged: the kernel's probe decides
+    lacks_proposed: bool = False  # so is `lacks`
 
     @classmethod
     def from_json(cls, item: dict[str, Any]) -> "Needs":
@@ -38,7 +39,8 @@ class Needs:
                    lacks=item["lacks"], max_abi=item.get("max_abi"),
                    landlock_off=item["landlock_off"], root=item["root"],
                    erratum=item["erratum"],
-                   proposed=item.get("proposed", False))
+                   proposed=item.get("proposed", False),
+                   lacks_proposed=item.get("lacks_proposed", False))
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,8 @@ def must_skip(needs: Needs, kernel: Kernel) -> str | None:
             return f"kernel rejects proposed {needs.needs}"
     elif kernel.abi < needs.min_abi:
         return f"needs ABI {needs.min_abi}"
+    if needs.lacks_proposed and needs.lacks in kernel.proposed:
+        return f"kernel has proposed {needs.lacks}"
     if needs.max_abi is not None and kernel.abi > needs.max_abi:
         return f"fallback for ABI <= {needs.max_abi}"
     if needs.root and not kernel.root:

@@ -25,9 +25,13 @@ def _errata(value: Any) -> str:
 def kernel_caption(k: dict[str, Any]) -> str:
     probed = k.get("probed") or {}
     status = probed.get("status") or "?"
-    if status == "enabled":
-        return f"ABI {probed.get('abi')}, errata {_errata(probed.get('errata'))}"
-    return f"Landlock {status}"
+    if status != "enabled":
+        return f"Landlock {status}"
+    caption = f"ABI {probed.get('abi')}, errata {_errata(probed.get('errata'))}"
+    if probed.get("abi_known") and probed["abi"] > probed["abi_known"]:
+        caption += (f" (newer than the ABI {probed['abi_known']} llconform "
+                    f"knows: tested as at least {probed['abi_known']})")
+    return caption
 
 
 def tests_by_program(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:

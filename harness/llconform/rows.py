@@ -27,7 +27,9 @@ def _probed(streams: dict[str, ktap.Stream]) -> dict[str, Any]:
             return {"status": h.get("landlock"),
                     "abi": int(h["abi"]) if h.get("landlock") == "enabled"
                     else None,
-                    "errata": None if errata == "none" else int(errata, 16)}
+                    "errata": None if errata == "none" else int(errata, 16),
+                    "abi_known": int(h.get("abi_known", "0")) or None,
+                    "proposed": h.get("proposed", "none")}
     return {}
 
 
@@ -72,6 +74,21 @@ def _tainted_by(program: dict[str, Any]) -> str:
             f"{program.get('taint_after')}")
 
 
+def source_of(info: dict[str, Any]) -> str | None:
+    """Where the kernel came from: the Debian suite, or for a kernel built
+    here its source, patches and configuration hash."""
+    build = info.get("build")
+    if not build:
+        return info.get("suite") or info.get("kind")
+    src = build.get("source", {})
+    patches = ", ".join(p["file"] for p in build.get("patches", []))
+    return (f"built from {src.get('package') or src.get('path') or '?'} "
+            f"{src.get('version') or ''}".rstrip()
+            + (f" + {len(build.get('patches', []))} patches ({patches})"
+               if patches else "")
+            + f", config {build.get('config_sha256', '?')[:12]}")
+
+
 def row_from_guest(guest: dict[str, Any], folder: Path,
                    tests: dict[str, dict[str, Needs]]) -> KernelRow:
     info = guest.get("kernel_info") or {}
@@ -80,7 +97,7 @@ def row_from_guest(guest: dict[str, Any], folder: Path,
     level = guest.get("timeout_level")
     row = KernelRow(
         name=guest["kernel"], package_version=info.get("version"),
-        uname=guest.get("uname"), source=info.get("suite") or info.get("kind"),
+        uname=guest.get("uname"), source=source_of(info),
         expected=guest.get("expected") or {},
         guest=f"{status}-{level}" if level else status,
         boot_seconds=times.get("boot_to_first_program"),
