@@ -54,6 +54,8 @@ def markdown(doc: dict[str, Any]) -> str:
                    f"{_num(k.get('boot_seconds'))} | "
                    f"{_num(k.get('run_seconds'))} | "
                    + " | ".join(str(c.get(o, 0)) for o in OUTCOMES) + " |")
+    out += ["", "Where each kernel came from: " + "; ".join(
+        f"{k['name']}: {k.get('source') or '-'}" for k in kernels) + "."]
     problems = [k for k in kernels if k.get("problem")]
     if problems:
         out += ["", "## Kernels that did not run cleanly", ""]
@@ -107,6 +109,7 @@ def page(doc: dict[str, Any]) -> str:
         f"suite build <code>{e(doc['suite_build'])}</code>, llconform "
         f"<code>{e(doc['llconform'])}</code></p>",
         "<h2>Kernels</h2><table><tr><th>kernel</th><th>version</th>"
+        "<th>source</th>"
         "<th>uname -r</th><th>Landlock</th><th>guest</th><th>boot s</th>"
         "<th>run s</th>" + "".join(f"<th class={o}>{o}</th>"
                                    for o in OUTCOMES) + "<th>logs</th></tr>"]
@@ -120,6 +123,7 @@ def page(doc: dict[str, Any]) -> str:
         parts.append(
             f"<tr><td class=t id='k-{e(k['name'])}'>{e(k['name'])}{problem}"
             f"</td><td>{e(str(k.get('package_version') or '-'))}</td>"
+            f"<td>{e(str(k.get('source') or '-'))}</td>"
             f"<td>{e(str(k.get('uname') or '-'))}</td>"
             f"<td>{e(kernel_caption(k))}</td><td>{e(str(k.get('guest')))}"
             f"</td><td>{_num(k.get('boot_seconds'))}</td>"
