@@ -87,10 +87,13 @@ pytest: all $(B)/tests/without_landlock
 # --- make matrix / bench ---------------------------------------------------
 # Every kernel of the default set (KERNELS ?= default), one matrix.
 KERNELS ?= default
+# make exits 2 on any failure: the driver's own status is printed.
 matrix: deps-matrix all
-	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
+	@PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
 		harness/llconform/matrix_cells.py --build $(B) --results results \
-		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS)
+		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS); \
+	status=$$?; echo "make matrix: exit status $$status (0 nothing failed, 1 a test failed, 2 only infrastructure failed)"; \
+	exit $$status
 
 # The slow check (not part of `make check`): build Debian's 7.3 source with
 # the proposed NO_INHERIT series (../shared/patches) and run every suite in

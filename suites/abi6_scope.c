@@ -809,20 +809,27 @@ static bool sigurg_pending(void)
 	return !sigpending(&pending) && sigismember(&pending, SIGURG);
 }
 
-/* The scoped child: 0 when it got its own SIGURG, else what went wrong. */
-static int sigio_from_scoped_child(int sibling_go)
+/*
+ * The scoped child: waits until every group member exists (`ready`), takes
+ * the pipe's ownership for the group, writes, and lets the sibling look
+ * (`done`).  0 when it got its own SIGURG, else what went wrong.
+ */
+static int sigio_from_scoped_child(int ready, int done)
 {
 	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
 	int fds[2], err;
+	char c;
 
 	err = ll_enforce(&scoped);
 	if (err)
 		return err;
+	if (read(ready, &c, 1) != 1)
+		return EPIPE;
 	if (pipe2(fds, O_CLOEXEC) || fcntl(fds[0], F_SETSIG, SIGURG) ||
 	    fcntl(fds[0], F_SETOWN, -getpgrp()) ||
 	    fcntl(fds[0], F_SETFL, O_ASYNC) || write(fds[1], ".", 1) != 1)
 		return errno;
-	if (sibling_go >= 0 && write(sibling_go, ".", 1) != 1)
+	if (done >= 0 && write(done, ".", 1) != 1)
 		return errno;
 	return sigurg_pending() ? 0 : ENOMSG;
 }
@@ -830,7 +837,7 @@ static int sigio_from_scoped_child(int sibling_go)
 static void sigio_to_process_group(struct __test_metadata *_metadata,
 				   bool later_sibling)
 {
-	int go[2] = { -1, -1 }, status;
+	int ready[2], done[2], status;
 	pid_t scoped, sibling = -1;
 	sigset_t urg;
 	char c;
@@ -840,26 +847,33 @@ static void sigio_to_process_group(struct __test_metadata *_metadata,
 	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &urg, NULL));
 	ASSERT_EQ(getpid(), getpgrp());
 	ASSERT_FALSE(sigurg_pending());
-	LL_SETUP(pipe2(go, O_CLOEXEC) ? errno : 0);
+	LL_SETUP(pipe2(ready, O_CLOEXEC) ? errno : 0);
+	LL_SETUP(pipe2(done, O_CLOEXEC) ? errno : 0);
 	scoped = fork();
 	ASSERT_LE(0, scoped);
 	if (scoped == 0) {
-		close(go[0]);
-		_exit(sigio_from_scoped_child(later_sibling ? go[1] : -1));
+		close(ready[1]);
+		close(done[0]);
+		_exit(sigio_from_scoped_child(ready[0],
+					      later_sibling ? done[1] : -1));
 	}
 	if (later_sibling) {
-		/* Forked after: first in the group's list, outside the scope.
-		 */
+		/* Forked after the owner: ahead of it in the group's list. */
 		sibling = fork();
 		ASSERT_LE(0, sibling);
 		if (sibling == 0) {
-			close(go[1]);
-			_exit(read(go[0], &c, 1) == 1 && !sigurg_pending() ? 0
-									   : 1);
+			close(done[1]);
+			_exit(read(done[0], &c, 1) == 1 && !sigurg_pending()
+				      ? 0
+				      : 1);
 		}
 	}
-	close(go[0]);
-	close(go[1]);
+	close(done[0]);
+	close(done[1]);
+	/* Every member exists before the owner calls F_SETOWN. */
+	ASSERT_EQ(1, write(ready[1], ".", 1));
+	close(ready[0]);
+	close(ready[1]);
 	ASSERT_EQ(scoped, waitpid(scoped, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	/* Positive control: the owner's own domain gets its signal. */
