@@ -89,7 +89,7 @@ pytest: all $(B)/tests/without_landlock
 KERNELS ?= default
 # make exits 2 on any failure: the driver's own status is printed.
 matrix: deps-matrix all
-	@PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
+	@PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -rN --tb=no -p llconform.pytest_matrix \
 		harness/llconform/matrix_cells.py --build $(B) --results results \
 		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS); \
 	status=$$?; echo "make matrix: exit status $$status (0 nothing failed, 1 a test failed, 2 only infrastructure failed)"; \
@@ -101,7 +101,7 @@ matrix: deps-matrix all
 NO_INHERIT_PATCHES ?= ../shared/patches/landlock-no-inherit
 check-kernels: deps-matrix all
 	@test -d '$(NO_INHERIT_PATCHES)' || { echo "check-kernels: no patch series at $(NO_INHERIT_PATCHES) (set NO_INHERIT_PATCHES=DIR)" >&2; exit 2; }
-	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -p llconform.pytest_matrix \
+	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -rN --tb=no -p llconform.pytest_matrix \
 		harness/llconform/matrix_cells.py --build $(B) --results results \
 		--kernels 'src:debian-7.3,debian-7.3' \
 		--vm-arg=--patches='$(NO_INHERIT_PATCHES)' \

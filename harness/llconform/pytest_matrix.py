@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from . import kernels, run_matrix
+from . import kernels, render, report, run_matrix
 from .matrix import PROBE_CELL, Cell, KernelRow, exit_status
 from .rows import NEEDS_CELL
 
@@ -55,6 +55,7 @@ class MatrixRun:
         self.doc: dict[str, Any] | None = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
+        self.run_dir: Path | None = None
 
     def cells(self) -> list[tuple[str, str, str]]:
         found = []
@@ -73,7 +74,7 @@ class MatrixRun:
                     names, self.build, Path(self.config.getoption("results")),
                     self.config.getoption("jobs"),
                     self.config.getoption("vm_arg"), only=programs,
-                    on_row=self.arrived)
+                    on_row=self.arrived, run_dir=self.run_dir)
             except BaseException as err:  # reported by every waiting item
                 self.error = err
             finally:
@@ -101,10 +102,16 @@ class MatrixRun:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    """Bad input ends the session at once with status 2 and says why."""
     try:
         config.stash[KEY] = MatrixRun(config)
     except (kernels.SelectionError, SystemExit) as err:
-        raise pytest.UsageError(str(err)) from err
+        pytest.exit(f"llconform: error: {err}", returncode=2)
+    try:
+        config.stash[KEY].run_dir = report.new_run_dir(
+            Path(config.getoption("results")))
+    except SystemExit as err:
+        pytest.exit(str(err), returncode=2)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -129,6 +136,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.fixture
 def matrix(request: pytest.FixtureRequest) -> MatrixRun:
     return request.config.stash[KEY]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """What did not pass, compactly: a kernel that never ran is one line,
+    not one per item (`make matrix` runs pytest with -rN)."""
+    run = terminalreporter.config.stash.get(KEY, None)
+    if run is None or run.doc is None:
+        return
+    write = terminalreporter.write_line
+    for line in render.not_passing_lines(run.doc):
+        write(line)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -69,16 +69,29 @@ def markdown(doc: dict[str, Any]) -> str:
             row = [SYMBOL[doc["cells"][n][key]["outcome"]]
                    if key in doc["cells"][n] else "" for n in names]
             out.append(f"| {test} | " + " | ".join(row) + " |")
-    notes = _not_passing(doc)
-    if notes:
-        known = findings.load()
-        unames = {k["name"]: k.get("uname") or "" for k in kernels}
+    lines = not_passing_lines(doc)
+    if lines:
         out += ["", "## Not passing", ""]
-        for k, t, c in notes:
-            finding = findings.known(known, t, unames[k])
-            tag = f" (known deviation `{finding.id}`)" if finding else ""
-            out.append(f"- `{k}::{t}` {c['outcome']}{tag}: {c['reason']}")
+        out += [f"- {line}" for line in lines]
     return "\n".join(out) + "\n"
+
+
+def not_passing_lines(doc: dict[str, Any]) -> list[str]:
+    """Every cell that did not pass, skip or xfail, one line each, with the
+    known deviation that explains it; a kernel that never ran is one line."""
+    known = findings.load()
+    kernels = {k["name"]: k for k in doc["kernels"]}
+    lines = [f"{name}: did not run: {k['problem'].splitlines()[0]}"
+             for name, k in kernels.items() if k.get("problem")]
+    for kernel, test, cell in _not_passing(doc):
+        if kernels[kernel].get("problem"):
+            continue
+        finding = findings.known(known, test, kernels[kernel].get("uname")
+                                 or "")
+        tag = f" (known deviation `{finding.id}`)" if finding else ""
+        lines.append(f"`{kernel}::{test}` {cell['outcome']}{tag}: "
+                     f"{cell['reason']}")
+    return lines
 
 
 def _not_passing(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
