@@ -20,6 +20,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "net.h"
 
 LL_PROGRAM(LL_B_SCOPE);
 
@@ -897,6 +899,189 @@ LL_TEST(sigio_to_process_group_skips_members_outside_the_scope)
 LL_TEST(sigio_to_process_group_skips_a_later_unsandboxed_sibling)
 {
 	sigio_to_process_group(_metadata, true);
+}
+
+/*
+ * setuid(2) in a thread that scoped signals alone (SPEC §7, §9 erratum 2):
+ * glibc applies the new uid to every thread by signalling each sibling
+ * (SIGSETXID through tgkill) and does not report a sibling it could not
+ * signal.  With signals between threads always allowed, the unsandboxed
+ * sibling takes the new uid too; before the fix it silently kept the old
+ * one (upstream scoped_signal_test signal_scoping_thread_setuid).
+ */
+struct setuid_sibling {
+	int go[2];
+	uid_t uid;
+};
+
+static void *uid_after_go(void *arg)
+{
+	struct setuid_sibling *s = arg;
+	char c;
+
+	while (read(s->go[0], &c, 1) < 0 && errno == EINTR)
+		;
+	s->uid = syscall(SYS_getuid);
+	return NULL;
+}
+
+LL_TEST(setuid_in_scoped_thread_reaches_its_unsandboxed_sibling, .erratum = 2,
+	.root = "setuid to another uid needs CAP_SETUID")
+{
+	struct setuid_sibling s = { .uid = (uid_t)-1 };
+	const uid_t new_uid = getuid() + 1;
+	pthread_t sibling;
+
+	LL_SETUP(pipe2(s.go, O_CLOEXEC) ? errno : 0);
+	LL_SETUP(pthread_create(&sibling, NULL, uid_after_go, &s));
+	ASSERT_EQ(0, enforce_kind(SCOPED_SIGNAL));
+	ASSERT_NE(new_uid, getuid());
+	ASSERT_EQ(0, setuid(new_uid));
+	ASSERT_EQ(new_uid, syscall(SYS_getuid));
+	ASSERT_EQ(1, write(s.go[1], "g", 1));
+	ASSERT_EQ(0, pthread_join(sibling, NULL));
+	ASSERT_EQ(new_uid, s.uid)
+	TH_LOG("the unsandboxed sibling kept uid %d: glibc's SIGSETXID to it "
+	       "was refused",
+	       (int)s.uid);
+}
+
+/*
+ * SIGURG through F_SETOWN on a TCP socket receiving out-of-band data
+ * (SPEC §7; upstream scoped_signal_test fown.sigurg_socket, there on an
+ * AF_UNIX socket).  P1 accepts the connection of P2 and makes P2 the
+ * owner of the accepted socket; P2 sends one byte MSG_OOB, and its
+ * arrival sends SIGURG to the owner.  The domain recorded is the one of
+ * the F_SETOWN caller when it calls: P2 gets the signal unless P1 was
+ * already in a scoping domain P2 is outside of.  SIGURG is blocked in P2:
+ * delivered means pending, read once P1 has received the byte.
+ */
+FIXTURE(fown){};
+
+enum fown_sandbox {
+	SANDBOX_NONE,
+	SANDBOX_BEFORE_FORK, /* P1 and P2 share the domain */
+	SANDBOX_BEFORE_SETOWN, /* P1 alone, F_SETOWN from inside */
+	SANDBOX_AFTER_SETOWN, /* P1 alone, F_SETOWN from outside */
+};
+
+FIXTURE_VARIANT(fown)
+{
+	enum fown_sandbox sandbox;
+	bool delivered;
+};
+
+FIXTURE_VARIANT_ADD(fown, no_sandbox){
+	.sandbox = SANDBOX_NONE,
+	.delivered = true,
+};
+
+FIXTURE_VARIANT_ADD(fown, sandbox_before_fork){
+	.sandbox = SANDBOX_BEFORE_FORK,
+	.delivered = true,
+};
+
+FIXTURE_VARIANT_ADD(fown, sandbox_before_setown){
+	.sandbox = SANDBOX_BEFORE_SETOWN,
+	.delivered = false,
+};
+
+FIXTURE_VARIANT_ADD(fown, sandbox_after_setown){
+	.sandbox = SANDBOX_AFTER_SETOWN,
+	.delivered = true,
+};
+
+FIXTURE_SETUP(fown)
+{
+}
+
+FIXTURE_TEARDOWN(fown)
+{
+}
+
+#define FOWN_PORT 40201
+/* Bounded waits for a loopback peer (never reached when all is well). */
+#define FOWN_POLL_MS 2000
+
+/*
+ * P2: connects, waits for "go", sends the urgent byte, waits for "done";
+ * exits 0 with SIGURG pending, 1 without, 2 to 5 when a step failed.
+ */
+static int fown_client(int family, int from_p1, int to_p1)
+{
+	struct ll_addr addr = ll_loopback(family, FOWN_PORT);
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char c;
+
+	if (fd < 0 || ll_connect_to(fd, &addr))
+		return 2;
+	if (write(to_p1, "c", 1) != 1 || read(from_p1, &c, 1) != 1)
+		return 3;
+	if (send(fd, "!", 1, MSG_OOB) != 1)
+		return 4;
+	if (write(to_p1, "s", 1) != 1 || read(from_p1, &c, 1) != 1)
+		return 5;
+	close(fd);
+	return sigurg_pending() ? 0 : 1;
+}
+
+LL_TEST_F(fown, sigurg_of_tcp_oob_data_follows_the_setown_callers_scope)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
+	int p2c[2], c2p[2], server, conn, status;
+	struct pollfd pfd;
+	sigset_t urg;
+	pid_t child;
+	char c;
+
+	LL_NETNS();
+	sigemptyset(&urg);
+	sigaddset(&urg, SIGURG);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &urg, NULL));
+	server = ll_loopback_socket(AF_INET, SOCK_STREAM, 0, FOWN_PORT);
+	LL_SETUP(server < 0 ? -server : 0);
+	LL_SETUP(pipe2(p2c, O_CLOEXEC) ? errno : 0);
+	LL_SETUP(pipe2(c2p, O_CLOEXEC) ? errno : 0);
+	if (variant->sandbox == SANDBOX_BEFORE_FORK)
+		ASSERT_EQ(0, ll_enforce(&scoped));
+	fflush(NULL);
+	child = fork();
+	LL_SETUP(child < 0 ? errno : 0);
+	if (child == 0) {
+		close(p2c[1]);
+		close(c2p[0]);
+		_exit(fown_client(AF_INET, p2c[0], c2p[1]));
+	}
+	close(p2c[0]);
+	close(c2p[1]);
+	/* P2 connected: the connection waits in the backlog. */
+	ASSERT_EQ(1, read(c2p[0], &c, 1));
+	pfd = (struct pollfd){ .fd = server, .events = POLLIN };
+	ASSERT_EQ(1, poll(&pfd, 1, FOWN_POLL_MS));
+	conn = accept4(server, NULL, NULL, SOCK_CLOEXEC);
+	LL_SETUP(conn < 0 ? errno : 0);
+	if (variant->sandbox == SANDBOX_BEFORE_SETOWN)
+		ASSERT_EQ(0, ll_enforce(&scoped));
+	ASSERT_EQ(0, fcntl(conn, F_SETOWN, child));
+	if (variant->sandbox == SANDBOX_AFTER_SETOWN)
+		ASSERT_EQ(0, ll_enforce(&scoped));
+	ASSERT_EQ(1, write(p2c[1], "g", 1));
+	/* The urgent byte arrived: SIGURG went (or not) before it did. */
+	ASSERT_EQ(1, read(c2p[0], &c, 1));
+	pfd = (struct pollfd){ .fd = conn, .events = POLLPRI };
+	ASSERT_EQ(1, poll(&pfd, 1, FOWN_POLL_MS));
+	ASSERT_EQ(1, recv(conn, &c, 1, MSG_OOB));
+	ASSERT_EQ('!', c);
+	ASSERT_EQ(1, write(p2c[1], "d", 1));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_GT(2, WEXITSTATUS(status))
+	TH_LOG("P2 failed at step %d", WEXITSTATUS(status));
+	EXPECT_EQ(variant->delivered, WEXITSTATUS(status) == 0)
+	TH_LOG("SIGURG %s P2",
+	       variant->delivered ? "did not reach" : "reached");
+	close(conn);
+	close(server);
 }
 
 /* --- before ABI 6 ------------------------------------------------------- */
