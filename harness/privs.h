@@ -15,6 +15,15 @@ bool ll_nnp_set(void);
 int ll_set_nnp(void);
 
 /*
+ * Gives the calling process `cap` over its own namespaces: nothing to do
+ * for root; otherwise a user namespace mapping the caller to root.  With
+ * `ns_flags` (CLONE_NEWNS), also a new namespace of that kind.  Returns 0,
+ * an errno, or -errno when the kernel refuses a user namespace (an
+ * environment matter, not the test's).
+ */
+int ll_enter_namespaces(int cap, int ns_flags);
+
+/*
  * In a test: skips where no_new_privs was already set by whoever started
  * the program (it cannot be unset, so its absence cannot be tested).
  */

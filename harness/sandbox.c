@@ -88,10 +88,8 @@ int ll_enforce_fs(uint64_t handled_fs, const struct ll_path_rule *rules)
 	return ll_enforce(&desc);
 }
 
-int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
-		 void *arg)
+pid_t ll_fork_wait(void (*fn)(void *arg), void *arg, int *status)
 {
-	int status;
 	pid_t pid;
 
 	fflush(NULL);
@@ -99,13 +97,38 @@ int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		/* 255: the sandbox itself failed, never a plausible errno. */
-		if (desc && ll_enforce(desc))
-			_exit(255);
-		_exit(fn(arg) & 0xff);
+		fn(arg);
+		_exit(0);
 	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) == 255)
+	if (waitpid(pid, status, 0) != pid)
+		return -1;
+	return pid;
+}
+
+struct ll_child_call {
+	const struct ll_ruleset_desc *desc;
+	int (*fn)(void *arg);
+	void *arg;
+};
+
+static void ll_sandboxed_call(void *p)
+{
+	const struct ll_child_call *c = p;
+
+	/* 255: the sandbox itself failed, never a plausible errno. */
+	if (c->desc && ll_enforce(c->desc))
+		_exit(255);
+	_exit(c->fn(c->arg) & 0xff);
+}
+
+int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
+		 void *arg)
+{
+	struct ll_child_call call = { desc, fn, arg };
+	int status;
+
+	if (ll_fork_wait(ll_sandboxed_call, &call, &status) < 0 ||
+	    !WIFEXITED(status) || WEXITSTATUS(status) == 255)
 		return -1;
 	return WEXITSTATUS(status);
 }

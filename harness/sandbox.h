@@ -72,6 +72,13 @@ int ll_enforce_fs(uint64_t handled_fs, const struct ll_path_rule *rules);
 int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
 		 void *arg);
 
+/*
+ * Forks fn(arg) (the child exits 0 when fn returns) and waits for it.
+ * Returns the child's pid, its wait status in *status, or -1 when the
+ * fork or the wait failed.
+ */
+pid_t ll_fork_wait(void (*fn)(void *arg), void *arg, int *status);
+
 /* Drops every capability of the calling thread (root becomes ordinary). */
 int ll_drop_caps(void);
 /* True when the process has CAP_SYS_ADMIN in its user namespace. */

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "privs.h"
 #include "rights.h"
 #include "tree.h"
 
@@ -40,48 +41,9 @@ LL_PROGRAM(LL_B_LANDLOCK);
 /* An operation's own setup failed (never a plausible errno). */
 #define OP_SETUP_FAILED 254
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t len = strlen(text);
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, len) != len)
-		err = errno ?: EIO;
-	close(fd);
-	return err;
-}
-
-/*
- * Gives the calling process `cap` over its own namespaces: nothing to do
- * for root; otherwise a user namespace mapping the caller to root.  With
- * `ns_flags` (CLONE_NEWNS), also a new namespace of that kind.  Returns 0,
- * an errno, or -errno when the kernel refuses a user namespace (an
- * environment matter, not the test's).
- */
-static int enter_namespaces(int cap, int ns_flags)
-{
-	const uid_t uid = getuid();
-	const gid_t gid = getgid();
-	char map[64];
-	int err;
-
-	if (ll_has_cap(cap) && ll_has_cap(CAP_SYS_ADMIN))
-		return ns_flags && unshare(ns_flags) ? errno : 0;
-	if (unshare(CLONE_NEWUSER | ns_flags))
-		return -errno;
-	snprintf(map, sizeof(map), "0 %d 1", (int)uid);
-	err = write_file("/proc/self/setgroups", "deny");
-	if (!err)
-		err = write_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "0 %d 1", (int)gid);
-	return err ?: write_file("/proc/self/gid_map", map);
-}
-
 /*
  * Makes T, enters a private mount namespace, mounts a tmpfs on T and
- * creates `entries` in it.  Same returns as enter_namespaces().
+ * creates `entries` in it.  Same returns as ll_enter_namespaces().
  */
 static int mount_tree(const char *const entries[])
 {
@@ -89,7 +51,7 @@ static int mount_tree(const char *const entries[])
 
 	if (err)
 		return err;
-	err = enter_namespaces(CAP_SYS_ADMIN, CLONE_NEWNS);
+	err = ll_enter_namespaces(CAP_SYS_ADMIN, CLONE_NEWNS);
 	if (err)
 		return err;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
@@ -961,7 +923,7 @@ static void chroot_layers(struct __test_metadata *_metadata)
 	do {                                                         \
 		int _err;                                            \
 		LL_SETUP(ll_tree_make("t", chroot_tree));            \
-		_err = enter_namespaces(CAP_SYS_CHROOT, 0);          \
+		_err = ll_enter_namespaces(CAP_SYS_CHROOT, 0);       \
 		if (_err < 0)                                        \
 			LL_SKIP_ENV(return, "no user namespace: %s", \
 					  strerror(-_err));          \

@@ -96,24 +96,6 @@ static int *shared_results(void)
 	return res;
 }
 
-/* Forks fn(arg); returns the child's pid (its exit status in *status). */
-static pid_t spawn(void (*fn)(void *arg), void *arg, int *status)
-{
-	pid_t pid;
-
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		fn(arg);
-		_exit(0);
-	}
-	if (waitpid(pid, status, 0) != pid)
-		return -1;
-	return pid;
-}
-
 /* A scratch directory with files named by the tests. */
 static const char *const tree[] = { "f",   "g",	     "marker", "r",
 				    "w",   "before", "after",  "a/",
@@ -158,7 +140,8 @@ LL_TEST(log_flags_each_and_combined_are_accepted_and_enforce_the_domain)
 		if (flags & ~LOG_FLAGS)
 			continue;
 		a.flags = flags;
-		ASSERT_LT(0, spawn(enforce_with_flags_then_read, &a, &status));
+		ASSERT_LT(0, ll_fork_wait(enforce_with_flags_then_read, &a,
+					  &status));
 		ASSERT_EQ(0, a.res[0])
 		TH_LOG("flags 0x%x", flags);
 		ASSERT_EQ(EACCES, a.res[1])
@@ -312,7 +295,7 @@ static void read_to_marker(struct __test_metadata *_metadata,
 	char marker[600];
 	int status;
 
-	ASSERT_LT(0, spawn(deny_marker, (void *)dir, &status));
+	ASSERT_LT(0, ll_fork_wait(deny_marker, (void *)dir, &status));
 	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	ASSERT_EQ(0, ll_audit_read_until(
 			     self->fd, AUDIT_LANDLOCK_ACCESS,
@@ -330,6 +313,30 @@ static void dump(struct __test_metadata __attribute__((unused)) * _metadata,
 		printf("# record %d: %s\n", r->type[i], r->text[i]);
 }
 
+/* ACCESS records about DIR/NAME (and holding needle2, unless NULL). */
+static int access_count(const struct ll_audit_records *r, const char *dir,
+			const char *name, const char *needle2,
+			const char **first)
+{
+	char path[600];
+
+	return ll_audit_count(r, AUDIT_LANDLOCK_ACCESS,
+			      path_field(path, sizeof(path), dir, name),
+			      needle2, first);
+}
+
+/* DOMAIN records of `domain` allocated by `pid`, the needle ending `tail`. */
+static int allocated_count(const struct ll_audit_records *r, uint64_t domain,
+			   pid_t pid, const char *tail)
+{
+	char needle[128];
+
+	snprintf(needle, sizeof(needle),
+		 " domain=%llx status=allocated mode=enforcing pid=%d%s",
+		 (unsigned long long)domain, (int)pid, tail);
+	return ll_audit_count(r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL);
+}
+
 /* --- audit records ---------------------------------------------------------
  */
 
@@ -338,6 +345,40 @@ struct denial_arg {
 	uint32_t flags;
 	int *res;
 };
+
+/* The scratch tree `name` in dir, for a child given `a`. */
+static void denial_scratch(struct __test_metadata *_metadata,
+			   struct denial_arg *a, const char *name, char *dir,
+			   size_t size)
+{
+	ASSERT_NE(NULL, a->res);
+	make_scratch(_metadata, name, dir, size);
+	a->dir = dir;
+}
+
+/*
+ * Runs fn(a) in a child, asserts its results are want[0..n-1] and reads
+ * the records it caused into `r`.  Returns the child's pid.
+ */
+static pid_t run_denials(struct __test_metadata *_metadata, struct ll_audit *st,
+			 void (*fn)(void *arg), struct denial_arg *a,
+			 const int want[], int n, struct ll_audit_records *r)
+{
+	int status, i;
+	pid_t pid = ll_fork_wait(fn, a, &status);
+
+	ASSERT_LT(0, pid);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(want[i], a->res[i])
+	TH_LOG("result %d", i);
+	read_to_marker(_metadata, st, a->dir, r);
+	return pid;
+}
+
+#define RUN_DENIALS(fn, a, r, ...)                   \
+	run_denials(_metadata, &self->st, (fn), (a), \
+		    (const int[]){ __VA_ARGS__ },    \
+		    sizeof((const int[]){ __VA_ARGS__ }) / sizeof(int), (r))
 
 /* Reads a/f (allowed by a rule), then f (denied). */
 static void allowed_then_denied_read(void *p)
@@ -365,41 +406,25 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	char dir[256], path[600], needle[128];
-	const char *access = NULL, *domain_rec = NULL;
+	char dir[256], needle[128];
+	const char *access = NULL;
 	struct ll_audit_records r;
 	uint64_t domain;
 	pid_t pid;
-	int status;
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "records", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "records", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	pid = spawn(allowed_then_denied_read, &a, &status);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(0, a.res[1]);
-	ASSERT_EQ(EACCES, a.res[2]);
-	read_to_marker(_metadata, &self->st, dir, &r);
+	pid = RUN_DENIALS(allowed_then_denied_read, &a, &r, 0, 0, EACCES);
 
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "f"),
-				    NULL, &access))
+	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
 	dump(_metadata, &r);
 	ASSERT_NE(NULL, strstr(access, " blockers=fs.read_file path="))
 	TH_LOG("%s", access);
 	domain = record_domain(access);
 	ASSERT_NE(0, domain);
-	snprintf(needle, sizeof(needle),
-		 " domain=%llx status=allocated mode=enforcing pid=%d uid=",
-		 (unsigned long long)domain, (int)pid);
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL,
-				    &domain_rec))
+	ASSERT_EQ(1, allocated_count(&r, domain, pid, " uid="))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "a/f"),
-				    NULL, NULL))
+	ASSERT_EQ(0, access_count(&r, dir, "a/f", NULL, NULL))
 	dump(_metadata, &r);
 
 	/*
@@ -435,22 +460,14 @@ LL_TEST_F(audit, blockers_list_every_denied_right_in_bit_order,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	char dir[256], path[600];
 	const char *access = NULL;
 	struct ll_audit_records r;
-	int status;
+	char dir[256];
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "blockers", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "blockers", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(read_write_denied, &a, &status));
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(EACCES, a.res[1]);
-	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "f"),
-				    NULL, &access))
+	RUN_DENIALS(read_write_denied, &a, &r, 0, EACCES);
+	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
 	dump(_metadata, &r);
 	ASSERT_NE(NULL,
 		  strstr(access, " blockers=fs.write_file,fs.read_file path="))
@@ -475,31 +492,20 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	char dir[256], path[600], needle[128];
 	const char *read_rec = NULL, *write_rec = NULL;
 	uint64_t outer, inner;
 	struct ll_audit_records r;
-	int status;
+	char dir[256];
 	pid_t pid;
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "layers", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "layers", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	pid = spawn(two_layers, &a, &status);
-	ASSERT_LT(0, pid);
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(0, a.res[1]);
-	ASSERT_EQ(EACCES, a.res[2]);
-	ASSERT_EQ(EACCES, a.res[3]);
-	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "r"),
-				    " blockers=fs.read_file ", &read_rec))
+	pid = RUN_DENIALS(two_layers, &a, &r, 0, 0, EACCES, EACCES);
+	ASSERT_EQ(1, access_count(&r, dir, "r", " blockers=fs.read_file ",
+				  &read_rec))
 	dump(_metadata, &r);
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "w"),
-				    " blockers=fs.write_file ", &write_rec))
+	ASSERT_EQ(1, access_count(&r, dir, "w", " blockers=fs.write_file ",
+				  &write_rec))
 	dump(_metadata, &r);
 	outer = record_domain(read_rec);
 	inner = record_domain(write_rec);
@@ -507,17 +513,9 @@ LL_TEST_F(audit, nested_domains_log_distinct_domain_ids,
 	ASSERT_NE(0, inner);
 	ASSERT_NE(outer, inner);
 	/* Both domains were created by the child. */
-	snprintf(needle, sizeof(needle),
-		 " domain=%llx status=allocated mode=enforcing pid=%d ",
-		 (unsigned long long)outer, (int)pid);
-	ASSERT_EQ(1,
-		  ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
+	ASSERT_EQ(1, allocated_count(&r, outer, pid, " "))
 	dump(_metadata, &r);
-	snprintf(needle, sizeof(needle),
-		 " domain=%llx status=allocated mode=enforcing pid=%d ",
-		 (unsigned long long)inner, (int)pid);
-	ASSERT_EQ(1,
-		  ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN, needle, NULL, NULL))
+	ASSERT_EQ(1, allocated_count(&r, inner, pid, " "))
 	dump(_metadata, &r);
 }
 
@@ -603,16 +601,14 @@ LL_TEST_F(audit_exec, denials_logged_before_and_after_execve,
 		.res = shared_results(),
 		.flags = variant->flags,
 	};
-	char dir[256], bin[512], path[600];
+	char dir[256], bin[512];
 	struct ll_audit_records r;
 	int status;
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "exec", dir, sizeof(dir));
+	denial_scratch(_metadata, &a, "exec", dir, sizeof(dir));
 	LL_SETUP(ll_copy_self(ll_path(bin, sizeof(bin), dir, "bin/prog")));
-	a.dir = dir;
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(read_exec_read, &a, &status));
+	ASSERT_LT(0, ll_fork_wait(read_exec_read, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EACCES, a.res[1]);
 	ASSERT_EQ(-1, a.res[2])
@@ -622,14 +618,10 @@ LL_TEST_F(audit_exec, denials_logged_before_and_after_execve,
 	ASSERT_EQ(EACCES, WEXITSTATUS(status));
 	read_to_marker(_metadata, &self->st, dir, &r);
 	ASSERT_EQ(variant->logged_before_exec,
-		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				 path_field(path, sizeof(path), dir, "before"),
-				 NULL, NULL))
+		  access_count(&r, dir, "before", NULL, NULL))
 	dump(_metadata, &r);
 	ASSERT_EQ(variant->logged_after_exec,
-		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				 path_field(path, sizeof(path), dir, "after"),
-				 NULL, NULL))
+		  access_count(&r, dir, "after", NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -657,27 +649,15 @@ LL_TEST_F(audit, log_subdomains_off_mutes_later_domains_only,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	char dir[256], path[600];
 	struct ll_audit_records r;
-	int status;
+	char dir[256];
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "subdomains", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "subdomains", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(outer_muting_inner, &a, &status));
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(EACCES, a.res[1]);
-	ASSERT_EQ(0, a.res[2]);
-	ASSERT_EQ(EACCES, a.res[3]);
-	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "r"),
-				    NULL, NULL))
+	RUN_DENIALS(outer_muting_inner, &a, &r, 0, EACCES, 0, EACCES);
+	ASSERT_EQ(1, access_count(&r, dir, "r", NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "w"),
-				    NULL, NULL))
+	ASSERT_EQ(0, access_count(&r, dir, "w", NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -712,28 +692,15 @@ LL_TEST_F(audit, mute_call_mutes_later_domains_and_children,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	char dir[256], path[600];
 	struct ll_audit_records r;
-	int status;
+	char dir[256];
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "mute_call", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "mute_call", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(muted_then_enforced, &a, &status));
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(0, a.res[1]);
-	ASSERT_EQ(EACCES, a.res[2]);
-	ASSERT_EQ(0, a.res[3]);
-	ASSERT_EQ(EACCES, a.res[4]);
-	read_to_marker(_metadata, &self->st, dir, &r);
-	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "g"),
-				    NULL, NULL))
+	RUN_DENIALS(muted_then_enforced, &a, &r, 0, 0, EACCES, 0, EACCES);
+	ASSERT_EQ(0, access_count(&r, dir, "g", NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
-				    path_field(path, sizeof(path), dir, "r"),
-				    NULL, NULL))
+	ASSERT_EQ(0, access_count(&r, dir, "r", NULL, NULL))
 	dump(_metadata, &r);
 }
 
@@ -1026,7 +993,7 @@ LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 		TH_LOG("no operation for fs.%s", bit->name);
 		a.r = ll_path(r, sizeof(r), dir, bit->name);
 		memset(a.res, 0xff, NRES * sizeof(int));
-		ASSERT_LT(0, spawn(deny_one_fs_right, &a, &status));
+		ASSERT_LT(0, ll_fork_wait(deny_one_fs_right, &a, &status));
 		ASSERT_EQ(0, a.res[0])
 		TH_LOG("fs.%s: %s", bit->name, strerror(a.res[0]));
 		ASSERT_EQ(a.c->err, a.res[1])
@@ -1085,11 +1052,9 @@ LL_TEST_F(audit, mount_denial_logs_fs_change_topology_and_mount_point,
 	struct ll_audit_records r;
 	int status;
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "topology", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "topology", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(mount_in_private_ns, &a, &status));
+	ASSERT_LT(0, ll_fork_wait(mount_in_private_ns, &a, &status));
 	LL_SETUP(a.res[0]);
 	/* Before the domain: the same mount works. */
 	LL_SETUP(a.res[1]);
@@ -1127,18 +1092,11 @@ LL_TEST_F(audit, scoped_signal_denial_logs_scope_signal_and_target,
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], needle[128], comm[16];
 	struct ll_audit_records r;
-	int status;
 
-	ASSERT_NE(NULL, a.res);
-	make_scratch(_metadata, "signal", dir, sizeof(dir));
-	a.dir = dir;
+	denial_scratch(_metadata, &a, "signal", dir, sizeof(dir));
 	own_comm(comm);
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(signal_out_of_scope, &a, &status));
-	ASSERT_EQ(0, a.res[0]);
-	ASSERT_EQ(EPERM, a.res[1]);
-	ASSERT_EQ(0, a.res[2]);
-	read_to_marker(_metadata, &self->st, dir, &r);
+	RUN_DENIALS(signal_out_of_scope, &a, &r, 0, EPERM, 0);
 	snprintf(needle, sizeof(needle),
 		 " blockers=scope.signal opid=%d ocomm=\"%s\"", (int)getpid(),
 		 comm);
@@ -1231,7 +1189,7 @@ LL_TEST_F(audit, scoped_abstract_socket_denial_logs_scope_and_socket_name,
 	LL_SETUP(fd < 0 ? -fd : 0);
 	a.server_len = abstract_name(&a.server, "outside");
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(connect_out_of_scope, &a, &status));
+	ASSERT_LT(0, ll_fork_wait(connect_out_of_scope, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EPERM, a.res[1]);
 	LL_SETUP(a.res[2]);
@@ -1321,7 +1279,7 @@ LL_TEST_F(audit, ptrace_denials_log_ptrace_and_the_tracee,
 	make_scratch(_metadata, "ptrace", dir, sizeof(dir));
 	own_comm(comm);
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(trace_across_domains, &a, &status));
+	ASSERT_LT(0, ll_fork_wait(trace_across_domains, &a, &status));
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EPERM, a.res[1]);
 	ASSERT_EQ(0, a.res[2]);
@@ -1416,7 +1374,7 @@ LL_TEST_F(audit_net, tcp_denials_log_net_blocker_address_and_port,
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "net", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, spawn(tcp_denials, &a, &status));
+	ASSERT_LT(0, ll_fork_wait(tcp_denials, &a, &status));
 	if (a.res[0] == -1)
 		LL_SKIP_ENV(return, "no IPv6 on this kernel");
 	LL_SETUP(a.res[0]);

@@ -27,6 +27,7 @@
 #include "tree.h"
 #include "net.h"
 #include "outsider.h"
+#include "privs.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
 
@@ -209,38 +210,6 @@ LL_TEST(erratum2_thread_signals_sibling_outside_its_domain, .needs = LL_B_SCOPE,
  *	├── mnt/	bind mount of src/: fd on mnt/d stays on T/out/d
  *	└── out/	where d/ goes (no rule)
  */
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
-	ssize_t len = strlen(text);
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, len) != len)
-		err = errno ?: EIO;
-	close(fd);
-	return err;
-}
-
-static int private_mount_ns(void)
-{
-	const uid_t uid = getuid();
-	const gid_t gid = getgid();
-	char map[64];
-	int err;
-
-	if (ll_has_cap(CAP_SYS_ADMIN))
-		return unshare(CLONE_NEWNS) ? errno : 0;
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS))
-		return errno;
-	snprintf(map, sizeof(map), "0 %d 1", (int)uid);
-	err = write_file("/proc/self/setgroups", "deny");
-	if (!err)
-		err = write_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "0 %d 1", (int)gid);
-	return err ?: write_file("/proc/self/gid_map", map);
-}
-
 static int disconnected_layout(int *dir_fd)
 {
 	static const char *const tree[] = {
@@ -250,9 +219,9 @@ static int disconnected_layout(int *dir_fd)
 
 	if (err)
 		return err;
-	err = private_mount_ns();
+	err = ll_enter_namespaces(CAP_SYS_ADMIN, CLONE_NEWNS);
 	if (err)
-		return err;
+		return err < 0 ? -err : err;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
 	    mount("tmpfs", ll_root, "tmpfs", 0, "mode=0700") ||
 	    ll_make_tree(ll_root, tree) ||

@@ -263,6 +263,14 @@ static void __attribute__((constructor)) probe_hook(int argc, char **argv)
 	_exit(read_err(argv[2]));
 }
 
+static void exec_argv(void *argv)
+{
+	char *const *args = argv;
+
+	execve(args[0], args, environ);
+	_exit(254);
+}
+
 /* execve(T/bin/self, PROBE_ARG, path[, dir]) in a child: its exit code. */
 static int exec_probe(const char *path, const char *dir)
 {
@@ -270,17 +278,9 @@ static int exec_probe(const char *path, const char *dir)
 	char *const argv[] = { (char *)bin, PROBE_ARG, (char *)path,
 			       (char *)dir, NULL };
 	int status;
-	pid_t pid;
 
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execve(bin, argv, environ);
-		_exit(254);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+	if (ll_fork_wait(exec_argv, (void *)argv, &status) < 0 ||
+	    !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
 }
