@@ -76,6 +76,16 @@ def _hex(v: int | None) -> str:
     return "-" if v is None else f"{v:#x}"
 
 
+def _last(cache_root: str, name: str, version: str | None) -> str:
+    """The last run's word on this kernel, and which build it was about."""
+    found = cache.last_result(cache_root, name)
+    if not found:
+        return "-"
+    if found.get("version") != version:
+        return f"{found['text']} (on {found.get('version')})"
+    return str(found["text"])
+
+
 def cmd_list(ctx: Context) -> int:
     names = ctx.args.names or catalogue.entry_names(ctx.cat)
     rows = []
@@ -115,9 +125,11 @@ def cmd_list(ctx: Context) -> int:
                 or "-",
                 cached,
                 exp,
+                _last(ctx.cache, name, k.version),
             ]
         )
-    header = ["name", "version", "kernel release", "suite", "package", "cached", "expected"]
+    header = ["name", "version", "kernel release", "suite", "package", "cached", "expected",
+              "last probed"]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header) - 1)]
     for r in [header, *rows]:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)) + "  " + str(r[-1]))

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+from vm import cache as vmcache
 from vm import cli as vmcli
 
 from . import kernels, render, report
@@ -33,6 +34,15 @@ def program_tests(build: Path) -> dict[str, dict[str, Needs]]:
         raise SystemExit(f"llconform: error: no suite programs in "
                          f"{build / 'suites'}: run 'make' first")
     return {p.name: list_tests(p) for p in programs}
+
+
+def probed_text(probed: dict[str, Any]) -> str:
+    """What a row's probe found, for `python3 -m vm list`."""
+    if probed.get("status") != "enabled":
+        return str(probed.get("status"))
+    errata = probed.get("errata")
+    return (f"abi {probed['abi']} errata "
+            f"{'-' if errata is None else hex(errata)}")
 
 
 def progress_line(row: KernelRow) -> str:
@@ -89,11 +99,16 @@ def run(names: list[str], build: Path, results: Path, jobs: int,
         with lock:
             rows[row.name] = row
             print(progress_line(row), flush=True)
+            if row.probed:
+                vmcache.record_last_result(ctx.cache, row.name,
+                                           row.package_version,
+                                           probed_text(row.probed))
         if on_row:
             on_row(row)
 
+    ctx = vmcli.Context(args)
     start = time.monotonic()
-    vmcli.cmd_boot(vmcli.Context(args), on_done=done)
+    vmcli.cmd_boot(ctx, on_done=done)
     print(f"llconform: {len(rows)} kernel(s) in "
           f"{time.monotonic() - start:.1f} s", flush=True)
     ordered = [rows[n] for n in names if n in rows]
