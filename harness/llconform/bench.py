@@ -14,6 +14,18 @@ The upstream selftests assert the ABI of their own tree, so on a kernel of
 another ABI they report failures that are not deviations: the timing is the
 point here, not their verdict.
 
+Second host comparison (bench_upstream.py, unless --upstream-tree none):
+the same against the selftests of a newer tree, by default Debian's newest
+linux-source (src:debian-7.3), fetched and unpacked by the vm tool's own
+source fetching (vm/source.py, as `python3 -m vm fetch src:debian-7.3`) and
+built into build/bench/upstream-<series>/; one run per program unless
+--repeat is given (~45 s: their per-test timeouts fire on the ABI 8-11
+features an ABI 7 kernel lacks; ~1 min in all with the build, plus a
+one-time download of ~160 MiB when the tree is not in the vm cache). A
+selftest of that tree that does not build is reported and left out; a tree
+that cannot be obtained is reported and left out too, unless it was asked
+for with --upstream-tree.
+
 Guest part (bench_guests.py, unless --no-guests): boot times of the
 catalogue's kernels under TCG, bare and with every suite.
 """
@@ -30,7 +42,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 # (upstream selftest, our suite covering the same ground)
 PAIRS: List[Tuple[str, str]] = [("base_test", "base"), ("fs_test", "abi1_fs")]
@@ -286,10 +298,12 @@ def time_program(
 
 
 def time_sets(
-    upstream: Upstream, ours: Sequence[Path], repeat: int, workdir: Path
+    upstream: Upstream, ours: Sequence[Path], repeat: int, workdir: Path,
+    after_upstream: Optional[Callable[[Timing], None]] = None,
 ) -> Tuple[List[Timing], List[Timing]]:
     """REPEAT rounds; each round runs every upstream and every own program
-    once, so a burst of load on the machine hits both sets alike."""
+    once, so a burst of load on the machine hits both sets alike.
+    `after_upstream` is called after each upstream run (untimed)."""
     helpers = [upstream.helper] if upstream.helper else []
     up = [Timing(p) for p in upstream.programs.values()]
     our = [Timing(p) for p in ours]
@@ -298,6 +312,8 @@ def time_sets(
             f"{len(our)} of ours")
         for t in up:
             run_once(t, workdir, helpers)
+            if after_upstream:
+                after_upstream(t)
         for t in our:
             run_once(t, workdir)
     return up, our
@@ -377,19 +393,11 @@ def fmt_ratio(a: Optional[float], b: Optional[float]) -> str:
     return f"{b / a:5.2f}x" if a and b is not None else "  -"
 
 
-def report(
-    upstream: List[Timing], ours: List[Timing], repeat: int, source: str,
-    kernel: str, skipped: Dict[str, str], loads: Tuple[str, str],
+def whole_sets(
+    upstream: List[Timing], ours: List[Timing], source: str,
+    skipped: Dict[str, str],
 ) -> None:
-    print(f"kernel: {os.uname().release}, llabi --probe: {kernel}")
-    print(f"upstream selftests: {source}; median of {repeat} run(s) per "
-          "program, wall clock, rounds interleaved")
-    print(f"our suites' scratch directory: {scratch_fs()} (upstream fs_test "
-          "mounts a tmpfs in ./tmp)")
-    print(f"machine: {loads[0]} before, {loads[1]} after")
-    print()
-
-    # The whole sets.
+    """The sums of both sets, their ratio and the target's verdict."""
     a, b = total_time(upstream), total_time(ours)
     print("whole sets (sum of the per-program medians):")
     head = f"  {'set':<42}{'programs':>9}{'time':>11}  outcomes"
@@ -411,9 +419,20 @@ def report(
               f"{', '.join(sorted(skipped))}")
     print()
 
-    # Every program, the two sets side by side.
+
+def name_width(upstream: List[Timing], ours: List[Timing],
+               skipped: Dict[str, str]) -> int:
+    return max(len(n) for n in [
+        *(t.path.name for t in [*upstream, *ours]), *skipped
+    ]) + 1
+
+
+def per_program(
+    upstream: List[Timing], ours: List[Timing], skipped: Dict[str, str]
+) -> None:
+    """Every program, the two sets side by side."""
     print("per program (median), side by side:")
-    width = max(len(t.path.name) for t in [*upstream, *ours]) + 1
+    width = name_width(upstream, ours, skipped)
     col = width + 10 + 2 + 34
     head = (f"  {'upstream':<{width}}{'time':>10}  {'outcomes':<34}"
             f"| {'ours':<{width}}{'time':>10}  outcomes")
@@ -436,6 +455,51 @@ def report(
         print(f"  {name:<{width}}{'skipped':>10}  (did not build, see below)")
     print()
 
+
+def outcomes(
+    upstream: List[Timing], ours: List[Timing], skipped: Dict[str, str]
+) -> None:
+    """Every program's counts, exit codes and run times, and the skips."""
+    width = name_width(upstream, ours, skipped)
+    print("outcomes (from each program's KTAP '# Totals:' line):")
+    for t in [*upstream, *ours]:
+        runs = " ".join(f"{x:.3f}" for x in t.times) or "-"
+        codes = sorted(set(t.exit_codes))
+        line = f"  {t.path.name:<{width}} {fmt_totals(t.totals):<40}"
+        line += f" exit {','.join(map(str, codes)) or '-'}  runs [{runs}]"
+        print(line)
+        if t.error:
+            print(f"    error: {t.error}")
+    for name, why in sorted(skipped.items()):
+        print(f"  {name:<{width}} skipped: {why}")
+    print()
+
+
+def abi_note(source: str) -> None:
+    print(
+        "note: the upstream selftests assert the ABI and errata of their own "
+        f"tree ({source}), not those this kernel reports: on a kernel of "
+        "another ABI or with other errata fixed, their failures are "
+        "expected and are not deviations of this kernel. Our suites assert "
+        "what the kernel reports."
+    )
+
+
+def report(
+    upstream: List[Timing], ours: List[Timing], repeat: int, source: str,
+    kernel: str, skipped: Dict[str, str], loads: Tuple[str, str],
+) -> None:
+    print(f"kernel: {os.uname().release}, llabi --probe: {kernel}")
+    print(f"upstream selftests: {source}; median of {repeat} run(s) per "
+          "program, wall clock, rounds interleaved")
+    print(f"our suites' scratch directory: {scratch_fs()} (upstream fs_test "
+          "mounts a tmpfs in ./tmp)")
+    print(f"machine: {loads[0]} before, {loads[1]} after")
+    print()
+
+    whole_sets(upstream, ours, source, skipped)
+    per_program(upstream, ours, skipped)
+
     # The pairs covering the same ground.
     print("pairs covering the same ground:")
     head = f"  {'upstream':<12}{'time':>10}  {'ours':<10}{'time':>10}  ratio"
@@ -451,28 +515,45 @@ def report(
     print("  (ratio = ours / upstream; below 1 means ours is faster)")
     print()
 
-    print("outcomes (from each program's KTAP '# Totals:' line):")
-    for t in [*upstream, *ours]:
-        runs = " ".join(f"{x:.3f}" for x in t.times) or "-"
-        codes = sorted(set(t.exit_codes))
-        line = f"  {t.path.name:<{width}} {fmt_totals(t.totals):<40}"
-        line += f" exit {','.join(map(str, codes)) or '-'}  runs [{runs}]"
-        print(line)
-        if t.error:
-            print(f"    error: {t.error}")
-    for name, why in sorted(skipped.items()):
-        print(f"  {name:<{width}} skipped: {why}")
+    outcomes(upstream, ours, skipped)
+    abi_note(source)
+
+
+def report_tree(
+    upstream: List[Timing], ours: List[Timing], repeat: int, name: str,
+    source: str, out: Path, skipped: Dict[str, str],
+    loads: Tuple[str, str], spent: float,
+) -> None:
+    """The second comparison: the selftests of --upstream-tree."""
+    print(f"=== upstream selftests of {name}: {source} ===")
+    print(f"built in {out}/ with that tree's kselftest harness and UAPI "
+          "headers; median of "
+          f"{repeat} run(s) per program, wall clock, rounds interleaved with "
+          "a new run of ours")
+    print(f"machine: {loads[0]} before, {loads[1]} after; this comparison "
+          f"took {spent:.0f} s (build and runs)")
     print()
-    print(
-        "note: the upstream selftests assert the ABI and errata of their own "
-        f"tree ({source}), not those this kernel reports: on a kernel of "
-        "another ABI or with other errata fixed, their failures are "
-        "expected and are not deviations of this kernel. Our suites assert "
-        "what the kernel reports."
-    )
+    whole_sets(upstream, ours, source, skipped)
+    per_program(upstream, ours, skipped)
+    outcomes(upstream, ours, skipped)
+    abi_note(source)
+
+
+UPSTREAM_TREE_HELP = (
+    "also compare our suites with the Landlock selftests of this vm source "
+    "tree, fetched and unpacked by the vm tool (as `python3 -m vm fetch "
+    "NAME`) and built into BUILD/bench/upstream-<series>/: src:debian-X.Y "
+    "(Debian's linux-source-X.Y, e.g. src:debian-7.3, whose selftests take "
+    "~45 s on an ABI 7 kernel: their per-test timeouts fire on the ABI "
+    "8-11 features it lacks; one run per program unless --repeat is given) "
+    "or src:/path/to/tree; `none` to skip (default: "
+    "{default})"
+)
 
 
 def main(argv: List[str]) -> int:
+    from .bench_upstream import DEFAULT_TREE
+
     parser = argparse.ArgumentParser(
         prog="llconform bench",
         description="Time every upstream Landlock selftest against every "
@@ -481,9 +562,11 @@ def main(argv: List[str]) -> int:
     )
     parser.add_argument("--build", default="build", type=Path,
                         help="build directory (default: build)")
-    parser.add_argument("--repeat", default=3, type=int,
+    parser.add_argument("--repeat", default=None, type=int,
                         help="runs per program; the median is shown "
-                        "(default: 3)")
+                        "(default: 3, and 1 for the --upstream-tree set)")
+    parser.add_argument("--upstream-tree", metavar="NAME", default=None,
+                        help=UPSTREAM_TREE_HELP.format(default=DEFAULT_TREE))
     parser.add_argument("--no-host", action="store_true",
                         help="skip the host part (the guests only)")
     parser.add_argument("--no-guests", action="store_true",
@@ -498,13 +581,21 @@ def main(argv: List[str]) -> int:
                         help="guest part: passed to `python3 -m vm boot` "
                         "(e.g. --vm-arg=--initramfs-compression=gzip)")
     args = parser.parse_args(argv)
-    if args.repeat < 1:
+    if args.repeat is not None and args.repeat < 1:
         parser.error("--repeat must be at least 1")
     build: Path = args.build
+    explicit = args.upstream_tree is not None
+    tree = args.upstream_tree or DEFAULT_TREE
+    if tree == "none":
+        tree = None
 
     status = 0
     if not args.no_host:
-        status = host_part(build, args.repeat)
+        status = host_part(build, args.repeat or 3)
+        if tree:
+            print()
+            status = max(status, tree_part(build, tree, args.repeat or 1,
+                                           explicit))
     if not args.no_guests:
         from . import bench_guests
         print()
@@ -529,6 +620,48 @@ def host_part(build: Path, repeat: int) -> int:
     up_t, our_t = time_sets(upstream, ours, repeat, workdir)
     report(up_t, our_t, repeat, f"{pkg} {version}", kernel_abi(build),
            upstream.skipped, (before, load()))
+    failed = [t for t in [*up_t, *our_t] if t.error]
+    return 1 if failed else 0
+
+
+def tree_part(build: Path, name: str, repeat: int, explicit: bool) -> int:
+    """Our suites against the selftests of the vm source tree `name`.
+
+    A tree that cannot be obtained or built fails the bench when asked for
+    with --upstream-tree; by default it is reported and left out.
+    """
+    from . import bench_upstream
+
+    start = time.perf_counter()
+    try:
+        tree = bench_upstream.obtain_tree(name)
+        upstream, out = bench_upstream.build_tree(tree, build)
+        ours = our_programs(build)
+    except BenchError as e:
+        if explicit:
+            say(f"error: {e}")
+            return 1
+        say(f"warning: left out the comparison with {name}: {e}")
+        print(f"upstream selftests of {name}: not compared ({e}); "
+              "`--upstream-tree none` skips this comparison")
+        return 0
+    workdir = build / "bench" / "work"
+    workdir.mkdir(parents=True, exist_ok=True)
+    cleared: List[str] = []
+
+    def clear_audit(t: Timing) -> None:
+        cleared.extend(f"{r} after {t.path.name}"
+                       for r in bench_upstream.clear_audit_rules(out))
+
+    before = load()
+    up_t, our_t = time_sets(upstream, ours, repeat, workdir, clear_audit)
+    report_tree(up_t, our_t, repeat, name, tree.label, out,
+                upstream.skipped, (before, load()),
+                time.perf_counter() - start)
+    if cleared:
+        print("audit: deleted the audit rule(s) a timed-out upstream test "
+              "left on this host (they silence every other program's audit "
+              f"records, ours included): {'; '.join(cleared)}")
     failed = [t for t in [*up_t, *our_t] if t.error]
     return 1 if failed else 0
 
