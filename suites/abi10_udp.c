@@ -88,28 +88,28 @@ static int try_connect(int family, uint16_t port)
 	return ll_try_connect(family, SOCK_DGRAM, 0, port);
 }
 
-static int try_sendto(int family, uint16_t port)
+/* One byte by `how` from a fresh UDP socket; -1 if it cannot be made. */
+static int try_send(int family, uint16_t port,
+		    int (*how)(int fd, const struct ll_addr *a))
 {
 	struct ll_addr a = ll_loopback(family, port);
 	int fd = udp_socket(family), err;
 
 	if (fd < 0)
 		return -1;
-	err = send_to(fd, &a);
+	err = how(fd, &a);
 	close(fd);
 	return err;
 }
 
+static int try_sendto(int family, uint16_t port)
+{
+	return try_send(family, port, send_to);
+}
+
 static int try_sendmsg(int family, uint16_t port)
 {
-	struct ll_addr a = ll_loopback(family, port);
-	int fd = udp_socket(family), err;
-
-	if (fd < 0)
-		return -1;
-	err = sendmsg_to(fd, &a);
-	close(fd);
-	return err;
+	return try_send(family, port, sendmsg_to);
 }
 
 #define RECEIVER(fd, family, port)                                          \

@@ -609,48 +609,49 @@ LL_TEST(each_layer_must_allow_the_port)
 	close(srv);
 }
 
+/* A ruleset of the running ABI's attr size handling `fs` and `net`, or -1. */
+static int net_ruleset(uint64_t fs, uint64_t net)
+{
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = fs,
+		.handled_access_net = net,
+	};
+
+	return ll_create_ruleset(
+		&attr, ll_ruleset_attr_size(ll_abi_effective(ll_kernel.abi)),
+		0);
+}
+
+/* Adds a P_ALLOWED rule granting `access`: 0 or the errno. */
+static int add_port_rule(int fd, uint64_t access)
+{
+	struct landlock_net_port_attr rule = {
+		.allowed_access = access,
+		.port = P_ALLOWED,
+	};
+
+	return ll_errno_of(ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
+}
+
 /* §3.1 step 7: a rule's rights must be handled by the ruleset. */
 LL_TEST(port_rule_with_unhandled_right_einval)
 {
-	struct landlock_ruleset_attr attr = {
-		.handled_access_net = BIND_TCP,
-	};
-	struct landlock_net_port_attr rule = {
-		.allowed_access = CONNECT_TCP,
-		.port = P_ALLOWED,
-	};
-	int fd = ll_create_ruleset(
-		&attr, ll_ruleset_attr_size(ll_abi_effective(ll_kernel.abi)),
-		0);
+	int fd = net_ruleset(0, BIND_TCP);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
-	EXPECT_EQ(EINVAL, errno);
-	rule.allowed_access = TCP_RIGHTS;
-	EXPECT_EQ(-1, ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
-	EXPECT_EQ(EINVAL, errno);
-	rule.allowed_access = BIND_TCP;
-	EXPECT_EQ(0, ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
+	EXPECT_EQ(EINVAL, add_port_rule(fd, CONNECT_TCP));
+	EXPECT_EQ(EINVAL, add_port_rule(fd, TCP_RIGHTS));
+	EXPECT_EQ(0, add_port_rule(fd, BIND_TCP));
 	close(fd);
 }
 
 /* §3.1 step 7: an FS-only ruleset handles no net right. */
 LL_TEST(port_rule_on_fs_only_ruleset_einval)
 {
-	struct landlock_ruleset_attr attr = {
-		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
-	};
-	struct landlock_net_port_attr rule = {
-		.allowed_access = BIND_TCP,
-		.port = P_ALLOWED,
-	};
-	int fd = ll_create_ruleset(
-		&attr, ll_ruleset_attr_size(ll_abi_effective(ll_kernel.abi)),
-		0);
+	int fd = net_ruleset(LANDLOCK_ACCESS_FS_READ_FILE, 0);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EINVAL, add_port_rule(fd, BIND_TCP));
 	close(fd);
 }
 
@@ -803,16 +804,11 @@ LL_TEST(net_port_rule_type_einval_before_abi4, .needs = LL_B_LANDLOCK,
 	struct landlock_ruleset_attr attr = {
 		.handled_access_fs = LANDLOCK_ACCESS_FS_READ_FILE,
 	};
-	struct landlock_net_port_attr rule = {
-		.allowed_access = BIND_TCP,
-		.port = P_ALLOWED,
-	};
 	int fd = ll_create_ruleset(&attr, ll_ruleset_attr_size(ll_kernel.abi),
 				   0);
 
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(-1, ll_add_rule(fd, LANDLOCK_RULE_NET_PORT, &rule, 0));
-	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EINVAL, add_port_rule(fd, BIND_TCP));
 	close(fd);
 }
 
