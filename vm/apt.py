@@ -2,7 +2,7 @@
 
 Nothing here touches the system's apt state: sources, lists, cache and dpkg
 status all live under <cache>/apt. Every index is verified by apt against the
-Debian archive keyring named with signed-by (never trusted=yes).
+Debian archive keyring named with signed-by; no source is ever marked trusted.
 """
 
 from __future__ import annotations
