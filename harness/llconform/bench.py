@@ -174,52 +174,52 @@ def build_failure(name: str, cmd: List[str], stderr: str) -> str:
     return f"does not build: {why}\n      command: {' '.join(cmd)}"
 
 
-def build_upstream(build: Path) -> Upstream:
-    """Every `*_test.c` of build/kselftest/landlock, and `true`.
+def build_selftests(selftests: Path, include: Path, out: Path,
+                    label: str) -> Upstream:
+    """Every `landlock/*_test.c` under `selftests` (a tree's
+    tools/testing/selftests, with its kselftest headers), and `true`,
+    statically into `out`, with the UAPI headers of `include` first.
 
     A program that does not build is reported in `skipped` and left out;
     only `true` (fs_test's helper, 5 lines) failing is fatal.
     """
-    ksrc = build / "kselftest"
-    pkg, version = kselftest_source(ksrc)
-    out = build / "bench" / "upstream"
-    include = out / "include"
+    landlock = selftests / "landlock"
+    names = sorted(p.stem for p in landlock.glob("*_test.c"))
+    if not names or not (landlock / "true.c").is_file():
+        raise BenchError(f"{landlock}: no *_test.c or true.c there")
     if not have_libcap():
         say(f"warning: libcap-dev is missing ({LIBCAP_WHY}): the upstream "
             "selftests will not build; `make bench` installs it")
-    ensure_uapi_headers(pkg, version, include)
-    sources = sorted((ksrc / "landlock").glob("*.h")) + [
-        ksrc / "kselftest_harness.h",
-        ksrc / "kselftest.h",
-        *(include / h for h in UAPI_HEADERS),
-    ]
-    newest = max(p.stat().st_mtime for p in sources)
-    names = sorted(p.stem for p in (ksrc / "landlock").glob("*_test.c"))
+    sources = [*landlock.glob("*.h"), selftests / "kselftest_harness.h",
+               selftests / "kselftest.h", *include.rglob("*.h")]
+    newest = max(p.stat().st_mtime for p in sources if p.is_file())
     result = Upstream()
     # `true` is fs_test's helper: it copies ./true to test execution.
     for name in ["true", *names]:
-        src = ksrc / "landlock" / f"{name}.c"
+        src = landlock / f"{name}.c"
         exe = out / name
         if not (exe.exists() and exe.stat().st_mtime >= max(
             newest, src.stat().st_mtime
         )):
-            # As the selftests' Makefile, plus -static to match our suites.
+            # As the selftests' Makefile (lib.mk: -I of the selftests
+            # directory for the harness), plus -static like our suites.
             cmd = [
                 "gcc", "-Wall", "-O2", "-static",
                 "-isystem", str(include),
-                "-I", str(ksrc / "landlock"),
+                "-I", str(landlock), "-I", str(selftests),
                 str(src), "-o", str(exe),
             ]
             if name != "true":
                 cmd += ["-lcap", "-lpthread"]
-            say(f"building upstream {name} ({pkg} {version})")
+            say(f"building upstream {name} ({label})")
             done = subprocess.run(cmd, capture_output=True, text=True)
             if done.returncode != 0:
                 exe.unlink(missing_ok=True)
                 why = build_failure(name, cmd, done.stderr)
                 if name == "true":
-                    raise BenchError(f"building {name} failed: {why}")
-                say(f"skipping upstream {name}: {why}")
+                    raise BenchError(f"building {name} of {label} failed: "
+                                     f"{why}")
+                say(f"skipping upstream {name} ({label}): {why}")
                 result.skipped[name] = why
                 continue
         if name == "true":
@@ -228,10 +228,20 @@ def build_upstream(build: Path) -> Upstream:
             result.programs[name] = exe
     if not result.programs:
         raise BenchError(
-            "no upstream selftest built: "
+            f"no selftest of {label} built: "
             + "; ".join(f"{n} {w}" for n, w in result.skipped.items())
         )
     return result
+
+
+def build_upstream(build: Path) -> Upstream:
+    """The selftests of build/kselftest (our harness headers' tree)."""
+    ksrc = build / "kselftest"
+    pkg, version = kselftest_source(ksrc)
+    out = build / "bench" / "upstream"
+    include = out / "include"
+    ensure_uapi_headers(pkg, version, include)
+    return build_selftests(ksrc, include, out, f"{pkg} {version}")
 
 
 # --- running and timing --------------------------------------------------

@@ -17,7 +17,6 @@ import os
 import shutil
 import socket
 import struct
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Tuple
@@ -27,8 +26,7 @@ from vm import cli as vmcli
 from vm import packages as vmpackages
 from vm import source as vmsource
 
-from .bench import BenchError, Upstream, build_failure, have_libcap, say
-from .bench import LIBCAP_WHY
+from .bench import BenchError, Upstream, build_selftests
 
 # The default of --upstream-tree: the newest series of Debian's
 # linux-source that the vm catalogue serves.
@@ -104,10 +102,6 @@ def build_tree(tree: Tree, build: Path) -> Tuple[Upstream, Path]:
     the compiler's reason) and the output directory.
     """
     selftests = tree.path / SELFTESTS
-    landlock = selftests / "landlock"
-    names = sorted(p.stem for p in landlock.glob("*_test.c"))
-    if not names or not (landlock / "true.c").is_file():
-        raise BenchError(f"{landlock}: no *_test.c or true.c there")
     out = build / "bench" / f"upstream-{tree.series}"
     include = out / "include"
     missing = [h for h in UAPI_HEADERS
@@ -116,59 +110,7 @@ def build_tree(tree: Tree, build: Path) -> Tuple[Upstream, Path]:
         raise BenchError(f"{tree.path}: no include/uapi/{', '.join(missing)}")
     for h in UAPI_HEADERS:
         copy_if_changed(tree.path / "include" / "uapi" / h, include / h)
-    if not have_libcap():
-        say(f"warning: libcap-dev is missing ({LIBCAP_WHY}): the upstream "
-            "selftests will not build; `make bench` installs it")
-    sources: List[Path] = [
-        *landlock.glob("*.h"),
-        selftests / "kselftest_harness.h",
-        selftests / "kselftest.h",
-        *(include / h for h in UAPI_HEADERS),
-    ]
-    newest = max(p.stat().st_mtime for p in sources if p.is_file())
-    result = Upstream()
-    for name in ["true", *names]:
-        src = landlock / f"{name}.c"
-        exe = out / name
-        if exe.exists() and exe.stat().st_mtime >= max(
-            newest, src.stat().st_mtime
-        ):
-            if name == "true":
-                result.helper = exe
-            else:
-                result.programs[name] = exe
-            continue
-        # As the tree's selftests Makefile (lib.mk: -I of the selftests
-        # directory for the harness), plus -static to match our suites.
-        cmd = [
-            "gcc", "-Wall", "-O2", "-static",
-            "-isystem", str(include),
-            "-I", str(landlock), "-I", str(selftests),
-            str(src), "-o", str(exe),
-        ]
-        if name != "true":
-            cmd += ["-lcap", "-lpthread"]
-        say(f"building upstream {name} ({tree.label})")
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            exe.unlink(missing_ok=True)
-            why = build_failure(name, cmd, done.stderr)
-            if name == "true":
-                raise BenchError(f"building {name} of {tree.label} failed: "
-                                 f"{why}")
-            say(f"skipping upstream {name} ({tree.label}): {why}")
-            result.skipped[name] = why
-            continue
-        if name == "true":
-            result.helper = exe
-        else:
-            result.programs[name] = exe
-    if not result.programs:
-        raise BenchError(
-            f"no selftest of {tree.label} built: "
-            + "; ".join(f"{n} {w}" for n, w in result.skipped.items())
-        )
-    return result, out
+    return build_selftests(selftests, include, out, tree.label), out
 
 
 # --- audit rules left by a timed-out upstream test -----------------------
