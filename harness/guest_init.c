@@ -169,6 +169,9 @@ static void setup_guest(void)
 	mount_fs("tmpfs", "/dev/shm", "mode=1777", true);
 	if (stat("/sys/kernel/security", &st) == 0)
 		mount_fs("securityfs", "/sys/kernel/security", NULL, true);
+	/* Landlock's trace events (7.3+) are read through tracefs. */
+	if (stat("/sys/kernel/tracing", &st) == 0)
+		mount_fs("tracefs", "/sys/kernel/tracing", NULL, true);
 
 	klogctl(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, NULL, CONSOLE_LOGLEVEL);
 	write_file("/proc/sys/kernel/printk_devkmsg", "on\n");
