@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,6 +85,8 @@ static int audit_set(struct ll_audit *audit, uint32_t mask, uint32_t value)
 
 	if (mask == AUDIT_STATUS_PID)
 		s.pid = value;
+	else if (mask == AUDIT_STATUS_BACKLOG_LIMIT)
+		s.backlog_limit = value;
 	else
 		s.enabled = value;
 	return audit_request(audit, AUDIT_SET, &s, sizeof(s), NULL);
@@ -138,6 +141,16 @@ int ll_audit_start(struct ll_audit *audit)
 		audit->prev_enabled = status.enabled;
 		audit->enabled_changed = true;
 	}
+	/* 0 is no limit. */
+	if (status.backlog_limit && status.backlog_limit < LL_AUDIT_BACKLOG) {
+		err = audit_set(audit, AUDIT_STATUS_BACKLOG_LIMIT,
+				LL_AUDIT_BACKLOG);
+		if (err)
+			return err;
+		audit->prev_backlog_limit = status.backlog_limit;
+		audit->backlog_changed = true;
+	}
+	audit->lost_at_start = status.lost;
 	/* Records queued before: drained. */
 	err = set_timeout(audit->fd, (struct timeval){ .tv_usec = 1 });
 	if (err)
@@ -151,6 +164,9 @@ void ll_audit_stop(struct ll_audit *audit)
 {
 	if (audit->fd < 0)
 		return;
+	if (audit->backlog_changed)
+		audit_set(audit, AUDIT_STATUS_BACKLOG_LIMIT,
+			  audit->prev_backlog_limit);
 	if (audit->enabled_changed)
 		audit_set(audit, AUDIT_STATUS_ENABLED, audit->prev_enabled);
 	if (audit->pid_set)
@@ -158,42 +174,89 @@ void ll_audit_stop(struct ll_audit *audit)
 	close(audit->fd);
 }
 
-int ll_audit_read_until(int fd, int type, const char *marker,
-			struct ll_audit_records *out)
+long ll_audit_lost(struct ll_audit *audit)
+{
+	struct audit_status status = { 0 };
+
+	if (audit->fd < 0 || audit_request(audit, AUDIT_GET, NULL, 0, &status))
+		return -1;
+	return (long)(status.lost - audit->lost_at_start);
+}
+
+void ll_audit_records_free(struct ll_audit_records *r)
+{
+	int i;
+
+	for (i = 0; i < r->count; i++)
+		free(r->text[i]);
+	free(r->text);
+	free(r->type);
+	memset(r, 0, sizeof(*r));
+}
+
+static int keep(struct ll_audit_records *r, int type, const char *text)
+{
+	char *copy;
+
+	if (r->count == r->capacity) {
+		int capacity = r->capacity ? 2 * r->capacity : 64;
+		int *types = realloc(r->type, capacity * sizeof(*types));
+		char **texts;
+
+		if (!types)
+			return ENOMEM;
+		r->type = types;
+		texts = realloc(r->text, capacity * sizeof(*texts));
+		if (!texts)
+			return ENOMEM;
+		r->text = texts;
+		r->capacity = capacity;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return ENOMEM;
+	r->type[r->count] = type;
+	r->text[r->count++] = copy;
+	return 0;
+}
+
+int ll_audit_read_more(int fd, int type, const char *marker,
+		       struct ll_audit_records *out)
 {
 	struct timespec start, now;
 	struct ll_audit_msg msg;
-	const char *text;
 	int err;
 
-	out->count = 0;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec > 2)
+		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S)
 			return ETIMEDOUT;
 		err = ll_audit_recv(fd, &msg);
+		/* Nothing for a second: kauditd may be starved, keep on. */
+		if (err == EAGAIN || err == EWOULDBLOCK)
+			continue;
 		if (err)
 			return err;
 		if (msg.hdr.nlmsg_type != AUDIT_LANDLOCK_ACCESS &&
 		    msg.hdr.nlmsg_type != AUDIT_LANDLOCK_DOMAIN)
 			continue;
 		/* The union follows the header: NLMSG_DATA() is msg.data. */
-		text = msg.data;
-		if (out->count < LL_AUDIT_KEPT) {
-			/* Truncated to the kept size: fields come first. */
-			size_t len = strnlen(text, sizeof(out->text[0]) - 1);
-
-			memcpy(out->text[out->count], text, len);
-			out->text[out->count][len] = '\0';
-			out->type[out->count] = msg.hdr.nlmsg_type;
-			out->count++;
-		}
-		if (msg.hdr.nlmsg_type == type && strstr(text, marker))
+		err = keep(out, msg.hdr.nlmsg_type, msg.data);
+		if (err)
+			return err;
+		if (msg.hdr.nlmsg_type == type && strstr(msg.data, marker))
 			return 0;
 	}
 }
 
+int ll_audit_read_until(int fd, int type, const char *marker,
+			struct ll_audit_records *out)
+{
+	/* Not freed: `out` may be uninitialised (callers' old contract). */
+	memset(out, 0, sizeof(*out));
+	return ll_audit_read_more(fd, type, marker, out);
+}
 int ll_audit_count(const struct ll_audit_records *r, int type,
 		   const char *needle, const char *needle2, const char **first)
 {

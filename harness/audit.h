@@ -34,7 +34,11 @@ struct ll_audit {
 	int fd; /* -1 before ll_audit_start() */
 	bool pid_set;
 	bool enabled_changed;
+	bool backlog_changed;
 	uint32_t prev_enabled;
+	uint32_t prev_backlog_limit;
+	/* The kernel's count of records lost, when the test started. */
+	uint32_t lost_at_start;
 	uint32_t seq;
 	/* Why the audit netlink cannot be had here (empty: it can). */
 	char unavailable[96];
@@ -44,10 +48,12 @@ struct ll_audit {
 int ll_audit_recv(int fd, struct ll_audit_msg *msg);
 
 /*
- * Becomes the audit daemon with audit enabled and drains what was queued;
- * records are then waited for up to one second each.  Returns 0 or an
- * errno; where the machine cannot give the audit netlink (no netlink,
- * another daemon holds it...) `unavailable` also says why.
+ * Becomes the audit daemon with audit enabled and a backlog of at least
+ * LL_AUDIT_BACKLOG records (Landlock logs denials with GFP_ATOMIC: past
+ * the backlog limit, a record is dropped, not delayed), and drains what
+ * was queued.  Returns 0 or an errno; where the machine cannot give the
+ * audit netlink (no netlink, another daemon holds it...) `unavailable`
+ * also says why.
  */
 int ll_audit_start(struct ll_audit *audit);
 /* Restores what ll_audit_start() changed; the socket closes last. */
@@ -62,22 +68,45 @@ void ll_audit_stop(struct ll_audit *audit);
 		LL_SETUP(_ll_err);                                       \
 	} while (0)
 
-#define LL_AUDIT_KEPT 32
+#define LL_AUDIT_BACKLOG 8192u
 
-/* The Landlock records read up to a marker. */
+/*
+ * How long a record that must come is waited for.  Absences are never
+ * waited out (a later marker record proves them), so this bounds only
+ * failures; it is long because kauditd may be starved on a loaded host.
+ */
+#define LL_AUDIT_DEADLINE_S 10
+
+/*
+ * The Landlock records read up to a marker, every one of them and whole
+ * (no cap: records of other domains, such as the deallocations of earlier
+ * tests' domains, may come in bursts between the ones a test needs).
+ */
 struct ll_audit_records {
-	int count;
-	int type[LL_AUDIT_KEPT];
-	char text[LL_AUDIT_KEPT][1024];
+	int count, capacity;
+	int *type;
+	char **text;
 };
 
 /*
- * Reads records until one of `type` containing `marker` (within two
- * seconds), keeping every Landlock record up to it.  Returns 0 or the
- * errno that ended the reading (EAGAIN, ETIMEDOUT: the marker never came).
+ * Reads records until one of `type` containing `marker` (within
+ * LL_AUDIT_DEADLINE_S), keeping every Landlock record up to it in `out`
+ * (which it resets; `out` need not be initialised).  Returns 0 or the
+ * errno that ended the reading (ETIMEDOUT: the marker never came, ENOMEM).
  */
 int ll_audit_read_until(int fd, int type, const char *marker,
 			struct ll_audit_records *out);
+/* As ll_audit_read_until(), appending to records read before. */
+int ll_audit_read_more(int fd, int type, const char *marker,
+		       struct ll_audit_records *out);
+/* Frees what ll_audit_read_until() kept; `r` is empty afterwards. */
+void ll_audit_records_free(struct ll_audit_records *r);
+/*
+ * Records the kernel dropped since ll_audit_start() (backlog overflow,
+ * memory), or -1 when it cannot be asked.  Only for diagnostics after the
+ * reading: the request's answer is read off the same socket.
+ */
+long ll_audit_lost(struct ll_audit *audit);
 /*
  * How many kept records of `type` contain both needles (NULL: any); the
  * first of them in *first when not NULL.
