@@ -13,7 +13,6 @@ SUITE_LDFLAGS := -static
 SUITES := $(basename $(notdir $(wildcard suites/*.c)))
 ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard abi/*.c)))
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c,$(wildcard harness/*.c)))
-RUNNER := PYTHONPATH=harness:. $(PYTHON) -m llconform
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: all deps-build deps-check deps-matrix deps-bench check lint unit host pytest matrix check-kernels bench clean
@@ -71,28 +70,30 @@ PY_PACKAGES = harness/llconform tests vm
 lint:
 	clang-format --dry-run --Werror $(C_SOURCES)
 	shellcheck $(SHELL_SCRIPTS)
-	$(PYTHON) -m flake8 $(PY_PACKAGES)
-	MYPYPATH=harness:. $(PYTHON) -m mypy --no-error-summary $(PY_PACKAGES)
+	$(PYTHON) -m flake8 $(PY_PACKAGES) llconform
+	$(PYTHON) -m mypy --no-error-summary $(PY_PACKAGES) llconform
 
 unit: $(B)/tests/check_abi
 	CK_FORK=yes $(B)/tests/check_abi
 
 # Every suite on the host kernel, as root and as an unprivileged user.
 host: all
-	$(RUNNER) host --build $(B) --out $(B)/host-check --as-root --as-user nobody
+	./llconform host --build $(B) --out $(B)/host-check --as-root --as-user nobody
 
 pytest: all $(B)/tests/without_landlock
-	PYTHONPATH=harness:. $(PYTHON) -m pytest -q tests
+	$(PYTHON) -m pytest -q tests
 
 # --- make matrix / bench ---------------------------------------------------
 # Every kernel of the default set (KERNELS ?= default), one matrix.
 KERNELS ?= default
+# More options of ./llconform matrix (e.g. --shard 2/4), and pytest's.
+MATRIX_ARGS ?=
+PYTEST_ARGS ?=
 # make exits 2 on any failure: the driver's own status is printed.
 matrix: deps-matrix all
-	@PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -rN --tb=no -p llconform.pytest_matrix \
-		harness/llconform/matrix_cells.py --build $(B) --results results \
-		--kernels '$(KERNELS)' -o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS); \
-	status=$$?; echo "make matrix: exit status $$status (0 nothing failed, 1 a test failed, 2 only infrastructure failed)"; \
+	@./llconform matrix --build $(B) --results results --kernels '$(KERNELS)' $(MATRIX_ARGS) \
+		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS)); \
+	status=$$?; echo "make matrix: exit status $$status (0 nothing failed, 1 a kernel deviates, 2 our side failed)"; \
 	exit $$status
 
 # The slow check (not part of `make check`): build Debian's 7.3 source with
@@ -101,16 +102,15 @@ matrix: deps-matrix all
 NO_INHERIT_PATCHES ?= ../shared/patches/landlock-no-inherit
 check-kernels: deps-matrix all
 	@test -d '$(NO_INHERIT_PATCHES)' || { echo "check-kernels: no patch series at $(NO_INHERIT_PATCHES) (set NO_INHERIT_PATCHES=DIR)" >&2; exit 2; }
-	PYTHONPATH=harness:. $(PYTHON) -m pytest -s -q -rN --tb=no -p llconform.pytest_matrix \
-		harness/llconform/matrix_cells.py --build $(B) --results results \
+	./llconform matrix --build $(B) --results results \
 		--kernels 'src:debian-7.3,debian-7.3' \
 		--vm-arg=--patches='$(NO_INHERIT_PATCHES)' \
 		--vm-arg=--config-fragment='$(NO_INHERIT_PATCHES)/config-fragment' \
 		--vm-arg=--expect-abi=12 --vm-arg=--expect-errata=0xf \
-		-o cache_dir=$(B)/.pytest_cache $(PYTEST_ARGS)
+		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 bench: deps-bench all
-	$(RUNNER) bench --build $(B)
+	./llconform bench --build $(B)
 
 clean:
 	rm -rf $(B)

@@ -3,16 +3,16 @@ comparison, kernel selection."""
 from __future__ import annotations
 
 import copy
+import os
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 
-from llconform import compare, kernels, render
+from llconform import cli, kernels, render
 from llconform.matrix import (PROBE_CELL, MatrixError, document, exit_status,
                               load)
 from llconform.programs import Needs
@@ -146,23 +146,23 @@ def test_compare_puts_new_failures_first(tmp_path: Path,
             .outcome = "skip"
     old = document_of(tmp_path, "old.json")
     new = document_of(tmp_path, "new.json", regress)
-    assert compare.main([str(old), str(new)]) == 1
+    assert cli.main(["compare", str(old), str(new)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("NEW FAILURE: debian-6.1::base::global."
                              "version_query_returns_the_probed_abi: pass -> "
                              "fail")
     assert out[1].startswith("changed: ")
     assert out[-1] == "2 cells changed, 1 new failures"
-    assert compare.main([str(new), str(old)]) == 0
+    assert cli.main(["compare", str(new), str(old)]) == 0
 
 
 def test_compare_rejects_a_corrupt_matrix(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("garbage")
     proc = subprocess.run(
-        [sys.executable, "-m", "llconform", "compare", str(bad), str(bad)],
-        capture_output=True, text=True, cwd=REPO,
-        env={"PYTHONPATH": f"{REPO / 'harness'}:{REPO}"}, check=False)
+        [str(REPO / "llconform"), "compare", str(bad), str(bad)],
+        capture_output=True, text=True, cwd=REPO, env={"PATH": os.defpath},
+        check=False)
     assert proc.returncode == 2
     assert "bad.json: not JSON" in proc.stderr
 

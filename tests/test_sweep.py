@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from llconform import run_matrix, sweep
+from llconform import cli, run_matrix, sweep
 
 PINS = [f"debian-6.1.{n}-1" for n in range(170, 186)]  # 16 releases
 FLIP_AT = 9          # PINS[9] is the first release that behaves fixed
@@ -41,7 +41,7 @@ def test_sweep_reports_the_flip_and_leaves_out_what_cannot_run(
     monkeypatch.setattr(sweep, "releases", lambda entry: list(PINS))
     monkeypatch.setattr(run_matrix, "run", fake_run(booted))
     argv = ["debian-6.1", "--tests", "errata::*", "--results", str(tmp_path)]
-    assert sweep.main(argv + (["--bisect"] if bisect else [])) == 0
+    assert cli.main(["sweep", *argv] + (["--bisect"] if bisect else [])) == 0
     out = capsys.readouterr().out
     flips = [line for line in out.splitlines() if line.startswith("FLIP")]
     assert flips == [f"FLIP errata::global.erratum4: xfail on "

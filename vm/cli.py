@@ -15,6 +15,8 @@ from .catalogue import CatalogueError, Kernel, NotServed
 from .mirrors import system_mirrors
 
 FETCH_TOOLS = ["apt-get", "dpkg-deb", "zstd", "lz4"]
+# Seconds one suite program may run, in a guest and on the host alike.
+PROGRAM_TIMEOUT = 600
 
 
 class Context:
@@ -297,96 +299,131 @@ def _int(text: str) -> int:
     return int(text, 0)
 
 
-def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
+def add_cache_options(p: argparse.ArgumentParser) -> None:
+    """Where kernels are cached and whether the package lists may update."""
+    p.add_argument(
         "--cache", help="kernel cache (default $LLCONFORM_CACHE or ~/.cache/llconform)"
     )
-    common.add_argument("--offline", action="store_true", help="never update the package lists")
-    common.add_argument("--refresh", action="store_true", help="update the package lists first")
-    common.add_argument(
+    p.add_argument("--offline", action="store_true", help="never update the package lists")
+    p.add_argument("--refresh", action="store_true", help="update the package lists first")
+
+
+def add_kernel_options(p: argparse.ArgumentParser) -> None:
+    """What to expect of file: and host kernels, how to build src: ones."""
+    p.add_argument(
         "--expect-abi", type=int, help="expected Landlock ABI of file: and host kernels"
     )
-    common.add_argument(
+    p.add_argument(
         "--expect-errata", type=_int, help="expected errata bitmask of file: and host kernels"
     )
-    common.add_argument(
+    p.add_argument(
         "--patches",
         metavar="DIR",
         help="src: kernels: apply DIR/*.patch (sorted) with patch -p1 before building",
     )
-    common.add_argument(
+    p.add_argument(
         "--config-fragment",
         metavar="FILE",
         action="append",
         help="src: kernels: a Kconfig fragment merged after vm/config/llconform.config "
         "(repeatable; later ones win)",
     )
-    common.add_argument(
+    p.add_argument(
         "--build-jobs",
         type=int,
         default=None,
         help="src: kernels: make -j (default: the number of cores)",
     )
-    p = argparse.ArgumentParser(prog="python3 -m vm", description=__doc__)
-    sub = p.add_subparsers(dest="cmd", required=True)
-    ls = sub.add_parser(
-        "list", parents=[common], help="the catalogue: resolved versions, cache, expectations"
+
+
+def add_guest_options(p: argparse.ArgumentParser) -> None:
+    """How guests boot: timeouts, parallelism, QEMU, the init."""
+    p.add_argument(
+        "--program-timeout",
+        type=int,
+        default=PROGRAM_TIMEOUT,
+        help=f"seconds per program (default {PROGRAM_TIMEOUT})",
     )
-    ls.add_argument("names", nargs="*")
-    fe = sub.add_parser(
-        "fetch",
-        parents=[common],
-        help="download kernels into the cache (src: kernels: the source tree only)",
-    )
-    fe.add_argument("names", nargs="+")
-    bu = sub.add_parser(
-        "build", parents=[common], help="build src: kernels into the cache (no boot)"
-    )
-    bu.add_argument("names", nargs="+")
-    bo = sub.add_parser("boot", parents=[common], help="boot kernels and run the suites in them")
-    bo.add_argument("names", nargs="+")
-    bo.add_argument("--suites", help="directory of static test programs (none: a bare boot)")
-    bo.add_argument("--out", required=True, help="results directory (one subdirectory per kernel)")
-    bo.add_argument("--programs", help="comma-separated subset of the programs to run")
-    bo.add_argument(
-        "--program-timeout", type=int, default=600, help="seconds per program (default 600)"
-    )
-    bo.add_argument(
+    p.add_argument(
         "--boot-timeout", type=float, default=60.0, help="seconds to reach /init (default 60)"
     )
-    bo.add_argument(
+    p.add_argument(
         "--guest-timeout",
         type=float,
         default=1800.0,
         help="wall-clock seconds per guest (default 1800)",
     )
-    bo.add_argument(
+    p.add_argument(
         "--jobs",
         "-j",
         type=int,
         default=os.cpu_count() or 1,
         help="guests in parallel (default: cores)",
     )
-    bo.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
-    bo.add_argument(
+    p.add_argument("--accel", choices=["auto", "kvm", "tcg"], default="auto")
+    p.add_argument(
         "--machine",
         choices=["auto", "microvm", "pc"],
         default="auto",
         help="auto: microvm with the vmlinux, -M pc with the bzImage when there is none",
     )
-    bo.add_argument("--append", action="append", help="extra kernel command line words")
-    bo.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
-    bo.add_argument(
+    p.add_argument("--append", action="append", help="extra kernel command line words")
+    p.add_argument("--memory", type=int, default=512, help="guest memory in MiB")
+    p.add_argument(
         "--initramfs-compression",
         choices=["xz", "gzip", "none"],
         default="xz",
         help="xz (default: smallest, ~0.3 s slower to boot under TCG), gzip or none",
     )
-    bo.add_argument("--qemu", help="QEMU binary (default $LLCONFORM_QEMU or qemu-system-x86_64)")
-    bo.add_argument(
+    p.add_argument("--qemu", help="QEMU binary (default $LLCONFORM_QEMU or qemu-system-x86_64)")
+    p.add_argument(
         "--init", help="a prebuilt static guest_init (default: built from harness/guest_init.c)"
     )
+
+
+def add_list_arguments(p: argparse.ArgumentParser) -> None:
+    add_cache_options(p)
+    add_kernel_options(p)
+    p.add_argument("names", nargs="*", help="kernel names (default: the catalogue)")
+
+
+def add_fetch_arguments(p: argparse.ArgumentParser) -> None:
+    add_cache_options(p)
+    add_kernel_options(p)
+    p.add_argument("names", nargs="+", help="kernel names")
+
+
+add_build_arguments = add_fetch_arguments
+
+
+def add_boot_arguments(p: argparse.ArgumentParser) -> None:
+    add_cache_options(p)
+    add_kernel_options(p)
+    p.add_argument("names", nargs="+", help="kernel names")
+    p.add_argument("--suites", help="directory of static test programs (none: a bare boot)")
+    p.add_argument("--out", required=True, help="results directory (one subdirectory per kernel)")
+    p.add_argument("--programs", help="comma-separated subset of the programs to run")
+    add_guest_options(p)
+
+
+AddArguments = Callable[[argparse.ArgumentParser], None]
+COMMANDS: dict[str, tuple[str, AddArguments, Callable[[Context], int]]] = {
+    "list": ("the catalogue: resolved versions, cache, expectations", add_list_arguments, cmd_list),
+    "fetch": (
+        "download kernels into the cache (src: kernels: the source tree only)",
+        add_fetch_arguments,
+        cmd_fetch,
+    ),
+    "build": ("build src: kernels into the cache (no boot)", add_build_arguments, cmd_build),
+    "boot": ("boot kernels and run the suites in them", add_boot_arguments, cmd_boot),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python3 -m vm", description=__doc__)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    for name, (summary, add, _) in COMMANDS.items():
+        add(sub.add_parser(name, help=summary))
     return p
 
 
@@ -394,12 +431,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         ctx = Context(args)
-        commands: dict[str, Callable[[Context], int]] = {
-            "list": cmd_list,
-            "fetch": cmd_fetch,
-            "build": cmd_build,
-            "boot": cmd_boot,
-        }
-        return commands[args.cmd](ctx)
+        return COMMANDS[args.cmd][2](ctx)
     except KeyboardInterrupt:
         return 130

@@ -549,50 +549,9 @@ def report_tree(
     abi_note(source)
 
 
-UPSTREAM_TREE_HELP = (
-    "also compare our suites with the Landlock selftests of this vm source "
-    "tree, fetched and unpacked by the vm tool (as `python3 -m vm fetch "
-    "NAME`) and built into BUILD/bench/upstream-<series>/: src:debian-X.Y "
-    "(Debian's linux-source-X.Y, e.g. src:debian-7.3, whose selftests take "
-    "~45 s on an ABI 7 kernel: their per-test timeouts fire on the ABI "
-    "8-11 features it lacks; one run per program unless --repeat is given) "
-    "or src:/path/to/tree; `none` to skip (default: "
-    "{default})"
-)
-
-
-def main(argv: List[str]) -> int:
+def run(args: argparse.Namespace) -> int:
     from .bench_upstream import DEFAULT_TREE
 
-    parser = argparse.ArgumentParser(
-        prog="llconform bench",
-        description="Time every upstream Landlock selftest against every "
-        "one of our suites on this kernel, then boot the catalogue's "
-        "kernels bare and with our suites (TCG).",
-    )
-    parser.add_argument("--build", default="build", type=Path,
-                        help="build directory (default: build)")
-    parser.add_argument("--repeat", default=None, type=int,
-                        help="runs per program; the median is shown "
-                        "(default: 3, and 1 for the --upstream-tree set)")
-    parser.add_argument("--upstream-tree", metavar="NAME", default=None,
-                        help=UPSTREAM_TREE_HELP.format(default=DEFAULT_TREE))
-    parser.add_argument("--no-host", action="store_true",
-                        help="skip the host part (the guests only)")
-    parser.add_argument("--no-guests", action="store_true",
-                        help="skip the guest part (the host only)")
-    parser.add_argument("--kernels", action="append", default=[],
-                        help="guest part: catalogue names, globs "
-                        "(debian-7.*), comma lists (default: every "
-                        "debian-* series of the catalogue)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="guests in parallel (default: the cores)")
-    parser.add_argument("--vm-arg", action="append", default=[],
-                        help="guest part: passed to `python3 -m vm boot` "
-                        "(e.g. --vm-arg=--initramfs-compression=gzip)")
-    args = parser.parse_args(argv)
-    if args.repeat is not None and args.repeat < 1:
-        parser.error("--repeat must be at least 1")
     build: Path = args.build
     explicit = args.upstream_tree is not None
     tree = args.upstream_tree or DEFAULT_TREE
@@ -674,7 +633,3 @@ def tree_part(build: Path, name: str, repeat: int, explicit: bool) -> int:
               f"records, ours included): {'; '.join(cleared)}")
     failed = [t for t in [*up_t, *our_t] if t.error]
     return 1 if failed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -44,21 +44,7 @@ def summary_line(run: ProgramRun) -> str:
             f"({run.seconds:.2f} s)")
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="llconform host")
-    parser.add_argument("--build", type=Path, default=Path("build"))
-    parser.add_argument("--results", type=Path,
-                        help="write results/<timestamp>/ and results/latest")
-    parser.add_argument("--out", type=Path,
-                        help="write into this folder (replacing its files)")
-    parser.add_argument("--as-root", action="store_true",
-                        help="run as root (the default without --as-user)")
-    parser.add_argument("--as-user", action="append", default=[],
-                        metavar="USER", help="also run as this user")
-    parser.add_argument("--timeout", type=float, default=300,
-                        help="seconds per program (default 300)")
-    args = parser.parse_args(argv)
-
+def run(args: argparse.Namespace) -> int:
     users: list[str | None] = [None] if args.as_root or not args.as_user \
         else []
     users += args.as_user

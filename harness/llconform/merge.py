@@ -1,17 +1,14 @@
-"""`llconform merge OUT_DIR SHARD.json...`: the shards' matrices as one.
+"""The shards' matrices as one.
 
 Shards of different suite builds are refused: their cells would not mean
 the same thing.  A kernel present in two shards is refused too.
 """
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from .matrix import MatrixError, exit_status, load
-from .run_matrix import write_outputs
+from .matrix import MatrixError
 
 
 def merge(docs: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
@@ -34,25 +31,3 @@ def merge(docs: list[tuple[Path, dict[str, Any]]]) -> dict[str, Any]:
         for program, tests in doc["programs"].items():
             programs.setdefault(program, tests)
     return {**first, "kernels": kernels, "cells": cells, "programs": programs}
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="llconform merge")
-    parser.add_argument("out", type=Path, help="folder for the merged matrix")
-    parser.add_argument("shards", type=Path, nargs="+",
-                        help="the shards' matrix.json files")
-    args = parser.parse_args(argv)
-    try:
-        doc = merge([(p, load(p)) for p in args.shards])
-        args.out.mkdir(parents=True, exist_ok=True)
-        write_outputs(args.out, doc)
-    except MatrixError as err:
-        print(f"llconform merge: error: {err}", file=sys.stderr)
-        return 2
-    except OSError as err:
-        print(f"llconform merge: error: {args.out}: {err.strerror}",
-              file=sys.stderr)
-        return 2
-    print(f"llconform merge: {len(doc['kernels'])} kernels from "
-          f"{len(args.shards)} shards in {args.out}")
-    return exit_status(doc)

@@ -1,18 +1,18 @@
-"""pytest plugin: the matrix as one item per (kernel, program, test).
+"""pytest view of the matrix: one item per (kernel, program, test).
 
-    python3 -m pytest -s -p llconform.pytest_matrix \
-        harness/llconform/matrix_cells.py --kernels 'debian-7.*'
+    ./llconform matrix --kernels 'debian-7.*' -- -k abi4 -x
 
 Each selected kernel boots once (all its items come from that one guest
-run), the guests run in parallel in the background, and an item waits only
-for its own kernel.  `-k`, `-x`, `--lf` select items as usual; only the
-kernels and programs of the selected items are run.  The session's exit
-status is the matrix's: 0 nothing failed, 1 a test failed, 2 only the
-infrastructure failed.
+run, `run_matrix.run`: the same function `./llconform matrix` calls), the
+guests run in parallel in the background, and an item waits only for its
+own kernel.  `-k`, `-x`, `--lf` select items as usual; only the kernels and
+programs of the selected items are run.  The session's exit status is the
+matrix's: 0 nothing failed, 1 a kernel deviates, 2 our side failed.
 """
 from __future__ import annotations
 
-import os
+import argparse
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -26,18 +26,38 @@ from .rows import NEEDS_CELL
 KEY = pytest.StashKey["MatrixRun"]()
 
 
+# Options given by `./llconform matrix` itself (see main), instead of
+# pytest's command line.
+_preset: argparse.Namespace | None = None
+CELLS = Path(__file__).with_name("matrix_cells.py")
+
+
+def main(args: argparse.Namespace, pytest_args: list[str]) -> int:
+    """`./llconform matrix ... -- PYTEST_ARGS`: the run as pytest items."""
+    global _preset
+    _preset = args
+    try:
+        return int(pytest.main(
+            [str(CELLS), "-s", "-q", "-rN", "--tb=no", "-o",
+             f"cache_dir={Path(args.build) / '.pytest_cache'}",
+             *pytest_args], plugins=[sys.modules[__name__]]))
+    finally:
+        _preset = None
+
+
+def option(config: pytest.Config, name: str) -> Any:
+    if _preset is not None:
+        return getattr(_preset, name)
+    return config.getoption(name)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
+    if _preset is not None:
+        return
     group = parser.getgroup("llconform")
-    group.addoption("--kernels", action="append", default=[],
-                    help="catalogue names, globs, comma lists, 'default'")
-    group.addoption("--build", default="build", help="the build folder")
-    group.addoption("--results", default="results",
-                    help="results/<timestamp>/ and results/latest go here")
-    group.addoption("--shard", help="I/N: a stable slice of the kernels")
-    group.addoption("--jobs", type=int, default=os.cpu_count() or 1,
-                    help="guests at a time (default: number of cores)")
-    group.addoption("--vm-arg", action="append", default=[],
-                    help="an option for 'python3 -m vm boot'")
+    for flags, options in run_matrix.OPTIONS:
+        group.addoption(*(f for f in flags if f.startswith("--")),
+                        **options)
 
 
 class MatrixRun:
@@ -45,10 +65,9 @@ class MatrixRun:
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self.build = Path(config.getoption("build"))
-        names = kernels.select(config.getoption("kernels") or ["default"])
-        shard = config.getoption("shard")
-        self.names = kernels.shard(names, shard) if shard else names
+        self.build = Path(option(config, "build"))
+        self.names = run_matrix.select(option(config, "kernels"),
+                                       option(config, "shard"))
         self.tests = run_matrix.program_tests(self.build)
         self.rows: dict[str, KernelRow] = {}
         self.done = {name: threading.Event() for name in self.names}
@@ -71,9 +90,9 @@ class MatrixRun:
         def work() -> None:
             try:
                 _, self.doc = run_matrix.run(
-                    names, self.build, Path(self.config.getoption("results")),
-                    self.config.getoption("jobs"),
-                    self.config.getoption("vm_arg"), only=programs,
+                    names, self.build, Path(option(self.config, "results")),
+                    option(self.config, "jobs"),
+                    option(self.config, "vm_arg"), only=programs,
                     on_row=self.arrived, run_dir=self.run_dir)
             except BaseException as err:  # reported by every waiting item
                 self.error = err
@@ -109,7 +128,7 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(f"llconform: error: {err}", returncode=2)
     try:
         config.stash[KEY].run_dir = report.new_run_dir(
-            Path(config.getoption("results")))
+            Path(option(config, "results")))
     except SystemExit as err:
         pytest.exit(str(err), returncode=2)
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -205,3 +207,10 @@ def junit(doc: dict[str, Any]) -> str:
                 ET.SubElement(case, "system-out").text = f"xpass: {reason}"
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def write_outputs(run_dir: Path, doc: dict[str, Any]) -> None:
+    (run_dir / "matrix.json").write_text(json.dumps(doc, indent=1) + "\n")
+    (run_dir / "matrix.md").write_text(markdown(doc))
+    (run_dir / "matrix.html").write_text(page(doc))
+    (run_dir / "junit.xml").write_text(junit(doc))

@@ -5,10 +5,7 @@ finishes; the matrix lands in results/<timestamp>/ (results/latest).
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -18,8 +15,7 @@ from vm import cache as vmcache
 from vm import cli as vmcli
 
 from . import kernels, render, report
-from .matrix import (PROBE_CELL, KernelRow, counts, document, exit_status,
-                     git_describe)
+from .matrix import PROBE_CELL, KernelRow, counts, document, git_describe
 from .matrix import suite_build
 from .programs import Needs, list_tests
 from .rows import NEEDS_CELL, row_from_guest
@@ -60,13 +56,6 @@ def progress_line(row: KernelRow) -> str:
     if row.problem:
         text += f"  [{row.guest}: {row.problem.splitlines()[0]}]"
     return text
-
-
-def write_outputs(run_dir: Path, doc: dict[str, Any]) -> None:
-    (run_dir / "matrix.json").write_text(json.dumps(doc, indent=1) + "\n")
-    (run_dir / "matrix.md").write_text(render.markdown(doc))
-    (run_dir / "matrix.html").write_text(render.page(doc))
-    (run_dir / "junit.xml").write_text(render.junit(doc))
 
 
 def run(names: list[str], build: Path, results: Path, jobs: int,
@@ -120,37 +109,33 @@ def run(names: list[str], build: Path, results: Path, jobs: int,
     doc = document(ordered, programs,
                    suite_build([build / "suites" / p for p in tests]),
                    git_describe(REPO))
-    write_outputs(run_dir, doc)
+    render.write_outputs(run_dir, doc)
     return run_dir, doc
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="llconform matrix")
-    parser.add_argument("--kernels", action="append", default=[],
-                        help="catalogue names, globs (debian-7.*), comma "
-                        "lists, or 'default' (the default set)")
-    parser.add_argument("--build", type=Path, default=Path("build"))
-    parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--shard", help="I/N: run a stable slice of them")
-    parser.add_argument("--vm-arg", action="append", default=[],
-                        help="passed to 'python3 -m vm boot' (e.g. "
-                        "--vm-arg=--offline)")
-    args = parser.parse_args(argv)
-    try:
-        names = kernels.select(args.kernels or ["default"])
-        if args.shard:
-            names = kernels.shard(names, args.shard)
-    except kernels.SelectionError as err:
-        print(f"llconform: error: {err}", file=sys.stderr)
-        return 2
-    if not names:
-        print(f"llconform: shard {args.shard} holds no kernel",
-              file=sys.stderr)
-        return 0
-    run_dir, doc = run(names, args.build, args.results, args.jobs,
-                       args.vm_arg)
-    status = exit_status(doc)
-    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, "
-          f"junit.xml; exit {status}")
-    return status
+# The options of a matrix run, defined once: `./llconform matrix` and the
+# pytest plugin (pytest_matrix) both take them.  pytest reserves short
+# options, so a short flag here is for the command line only.
+OPTIONS: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+    (("--kernels",), dict(
+        action="append", default=[],
+        help="catalogue names, globs (debian-7.*), pins, file:, src:, "
+        "+nolandlock, comma lists, or 'default' (the default set)")),
+    (("--build",), dict(default="build", help="the build folder")),
+    (("--results",), dict(
+        default="results",
+        help="results/<timestamp>/ and results/latest go here")),
+    (("--shard",), dict(help="I/N: a stable slice of the kernels")),
+    (("-j", "--jobs"), dict(
+        type=int, default=os.cpu_count() or 1,
+        help="guests at a time (default: number of cores)")),
+    (("--vm-arg",), dict(
+        action="append", default=[],
+        help="an option of `llconform boot` (e.g. --vm-arg=--offline)")),
+]
+
+
+def select(patterns: list[str], shard: str | None) -> list[str]:
+    """The kernels of a run (kernels.SelectionError when none fits)."""
+    names = kernels.select(patterns or ["default"])
+    return kernels.shard(names, shard) if shard else names

@@ -1,7 +1,7 @@
-"""`llconform sweep SERIES`: selected tests across every point release
-Debian serves for one series, in order; prints where an outcome flips.
+"""Selected tests across every point release Debian serves for one series,
+in order; prints where an outcome flips.
 
-    python3 -m llconform sweep debian-6.1 --tests 'errata::*' [--bisect]
+    ./llconform sweep debian-6.1 --tests 'errata::*' [--bisect]
 
 Without --bisect every release boots (in parallel); with it, only the
 releases a binary search for the first flip needs.
@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import sys
-from pathlib import Path
 from typing import Any
 
 from vm import catalogue, debversion
@@ -105,20 +104,7 @@ def report_flips(sweep: Sweep, pins: list[str]) -> int:
     return flips
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="llconform sweep")
-    parser.add_argument("series", help="a catalogue entry, e.g. debian-6.1")
-    parser.add_argument("--tests", action="append", default=[],
-                        help="program::test globs (default: every test)")
-    parser.add_argument("--programs", action="append", default=[],
-                        help="only these programs (faster boots)")
-    parser.add_argument("--bisect", action="store_true",
-                        help="boot only what a binary search needs")
-    parser.add_argument("--build", type=Path, default=Path("build"))
-    parser.add_argument("--results", type=Path, default=Path("results"))
-    parser.add_argument("-j", "--jobs", type=int, default=2)
-    parser.add_argument("--vm-arg", action="append", default=[])
-    args = parser.parse_args(argv)
+def run(args: argparse.Namespace) -> int:
     args.tests = args.tests or ["*"]
     pins = releases(args.series)
     if len(pins) < 2:

@@ -1,0 +1,46 @@
+"""Every suite in every selected kernel: one compatibility matrix.
+
+Kernels boot in parallel, once each; a line per kernel goes to stderr as it
+finishes; results/<timestamp>/ (and results/latest) get matrix.json, .md,
+.html, junit.xml and each guest's logs.  After `--`, pytest options
+(`-k abi4`, `-x`, `--lf`) select cells as items `kernel::program::test`:
+the same run, seen through pytest (needs python3-pytest).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import kernels, render, run_matrix
+from ..matrix import exit_status
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    for flags, options in run_matrix.OPTIONS:
+        parser.add_argument(*flags, **options)
+    parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
+                        help="pytest options: the cells as pytest items")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.pytest_args:
+        from .. import pytest_matrix
+        return pytest_matrix.main(args, args.pytest_args)
+    try:
+        names = run_matrix.select(args.kernels, args.shard)
+    except kernels.SelectionError as err:
+        print(f"llconform: error: {err}", file=sys.stderr)
+        return 2
+    if not names:
+        print(f"llconform: shard {args.shard} holds no kernel",
+              file=sys.stderr)
+        return 0
+    run_dir, doc = run_matrix.run(names, Path(args.build),
+                                  Path(args.results), args.jobs, args.vm_arg)
+    for line in render.not_passing_lines(doc):
+        print(line)
+    status = exit_status(doc)
+    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, "
+          f"junit.xml; exit {status}", file=sys.stderr)
+    return status
