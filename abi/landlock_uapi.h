@@ -3,7 +3,7 @@
  * Landlock user-space ABI, every version from 1 to 11, plus the proposed
  * (not merged) LANDLOCK_ADD_RULE_NO_INHERIT flag.
  *
- * Written from the specification (shared/SPEC.md §1) so that llconform never
+ * Written from the specification (abi/SPEC.md §1) so that llconform never
  * depends on the build host's <linux/landlock.h>, which is as old as the
  * host's kernel headers.  Names follow the kernel's UAPI so tests read like
  * the documentation; the struct layouts are the newest ones, and each older

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The per-ABI tables (shared/SPEC.md §1, §9).  Each named bit carries the ABI
+ * The per-ABI tables (abi/SPEC.md §1, §9).  Each named bit carries the ABI
  * that introduced it; every per-ABI mask is derived from that, so an ABI is a
  * superset of the one before by construction and tests pin the values.
  */

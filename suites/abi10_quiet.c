@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * abi10_quiet: the quiet_* fields of struct landlock_ruleset_attr and the
- * LANDLOCK_ADD_RULE_QUIET flag (shared/SPEC.md §1.3, §1.4, §2.1, §3.1, §8):
+ * LANDLOCK_ADD_RULE_QUIET flag (abi/SPEC.md §1.3, §1.4, §2.1, §3.1, §8):
  * size handling of the 48-byte struct, quiet ⊆ handled, QUIET rules need a
  * quiet mask and may be empty, and quiet never changes an access decision.
  * Before ABI 10: the flag is unknown (EINVAL), the fields are a non-zero

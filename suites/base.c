@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * base: the Landlock syscall interface as shared/SPEC.md §1-§4 describes it
+ * base: the Landlock syscall interface as abi/SPEC.md §1-§4 describes it
  * for the ABI the running kernel reports.
  *
  * Every expected mask, size and errno is derived from abi/ and ll_kernel:

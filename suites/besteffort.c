@@ -5,7 +5,7 @@
  * EINVAL/E2BIG) and enforces exactly the intersection of what was asked and
  * what the kernel supports: what the input allows stays allowed, what it
  * denies with a right the kernel knows stays denied, and what only a newer
- * kernel could restrict is unrestricted (shared/SPEC.md §1, §2, §3, §9).
+ * kernel could restrict is unrestricted (abi/SPEC.md §1, §2, §3, §9).
  *
  * One variant per ABI N in 1..LL_ABI_LAST.  Each input ruleset handles
  * every right, scope and flag of ABI N; its rules on a scratch tree T:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * errata: one reproducer per Landlock erratum (shared/SPEC.md §9), each
+ * errata: one reproducer per Landlock erratum (abi/SPEC.md §9), each
  * tied to its bit with `.erratum = N`: the body asserts the fixed
  * behaviour, so it passes where the kernel reports the bit set and is an
  * expected failure where it reports it clear.  Each reproducer also

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * layers: how stacked domains combine (shared/SPEC.md §1.5, §4.4, §5.1,
+ * layers: how stacked domains combine (abi/SPEC.md §1.5, §4.4, §5.1,
  * §5.7): every layer that handles a right must grant it, a layer never
  * restricts what it does not handle, domains nest across fork and execve,
  * ptrace only reaches nested domains, the layer limit holds whatever the

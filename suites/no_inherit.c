@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * no_inherit: the proposed, unmerged LANDLOCK_ADD_RULE_NO_INHERIT flag of
- * landlock_add_rule(2) (shared/SPEC.md §10; the series as ported to 7.3.4
+ * landlock_add_rule(2) (abi/SPEC.md §10; the series as ported to 7.3.4
  * in shared/patches/landlock-no-inherit/, which reports ABI 12).
  *
  * No released kernel has the flag: the program needs LL_B_NO_INHERIT, a

@@ -4,7 +4,7 @@
  * downgrade and the JSON writer.
  *
  * This is the one place where Landlock values are typed a second time: every
- * number below is copied from shared/SPEC.md (§1.2, §1.3, §1.4, §9), so a
+ * number below is copied from abi/SPEC.md (§1.2, §1.3, §1.4, §9), so a
  * change to abi/tables.c that does not match the specification fails here.
  */
 #define _GNU_SOURCE
