@@ -15,8 +15,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +29,7 @@
 #include "tree.h"
 #include "net.h"
 #include "outsider.h"
+#include "audit_expect.h"
 
 LL_PROGRAM(LL_B_QUIET);
 
@@ -334,6 +339,691 @@ LL_TEST_F(decision, quiet_never_changes_the_access_decision)
 	ASSERT_EQ(EACCES, ll_try_bind(AF_INET, SOCK_STREAM, 0, OTHER_PORT));
 	ASSERT_EQ(0, ll_try_bind(AF_INET, SOCK_DGRAM, 0, ALLOWED_PORT));
 	ASSERT_EQ(EACCES, ll_try_bind(AF_INET, SOCK_DGRAM, 0, OTHER_PORT));
+}
+
+/* --- §8: what quiet does to the audit records ---------------------------
+ *
+ * A sandboxed child enforces the variant's layers and makes its probes
+ * (each with the decision quiet must not change); the test, as the audit
+ * daemon, then reads every record up to a later marker denial and checks,
+ * probe by probe, that the record is there with exactly the blockers the
+ * kernel must name, or that there is none about the probe's object.  The
+ * rule [7.2.13, 7.3.4: sl/log.c is_denial_quieted()]: the layer that
+ * decides is the youngest denying one (for a scope, the youngest handling
+ * it); a denial is quiet when a QUIET rule of that layer covers the object
+ * (the file itself or an ancestor; the port) and every bit that layer
+ * denies is in its quiet_access_fs/net, or, for a scope, when its
+ * quiet_scoped has the scope; ptrace and topology denials are never quiet.
+ */
+
+#define Q_LAYERS 2
+#define Q_RULES 3
+#define Q_PROBES 5
+#define PORT_QUIET 4300
+#define PORT_LOUD 4301
+
+enum q_op {
+	Q_END,
+	Q_READ, /* open O_RDONLY */
+	Q_WRITE, /* open O_WRONLY */
+	Q_RDWR, /* open O_RDWR */
+	Q_TRUNCATE, /* open O_WRONLY (must work), then ftruncate */
+	Q_TCP_BIND,
+	Q_TCP_CONNECT,
+	Q_UDP_BIND,
+	Q_UDP_CONNECT,
+	Q_SIGNAL, /* kill(test process, 0) */
+	Q_ABSTRACT, /* connect to the test's abstract socket */
+	Q_PTRACE, /* PTRACE_ATTACH to an unsandboxed child */
+	Q_MOUNT, /* tmpfs on T/rel, in a private mount namespace */
+};
+
+/* A path rule (rel set, "" is T) or a port rule. */
+struct q_rule {
+	const char *rel;
+	uint16_t port;
+	uint64_t access;
+	uint32_t flags;
+};
+
+/* An unused layer handles nothing. */
+struct q_layer {
+	uint64_t fs, net, scoped, qfs, qnet, qscoped;
+	struct q_rule rules[Q_RULES];
+};
+
+/* Probes of one variant name distinct objects (a record names its object). */
+struct q_probe {
+	enum q_op op;
+	const char *rel;
+	uint16_t port;
+	int err; /* the decision, quiet or not */
+	const char *blockers; /* the record's, or NULL: no record */
+};
+
+FIXTURE(quiet_audit)
+{
+	struct ll_audit st;
+};
+
+FIXTURE_VARIANT(quiet_audit)
+{
+	struct q_layer layers[Q_LAYERS];
+	struct q_probe probes[Q_PROBES];
+};
+
+#define FS_RW (R_READ | R_WRITE)
+#define TCP (LANDLOCK_ACCESS_NET_BIND_TCP | LANDLOCK_ACCESS_NET_CONNECT_TCP)
+#define UDP \
+	(LANDLOCK_ACCESS_NET_BIND_UDP | LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP)
+#define SCOPES (LANDLOCK_SCOPE_SIGNAL | LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET)
+#define QUIET_ON(r)                        \
+	{                                  \
+		.rel = (r), .flags = QUIET \
+	}
+#define QUIET_PORT(p)                       \
+	{                                   \
+		.port = (p), .flags = QUIET \
+	}
+
+/* A QUIET rule on the denied file itself. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_rule_on_the_file_itself){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("a/f") } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+		{ Q_WRITE, "a/f", 0, EACCES, NULL },
+		{ Q_READ, "b/f", 0, EACCES, "fs.read_file" },
+	},
+};
+
+/* ... on an ancestor: everything beneath it is quiet. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_rule_on_an_ancestor){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("a") } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+		{ Q_RDWR, "a/sub/g", 0, EACCES, NULL },
+		{ Q_READ, "b/f", 0, EACCES, "fs.read_file" },
+	},
+};
+
+/* ... on a descendant or a sibling of the object: no effect on it. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_rule_below_or_beside_the_object){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("a/sub"), QUIET_ON("b/f") } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, "fs.read_file" },
+		{ Q_READ, "a/sub/g", 0, EACCES, NULL },
+		{ Q_READ, "b/g", 0, EACCES, "fs.read_file" },
+	},
+};
+
+/* Every denied bit must be quiet: a partial mask logs all of them. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_partial_quiet_mask_logs){
+	.layers = { { .fs = FS_RW, .qfs = R_READ,
+		      .rules = { QUIET_ON("a") } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+		{ Q_WRITE, "a/g", 0, EACCES, "fs.write_file" },
+		{ Q_RDWR, "a/sub/g", 0, EACCES, "fs.write_file,fs.read_file" },
+	},
+};
+
+/*
+ * A QUIET rule that also grants: what it grants is allowed, the rest of
+ * what it covers is quiet (only the denied bits count).
+ */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_rule_that_grants){
+	.layers = { { .fs = FS_RW, .qfs = R_WRITE,
+		      .rules = { { .rel = "a", .access = R_READ,
+				   .flags = QUIET } } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, 0, NULL },
+		{ Q_RDWR, "a/f", 0, EACCES, NULL },
+		{ Q_RDWR, "b/f", 0, EACCES, "fs.write_file,fs.read_file" },
+	},
+};
+
+/* Both layers deny: the youngest one's QUIET rule decides. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_youngest_denying_layer_quiet){
+	.layers = {
+		{ .fs = R_READ },
+		{ .fs = R_READ, .qfs = R_READ, .rules = { QUIET_ON("a") } },
+	},
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+		{ Q_READ, "b/f", 0, EACCES, "fs.read_file" },
+	},
+};
+
+/* A QUIET rule of an older denying layer: no effect. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_in_an_older_layer){
+	.layers = {
+		{ .fs = R_READ, .qfs = R_READ, .rules = { QUIET_ON("a") } },
+		{ .fs = R_READ },
+	},
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, "fs.read_file" },
+	},
+};
+
+/* A QUIET rule of a younger layer that does not deny: no effect. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_in_a_younger_allowing_layer){
+	.layers = {
+		{ .fs = R_READ },
+		{ .fs = FS_RW, .qfs = FS_RW,
+		  .rules = { { .rel = "a", .access = R_READ,
+			       .flags = QUIET } } },
+	},
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, "fs.read_file" },
+		{ Q_WRITE, "a/g", 0, EACCES, NULL },
+	},
+};
+
+/*
+ * The youngest denying layer's bits only: the older layer quiets
+ * READ|WRITE on a/, the younger one handles WRITE alone, without quiet.
+ */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_record_names_the_youngest_layer_bits){
+	.layers = {
+		{ .fs = FS_RW, .qfs = FS_RW, .rules = { QUIET_ON("a") } },
+		{ .fs = R_WRITE },
+	},
+	.probes = {
+		{ Q_RDWR, "a/f", 0, EACCES, "fs.write_file" },
+		{ Q_READ, "a/g", 0, EACCES, NULL },
+	},
+};
+
+/* Truncation of an opened file: quiet as decided at open time. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_truncate_of_an_opened_file){
+	.layers = { { .fs = R_WRITE | R_TRUNCATE, .qfs = R_TRUNCATE,
+		      .rules = { { .rel = "a", .access = R_WRITE,
+				   .flags = QUIET },
+				 { .rel = "b", .access = R_WRITE } } } },
+	.probes = {
+		{ Q_TRUNCATE, "a/f", 0, EACCES, NULL },
+		{ Q_TRUNCATE, "b/f", 0, EACCES, "fs.truncate" },
+	},
+};
+
+/* Only quiet denials: no ACCESS record, and no DOMAIN record either. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_only_quiet_denials_log_no_domain){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("a") } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+		{ Q_WRITE, "a/sub/g", 0, EACCES, NULL },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, tcp_quiet_port_rule){
+	.layers = { { .net = TCP, .qnet = TCP,
+		      .rules = { QUIET_PORT(PORT_QUIET) } } },
+	.probes = {
+		{ Q_TCP_BIND, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_TCP_CONNECT, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_TCP_BIND, NULL, PORT_LOUD, EACCES, "net.bind_tcp" },
+		{ Q_TCP_CONNECT, NULL, PORT_LOUD, EACCES, "net.connect_tcp" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, tcp_partial_quiet_mask_logs){
+	.layers = { { .net = TCP, .qnet = LANDLOCK_ACCESS_NET_BIND_TCP,
+		      .rules = { QUIET_PORT(PORT_QUIET) } } },
+	.probes = {
+		{ Q_TCP_BIND, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_TCP_CONNECT, NULL, PORT_QUIET, EACCES, "net.connect_tcp" },
+	},
+};
+
+/* Both layers deny; only the younger one's quiet mask counts. */
+FIXTURE_VARIANT_ADD(quiet_audit, tcp_youngest_denying_layer_decides){
+	.layers = {
+		{ .net = TCP, .qnet = LANDLOCK_ACCESS_NET_BIND_TCP,
+		  .rules = { QUIET_PORT(PORT_QUIET) } },
+		{ .net = TCP, .qnet = LANDLOCK_ACCESS_NET_CONNECT_TCP,
+		  .rules = { QUIET_PORT(PORT_QUIET) } },
+	},
+	.probes = {
+		{ Q_TCP_CONNECT, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_TCP_BIND, NULL, PORT_QUIET, EACCES, "net.bind_tcp" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, tcp_quiet_in_an_older_layer){
+	.layers = {
+		{ .net = TCP, .qnet = TCP, .rules = { QUIET_PORT(PORT_QUIET) } },
+		{ .net = TCP },
+	},
+	.probes = {
+		{ Q_TCP_BIND, NULL, PORT_QUIET, EACCES, "net.bind_tcp" },
+		{ Q_TCP_CONNECT, NULL, PORT_QUIET, EACCES, "net.connect_tcp" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, udp_quiet_port_rule){
+	.layers = { { .net = UDP, .qnet = UDP,
+		      .rules = { QUIET_PORT(PORT_QUIET) } } },
+	.probes = {
+		{ Q_UDP_BIND, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_UDP_CONNECT, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_UDP_BIND, NULL, PORT_LOUD, EACCES, "net.bind_udp" },
+		{ Q_UDP_CONNECT, NULL, PORT_LOUD, EACCES,
+		  "net.connect_send_udp" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, udp_partial_quiet_mask_logs){
+	.layers = { { .net = UDP, .qnet = LANDLOCK_ACCESS_NET_BIND_UDP,
+		      .rules = { QUIET_PORT(PORT_QUIET) } } },
+	.probes = {
+		{ Q_UDP_BIND, NULL, PORT_QUIET, EACCES, NULL },
+		{ Q_UDP_CONNECT, NULL, PORT_QUIET, EACCES,
+		  "net.connect_send_udp" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, udp_quiet_in_an_older_layer){
+	.layers = {
+		{ .net = UDP, .qnet = UDP, .rules = { QUIET_PORT(PORT_QUIET) } },
+		{ .net = UDP },
+	},
+	.probes = {
+		{ Q_UDP_BIND, NULL, PORT_QUIET, EACCES, "net.bind_udp" },
+	},
+};
+
+/* quiet_scoped alone (no rule can name a scope's object) quiets it. */
+FIXTURE_VARIANT_ADD(quiet_audit, scope_signal_quiet_scoped_alone){
+	.layers = { { .scoped = SCOPES, .qscoped = LANDLOCK_SCOPE_SIGNAL } },
+	.probes = {
+		{ Q_SIGNAL, NULL, 0, EPERM, NULL },
+		{ Q_ABSTRACT, NULL, 0, EPERM, "scope.abstract_unix_socket" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, scope_abstract_quiet_scoped_alone){
+	.layers = { { .scoped = SCOPES,
+		      .qscoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET } },
+	.probes = {
+		{ Q_ABSTRACT, NULL, 0, EPERM, NULL },
+		{ Q_SIGNAL, NULL, 0, EPERM, "scope.signal" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, scope_quiet_in_the_youngest_layer){
+	.layers = {
+		{ .scoped = SCOPES },
+		{ .scoped = SCOPES, .qscoped = SCOPES },
+	},
+	.probes = {
+		{ Q_SIGNAL, NULL, 0, EPERM, NULL },
+		{ Q_ABSTRACT, NULL, 0, EPERM, NULL },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, scope_quiet_in_an_older_layer){
+	.layers = {
+		{ .scoped = SCOPES, .qscoped = SCOPES },
+		{ .scoped = SCOPES },
+	},
+	.probes = {
+		{ Q_SIGNAL, NULL, 0, EPERM, "scope.signal" },
+		{ Q_ABSTRACT, NULL, 0, EPERM, "scope.abstract_unix_socket" },
+	},
+};
+
+/* Everything quiet, a QUIET rule on T: ptrace still logs. */
+FIXTURE_VARIANT_ADD(quiet_audit, ptrace_is_never_quiet){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW, .scoped = SCOPES,
+		      .qscoped = SCOPES, .rules = { QUIET_ON("") } } },
+	.probes = {
+		{ Q_PTRACE, NULL, 0, EPERM, "ptrace" },
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+	},
+};
+
+/* ... and so does a mount (fs.change_topology). */
+FIXTURE_VARIANT_ADD(quiet_audit, topology_is_never_quiet){
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("") } } },
+	.probes = {
+		{ Q_MOUNT, "c", 0, EPERM, "fs.change_topology" },
+		{ Q_READ, "a/f", 0, EACCES, NULL },
+	},
+};
+
+FIXTURE_SETUP(quiet_audit)
+{
+	self->st.fd = -1;
+}
+
+FIXTURE_TEARDOWN(quiet_audit)
+{
+	ll_audit_stop(&self->st);
+}
+
+static bool q_uses(const FIXTURE_VARIANT(quiet_audit) * v, enum q_op op)
+{
+	int i;
+
+	for (i = 0; i < Q_PROBES && v->probes[i].op != Q_END; i++)
+		if (v->probes[i].op == op)
+			return true;
+	return false;
+}
+
+static bool q_uses_net(const FIXTURE_VARIANT(quiet_audit) * v)
+{
+	return q_uses(v, Q_TCP_BIND) || q_uses(v, Q_TCP_CONNECT) ||
+	       q_uses(v, Q_UDP_BIND) || q_uses(v, Q_UDP_CONNECT);
+}
+
+/* Enforces one layer; 0 or the errno of the first failing call. */
+static int q_enforce(const struct q_layer *l)
+{
+	struct landlock_ruleset_attr attr = {
+		.handled_access_fs = l->fs,
+		.handled_access_net = l->net,
+		.scoped = l->scoped,
+		.quiet_access_fs = l->qfs,
+		.quiet_access_net = l->qnet,
+		.quiet_scoped = l->qscoped,
+	};
+	int fd = ll_create_ruleset(&attr, sizeof(attr), 0), err = 0, i;
+
+	if (fd < 0)
+		return errno;
+	for (i = 0; i < Q_RULES && !err; i++) {
+		const struct q_rule *r = &l->rules[i];
+
+		if (r->rel)
+			err = path_rule_err(fd, r->access, ll_at("%s", r->rel),
+					    r->flags);
+		else if (r->port)
+			err = port_rule_err(fd, r->access, r->port, r->flags);
+	}
+	if (!err)
+		err = ll_errno_of(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	if (!err)
+		err = ll_errno_of(ll_restrict_self(fd, 0));
+	close(fd);
+	return err;
+}
+
+/* The test's abstract listener: "\0llconform-quiet-<test pid>". */
+static socklen_t q_abstract_name(struct sockaddr_un *addr, pid_t test)
+{
+	int len;
+
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	len = snprintf(addr->sun_path + 1, sizeof(addr->sun_path) - 1,
+		       "llconform-quiet-%d", (int)test);
+	return offsetof(struct sockaddr_un, sun_path) + 1 + len;
+}
+
+struct q_arg {
+	const FIXTURE_VARIANT(quiet_audit) * v;
+	pid_t test;
+	/* [0] setup, [1..] layers, [4..] probes, [15] the ptrace tracee */
+	int *res;
+};
+
+#define Q_RES_PROBE 4
+#define Q_RES_TRACEE 15
+
+static int q_probe(const struct q_probe *p, struct q_arg *a)
+{
+	struct sockaddr_un addr;
+	socklen_t len;
+	int fd, err;
+
+	switch (p->op) {
+	case Q_READ:
+		return ll_try_open(ll_at("%s", p->rel), O_RDONLY);
+	case Q_WRITE:
+		return ll_try_open(ll_at("%s", p->rel), O_WRONLY);
+	case Q_RDWR:
+		return ll_try_open(ll_at("%s", p->rel), O_RDWR);
+	case Q_TRUNCATE:
+		fd = open(ll_at("%s", p->rel), O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno; /* not the expected EACCES */
+		err = ll_errno_of(ftruncate(fd, 0));
+		close(fd);
+		return err;
+	case Q_TCP_BIND:
+		return ll_try_bind(AF_INET, SOCK_STREAM, 0, p->port);
+	case Q_TCP_CONNECT:
+		return ll_try_connect(AF_INET, SOCK_STREAM, 0, p->port);
+	case Q_UDP_BIND:
+		return ll_try_bind(AF_INET, SOCK_DGRAM, 0, p->port);
+	case Q_UDP_CONNECT:
+		return ll_try_connect(AF_INET, SOCK_DGRAM, 0, p->port);
+	case Q_SIGNAL:
+		return ll_errno_of(kill(a->test, 0));
+	case Q_ABSTRACT:
+		len = q_abstract_name(&addr, a->test);
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return -errno;
+		err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, len));
+		close(fd);
+		return err;
+	case Q_PTRACE:
+		err = ll_errno_of(ptrace(PTRACE_ATTACH, a->res[Q_RES_TRACEE],
+					 NULL, NULL));
+		if (!err)
+			ptrace(PTRACE_DETACH, a->res[Q_RES_TRACEE], NULL, NULL);
+		return err;
+	case Q_MOUNT:
+		return ll_errno_of(
+			mount("tmpfs", ll_at("%s", p->rel), "tmpfs", 0, NULL));
+	case Q_END:
+		break;
+	}
+	return -EINVAL;
+}
+
+static void q_child(void *p)
+{
+	struct q_arg *a = p;
+	int i, go[2] = { -1, -1 };
+	pid_t tracee = -1;
+
+	a->res[0] = 0;
+	if (q_uses_net(a->v))
+		a->res[0] = ll_enter_netns();
+	if (!a->res[0] && q_uses(a->v, Q_MOUNT)) {
+		a->res[0] = ll_errno_of(unshare(CLONE_NEWNS));
+		if (!a->res[0])
+			a->res[0] = ll_errno_of(mount(
+				NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+	}
+	if (!a->res[0] && q_uses(a->v, Q_PTRACE)) {
+		/* Forked before the domain: outside it. */
+		if (pipe2(go, O_CLOEXEC))
+			a->res[0] = errno;
+		tracee = a->res[0] ? -1 : fork();
+		if (tracee == 0) {
+			char c;
+
+			close(go[1]);
+			_exit(read(go[0], &c, 1) < 0);
+		}
+		if (tracee < 0 && !a->res[0])
+			a->res[0] = errno;
+		a->res[Q_RES_TRACEE] = tracee;
+	}
+	if (a->res[0])
+		return;
+	for (i = 0; i < Q_LAYERS; i++)
+		if (a->v->layers[i].fs || a->v->layers[i].net ||
+		    a->v->layers[i].scoped)
+			a->res[1 + i] = q_enforce(&a->v->layers[i]);
+	for (i = 0; i < Q_PROBES && a->v->probes[i].op != Q_END; i++)
+		a->res[Q_RES_PROBE + i] = q_probe(&a->v->probes[i], a);
+	if (tracee > 0) {
+		close(go[1]);
+		waitpid(tracee, NULL, 0);
+	}
+}
+
+/* What identifies the probe's object in a record. */
+static const char *q_object(char *buf, size_t size, const struct q_probe *p,
+			    const struct q_arg *a)
+{
+	struct sockaddr_un addr;
+	socklen_t len, i;
+	int n;
+
+	switch (p->op) {
+	case Q_TCP_BIND:
+	case Q_UDP_BIND:
+		snprintf(buf, size, " saddr=127.0.0.1 src=%u", p->port);
+		break;
+	case Q_TCP_CONNECT:
+	case Q_UDP_CONNECT:
+		snprintf(buf, size, " daddr=127.0.0.1 dest=%u", p->port);
+		break;
+	case Q_SIGNAL:
+		snprintf(buf, size, " opid=%d ocomm=", (int)a->test);
+		break;
+	case Q_PTRACE:
+		snprintf(buf, size, " opid=%d ocomm=", a->res[Q_RES_TRACEE]);
+		break;
+	case Q_ABSTRACT:
+		len = q_abstract_name(&addr, a->test) -
+		      offsetof(struct sockaddr_un, sun_path);
+		n = snprintf(buf, size, " path=");
+		for (i = 0; i < len && n + 3 < (int)size; i++)
+			n += snprintf(buf + n, size - n, "%02X",
+				      (unsigned char)addr.sun_path[i]);
+		break;
+	default:
+		snprintf(buf, size, " path=\"%s\"", ll_at("%s", p->rel));
+		break;
+	}
+	return buf;
+}
+
+static const char *q_op_name(enum q_op op)
+{
+	static const char *const names[] = {
+		"end",	       "read",	   "write",	  "rdwr",
+		"truncate",    "tcp bind", "tcp connect", "udp bind",
+		"udp connect", "signal",   "abstract",	  "ptrace",
+		"mount",
+	};
+
+	return names[op];
+}
+
+LL_TEST_F(quiet_audit, records_of_quiet_and_logged_denials,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	static const char *const tree[] = {
+		"a/",  "a/f", "a/g", "a/sub/", "a/sub/g", "b/",
+		"b/f", "b/g", "c/",  "marker", NULL,
+	};
+	struct q_arg a = { .v = variant, .test = getpid() };
+	char object[300], record[400], needle[40];
+	struct ll_audit_records r;
+	const struct q_probe *p;
+	int status, i, logged = 0, listener = -1, domains;
+	pid_t child;
+
+	a.res = ll_shared_ints(16);
+	ASSERT_NE(NULL, a.res);
+	LL_SETUP(ll_tree_make("quiet_audit", tree));
+	if (q_uses(variant, Q_PTRACE)) {
+		FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+		int yama = 0;
+
+		if (f) {
+			if (fscanf(f, "%d", &yama) != 1)
+				yama = 0;
+			fclose(f);
+		}
+		if (yama >= 3)
+			LL_SKIP_ENV(return,
+					  "Yama ptrace_scope %d forbids ptrace",
+					  yama);
+	}
+	if (q_uses(variant, Q_ABSTRACT)) {
+		struct sockaddr_un addr;
+		socklen_t len = q_abstract_name(&addr, a.test);
+
+		listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		LL_SETUP(listener < 0 ? errno : 0);
+		LL_SETUP(ll_errno_of(
+			bind(listener, (struct sockaddr *)&addr, len)));
+		LL_SETUP(ll_errno_of(listen(listener, 4)));
+	}
+	LL_AUDIT_START(&self->st);
+	child = ll_fork_wait(q_child, &a, &status);
+	ASSERT_LT(0, child);
+	if (q_uses_net(variant) && a.res[0] == EPERM)
+		LL_SKIP_ENV(return, "no private network namespace");
+	LL_SETUP(a.res[0]);
+	for (i = 0; i < Q_LAYERS; i++)
+		if (variant->layers[i].fs || variant->layers[i].net ||
+		    variant->layers[i].scoped)
+			ASSERT_EQ(0, a.res[1 + i])
+	TH_LOG("layer %d: %s", i + 1, strerror(a.res[1 + i]));
+	/* The decision, whatever quiet says. */
+	for (i = 0, p = variant->probes; i < Q_PROBES && p->op != Q_END;
+	     i++, p++)
+		ASSERT_EQ(p->err, a.res[Q_RES_PROBE + i])
+	TH_LOG("probe %d (%s %s%d): errno %d", i, q_op_name(p->op),
+	       p->rel ?: "port ", p->rel ? 0 : p->port, a.res[Q_RES_PROBE + i]);
+
+	ASSERT_EQ(0, ll_audit_read_to_marker(self->st.fd, ll_at("marker"), &r));
+	for (i = 0, p = variant->probes; i < Q_PROBES && p->op != Q_END;
+	     i++, p++) {
+		q_object(object, sizeof(object), p, &a);
+		if (!p->blockers) {
+			ASSERT_EQ(0, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+						    object, NULL, NULL))
+			{
+				TH_LOG("probe %d (%s): quiet, but logged", i,
+				       q_op_name(p->op));
+				ll_audit_dump(&r);
+			}
+			continue;
+		}
+		snprintf(record, sizeof(record), " blockers=%s%s", p->blockers,
+			 object);
+		ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, record,
+					    NULL, NULL))
+		{
+			TH_LOG("probe %d (%s): no record with \"%s\"", i,
+			       q_op_name(p->op), record);
+			ll_audit_dump(&r);
+		}
+		logged++;
+	}
+	/* Nothing else was logged. */
+	ASSERT_EQ(logged, ll_audit_caused(&r, ll_at("marker")))
+	ll_audit_dump(&r);
+	/*
+	 * A domain shows up (status=allocated) with its first logged denial
+	 * only: none when every denial was quiet.
+	 */
+	snprintf(needle, sizeof(needle), " pid=%d ", (int)child);
+	domains = ll_audit_count(&r, AUDIT_LANDLOCK_DOMAIN,
+				 " status=allocated ", needle, NULL);
+	if (!logged) {
+		ASSERT_EQ(0, domains) ll_audit_dump(&r);
+	} else {
+		ASSERT_LE(1, domains) ll_audit_dump(&r);
+	}
+	if (listener >= 0)
+		close(listener);
 }
 
 /* --- before ABI 10 ------------------------------------------------------ */
