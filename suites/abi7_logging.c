@@ -55,10 +55,24 @@ LL_PROGRAM(LL_B_LOGGING);
  */
 #define OPEN_READ_ARG "--abi7-open-read"
 
+/*
+ * `PROGRAM --abi7-read-write R W` opens R for reading, then W for writing,
+ * and exits with 16 * outcome(R) + outcome(W): 0 opened, 1 EACCES, 3 else.
+ */
+#define READ_WRITE_ARG "--abi7-read-write"
+
+static int outcome(int err)
+{
+	return !err ? 0 : err == EACCES ? 1 : 3;
+}
+
 static void __attribute__((constructor)) open_read_hook(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], OPEN_READ_ARG))
 		_exit(ll_try_open(argv[2], O_RDONLY));
+	if (argc == 4 && !strcmp(argv[1], READ_WRITE_ARG))
+		_exit(16 * outcome(ll_try_open(argv[2], O_RDONLY)) +
+		      outcome(ll_try_open(argv[3], O_WRONLY)));
 }
 
 /* Builds a ruleset and enforces it with `flags` (0 or the errno). */
@@ -97,9 +111,9 @@ static int *shared_results(void)
 }
 
 /* A scratch directory with files named by the tests. */
-static const char *const tree[] = { "f",   "g",	     "marker", "r",
-				    "w",   "before", "after",  "a/",
-				    "a/f", "bin/",   NULL };
+static const char *const tree[] = { "f",   "g",	   "marker", "r",     "w",
+				    "r2",  "w2",   "before", "after", "a/",
+				    "a/f", "bin/", NULL };
 
 static void make_scratch(struct __test_metadata *_metadata, const char *name,
 			 char *dir, size_t size)
@@ -623,6 +637,353 @@ LL_TEST_F(audit_exec, denials_logged_before_and_after_execve,
 	ASSERT_EQ(variant->logged_after_exec,
 		  access_count(&r, dir, "after", NULL, NULL))
 	dump(_metadata, &r);
+}
+
+/* --- when a denial is logged, and the denial counter -----------------------
+ *
+ * A sandboxed child stacks up to three domains, each handling one right
+ * of its own, so that every denial has exactly one denying layer:
+ *
+ *	S  MAKE_DIR, default flags: mkdir in a/ denied once (always logged:
+ *	   S is the sentinel whose deallocation comes after A's and B's)
+ *	   [the variant's mute call: restrict_self(-1, LOG_SUBDOMAINS_OFF)]
+ *	A  READ_FILE (bin/ readable), the variant's flags: r read twice
+ *	B  WRITE_FILE (when the variant has it), its flags: w written once
+ *
+ * then executes a copy of this program, which reads r2 (A) and writes w2
+ * (B).  Each denial's record is there or not as the variant says, proven
+ * by the marker.  Once the child is reaped its domains go, innermost
+ * first: a hierarchy holds its parent, so B's and A's deallocation
+ * records (if any) precede S's.  Up to S's, a domain that logged has one
+ * with `denials=` every denial it made, logged or not (A: 3, B: 2), and a
+ * domain that never logged has none: no deallocation record names an id
+ * between S's and the marker's domain (created later) but A's and B's.
+ */
+FIXTURE(audit_when)
+{
+	struct ll_audit st;
+};
+
+FIXTURE_VARIANT(audit_when)
+{
+	bool mute_first, has_b;
+	uint32_t a_flags, b_flags;
+	/* Records expected: A's r (0 or 2), r2, B's w, w2 (0 or 1). */
+	int a_before, a_after, b_before, b_after;
+};
+
+FIXTURE_VARIANT_ADD(audit_when, default_flags){
+	.has_b = true,
+	.a_before = 2,
+	.b_before = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_same_exec_off){
+	.has_b = true,
+	.a_flags = SAME_EXEC_OFF,
+	.b_before = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_new_exec_on){
+	.has_b = true,
+	.a_flags = NEW_EXEC_ON,
+	.a_before = 2,
+	.a_after = 1,
+	.b_before = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_same_exec_off_new_exec_on){
+	.has_b = true,
+	.a_flags = SAME_EXEC_OFF | NEW_EXEC_ON,
+	.a_after = 1,
+	.b_before = 1,
+};
+
+/* The domain created in the same call still logs; B, created later, not. */
+FIXTURE_VARIANT_ADD(audit_when, a_subdomains_off){
+	.has_b = true,
+	.a_flags = SUBDOMAINS_OFF,
+	.a_before = 2,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_subdomains_off_new_exec_on){
+	.has_b = true,
+	.a_flags = SUBDOMAINS_OFF | NEW_EXEC_ON,
+	.a_before = 2,
+	.a_after = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_all_log_flags){
+	.has_b = true,
+	.a_flags = LOG_FLAGS,
+	.a_after = 1,
+};
+
+/* Only the inner layer logs after execve: the exec bit is per layer. */
+FIXTURE_VARIANT_ADD(audit_when, b_new_exec_on){
+	.has_b = true,
+	.b_flags = NEW_EXEC_ON,
+	.a_before = 2,
+	.b_before = 1,
+	.b_after = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, b_same_exec_off){
+	.has_b = true,
+	.b_flags = SAME_EXEC_OFF,
+	.a_before = 2,
+};
+
+/* On the youngest domain, SUBDOMAINS_OFF changes nothing that exists. */
+FIXTURE_VARIANT_ADD(audit_when, b_subdomains_off){
+	.has_b = true,
+	.b_flags = SUBDOMAINS_OFF,
+	.a_before = 2,
+	.b_before = 1,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, a_same_exec_off_b_new_exec_on){
+	.has_b = true,
+	.a_flags = SAME_EXEC_OFF,
+	.b_flags = NEW_EXEC_ON,
+	.b_before = 1,
+	.b_after = 1,
+};
+
+/* The mute call silences every later domain, whatever its own flags. */
+FIXTURE_VARIANT_ADD(audit_when, mute_call_first){
+	.mute_first = true,
+	.has_b = true,
+};
+
+FIXTURE_VARIANT_ADD(audit_when, mute_call_first_new_exec_on){
+	.mute_first = true,
+	.has_b = true,
+	.a_flags = NEW_EXEC_ON,
+	.b_flags = NEW_EXEC_ON,
+};
+
+/* One domain only, after the sentinel: its count with nothing after it. */
+FIXTURE_VARIANT_ADD(audit_when, a_alone_new_exec_on){
+	.a_flags = NEW_EXEC_ON,
+	.a_before = 2,
+	.a_after = 1,
+};
+
+FIXTURE_SETUP(audit_when)
+{
+	self->st.fd = -1;
+}
+
+FIXTURE_TEARDOWN(audit_when)
+{
+	ll_audit_stop(&self->st);
+}
+
+struct when_arg {
+	const char *dir;
+	const FIXTURE_VARIANT(audit_when) * v;
+	int *res;
+};
+
+/*
+ * res: 0 S, 1 mkdir, 2 mute call, 3 A, 4-5 reads, 6 B, 7 write,
+ * 8 execve's errno (when it returns).
+ */
+static void stack_then_exec(void *p)
+{
+	struct when_arg *a = p;
+	char bin[512], rule[512], path[512], r2[512], w2[512];
+	char *argv[] = { bin, READ_WRITE_ARG, r2, w2, NULL };
+
+	ll_path(bin, sizeof(bin), a->dir, "bin/prog");
+	ll_path(r2, sizeof(r2), a->dir, "r2");
+	ll_path(w2, sizeof(w2), a->dir, "w2");
+	a->res[0] = enforce_flags(R_MAKE_DIR, NO_RULES, 0);
+	a->res[1] = ll_errno_of(
+		mkdir(ll_path(path, sizeof(path), a->dir, "a/d"), 0700));
+	if (a->v->mute_first)
+		a->res[2] = ll_errno_of(ll_restrict_self(-1, SUBDOMAINS_OFF));
+	a->res[3] = enforce_flags(
+		R_READ,
+		RULES(RULE(ll_path(rule, sizeof(rule), a->dir, "bin"), R_READ)),
+		a->v->a_flags);
+	ll_path(path, sizeof(path), a->dir, "r");
+	a->res[4] = ll_try_open(path, O_RDONLY);
+	a->res[5] = ll_try_open(path, O_RDONLY);
+	if (a->v->has_b) {
+		a->res[6] = enforce_flags(R_WRITE, NO_RULES, a->v->b_flags);
+		a->res[7] = ll_try_open(
+			ll_path(path, sizeof(path), a->dir, "w"), O_WRONLY);
+	}
+	fflush(NULL);
+	execve(bin, argv, environ);
+	a->res[8] = errno;
+	_exit(255);
+}
+
+/* The domain of the marker's record (the latest domain of the test). */
+static uint64_t marker_domain(const struct ll_audit_records *r, const char *dir)
+{
+	const char *rec = NULL;
+
+	access_count(r, dir, "marker", NULL, &rec);
+	return rec ? record_domain(rec) : 0;
+}
+
+/*
+ * Makes sure a record of `type` holding `needle` is among `r`, reading on
+ * (appending) when it is not there yet: 0 or the reading's errno.
+ */
+static int await_record(struct ll_audit *st, int type, const char *needle,
+			struct ll_audit_records *r)
+{
+	if (ll_audit_count(r, type, needle, NULL, NULL))
+		return 0;
+	return ll_audit_read_more(st->fd, type, needle, r);
+}
+
+/* " domain=ID status=deallocated " as a needle. */
+static const char *deallocated(char *buf, size_t size, uint64_t domain)
+{
+	snprintf(buf, size, " domain=%llx status=deallocated ",
+		 (unsigned long long)domain);
+	return buf;
+}
+
+/* The denials= of the one deallocation record of `domain`, -1 if none. */
+static long denials_of(const struct ll_audit_records *r, uint64_t domain)
+{
+	const char *rec = NULL, *n;
+	char needle[96];
+
+	if (ll_audit_count(r, AUDIT_LANDLOCK_DOMAIN,
+			   deallocated(needle, sizeof(needle), domain), NULL,
+			   &rec) != 1)
+		return -1;
+	n = strstr(rec, " denials=");
+	return n ? strtol(n + strlen(" denials="), NULL, 10) : -1;
+}
+
+/* Deallocation records of ids in (low, high) other than known[0..n-1]. */
+static int unknown_deallocations(const struct ll_audit_records *r, uint64_t low,
+				 uint64_t high, const uint64_t *known, int n)
+{
+	int i, j, found = 0;
+
+	for (i = 0; i < r->count; i++) {
+		uint64_t id = record_domain(r->text[i]);
+
+		if (r->type[i] != AUDIT_LANDLOCK_DOMAIN ||
+		    !strstr(r->text[i], " status=deallocated ") || id <= low ||
+		    id >= high)
+			continue;
+		for (j = 0; j < n && known[j] != id; j++)
+			;
+		found += j == n;
+	}
+	return found;
+}
+
+LL_TEST_F(audit_when, each_denial_logged_per_layer_flags_and_counted,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	const FIXTURE_VARIANT(audit_when) *v = variant;
+	struct when_arg a = { .v = v, .res = shared_results() };
+	const char *s_rec = NULL, *a_rec = NULL, *b_rec = NULL;
+	uint64_t s_id, a_id = 0, b_id = 0, m_id, known[2];
+	char dir[256], bin[512], needle[128];
+	struct ll_audit_records r;
+	int status, i;
+	pid_t pid;
+
+	ASSERT_NE(NULL, a.res);
+	make_scratch(_metadata, "when", dir, sizeof(dir));
+	a.dir = dir;
+	LL_SETUP(ll_copy_self(ll_path(bin, sizeof(bin), dir, "bin/prog")));
+	LL_AUDIT_START(&self->st);
+	pid = ll_fork_wait(stack_then_exec, &a, &status);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, a.res[0]);
+	ASSERT_EQ(EACCES, a.res[1]);
+	if (v->mute_first)
+		ASSERT_EQ(0, a.res[2]);
+	ASSERT_EQ(0, a.res[3]);
+	ASSERT_EQ(EACCES, a.res[4]);
+	ASSERT_EQ(EACCES, a.res[5]);
+	if (v->has_b) {
+		ASSERT_EQ(0, a.res[6]);
+		ASSERT_EQ(EACCES, a.res[7]);
+	}
+	ASSERT_EQ(-1, a.res[8])
+	TH_LOG("execve: %s", strerror(a.res[8]));
+	ASSERT_TRUE(WIFEXITED(status));
+	/* After execve: r2 denied by A, w2 by B (or allowed without B). */
+	ASSERT_EQ(16 + (v->has_b ? 1 : 0), WEXITSTATUS(status));
+	read_to_marker(_metadata, &self->st, dir, &r);
+
+	/* The sentinel's denial, and its domain allocated by the child. */
+	ASSERT_EQ(1,
+		  access_count(&r, dir, "a", " blockers=fs.make_dir ", &s_rec))
+	dump(_metadata, &r);
+	s_id = record_domain(s_rec);
+	ASSERT_EQ(1, allocated_count(&r, s_id, pid, " uid="))
+	dump(_metadata, &r);
+	ASSERT_EQ(v->a_before, access_count(&r, dir, "r", NULL, &a_rec))
+	dump(_metadata, &r);
+	ASSERT_EQ(v->a_after,
+		  access_count(&r, dir, "r2", NULL, a_rec ? NULL : &a_rec))
+	dump(_metadata, &r);
+	ASSERT_EQ(v->b_before, access_count(&r, dir, "w", NULL, &b_rec))
+	dump(_metadata, &r);
+	ASSERT_EQ(v->b_after,
+		  access_count(&r, dir, "w2", NULL, b_rec ? NULL : &b_rec))
+	dump(_metadata, &r);
+	/* Every record of a layer names its domain, allocated once. */
+	if (a_rec) {
+		a_id = record_domain(a_rec);
+		snprintf(needle, sizeof(needle),
+			 " domain=%llx blockers=", (unsigned long long)a_id);
+		ASSERT_EQ(v->a_before + v->a_after,
+			  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle,
+					 NULL, NULL));
+		ASSERT_LT(s_id, a_id);
+		ASSERT_EQ(1, allocated_count(&r, a_id, pid, " uid="))
+		dump(_metadata, &r);
+	}
+	if (b_rec) {
+		b_id = record_domain(b_rec);
+		ASSERT_LT(a_id ?: s_id, b_id);
+		ASSERT_EQ(1, allocated_count(&r, b_id, pid, " uid="))
+		dump(_metadata, &r);
+	}
+	m_id = marker_domain(&r, dir);
+	ASSERT_LT(b_id ?: a_id ?: s_id, m_id);
+
+	/* The child is gone: its domains too, S last. */
+	ASSERT_EQ(0,
+		  await_record(&self->st, AUDIT_LANDLOCK_DOMAIN,
+			       deallocated(needle, sizeof(needle), s_id), &r))
+	dump(_metadata, &r);
+	ASSERT_EQ(1, denials_of(&r, s_id))
+	dump(_metadata, &r);
+	if (a_id)
+		ASSERT_EQ(3, denials_of(&r, a_id))
+	dump(_metadata, &r);
+	if (b_id)
+		ASSERT_EQ(2, denials_of(&r, b_id))
+	dump(_metadata, &r);
+	i = 0;
+	if (a_id)
+		known[i++] = a_id;
+	if (b_id)
+		known[i++] = b_id;
+	ASSERT_EQ(0, unknown_deallocations(&r, s_id, m_id, known, i))
+	{
+		TH_LOG("a domain that never logged was logged at its end");
+		dump(_metadata, &r);
+	}
+	ll_audit_records_free(&r);
 }
 
 /* --- LOG_SUBDOMAINS_OFF ------------------------------------------------------
