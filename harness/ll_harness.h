@@ -7,13 +7,14 @@
  *
  *	LL_TEST(truncate_denied_without_right, .needs = LL_B_TRUNCATE)
  *	LL_TEST(truncate_unrestricted_before_abi3, .lacks = LL_B_TRUNCATE)
- *	LL_TEST(whiteout_needs_make_reg, .erratum = 4)
+ *	LL_TEST(whiteout_needs_make_reg, .erratum = 4)  (+ LL_ERRATUM_*)
  *	LL_TEST(make_char_allowed_with_right, .root = "CAP_MKNOD for mknod")
  *
  * and the gate turns that into a skip that names the needed and the running
- * ABI, or into an expected failure when the kernel reports the erratum
- * unfixed.  `PROGRAM --list-json` prints every test with its needs without
- * running anything, so a driver knows beforehand which cells must be skips.
+ * ABI; the assertions an erratum changes are marked in the body (see
+ * LL_ERRATUM_EXPECT below), never the whole test.  `PROGRAM --list-json` prints
+ *every test with its needs without running anything, so a driver knows
+ *beforehand which cells must be skips.
  *
  * Include this header in exactly one file per program (it includes the
  * kselftest harness, which defines functions), then end it with LL_MAIN().
@@ -31,6 +32,16 @@
 /* Diagnostics belong in the KTAP stream, next to the result they explain. */
 #define TH_LOG_STREAM stdout
 #include "kselftest_harness.h"
+
+/*
+ * Only the harness's public interface is used (harness/README.md): the
+ * TEST/FIXTURE/ASSERT/EXPECT/SKIP/TH_LOG macros and the two fields SKIP()
+ * itself writes (exit_code, results->reason), plus the KSFT_XFAIL/XPASS
+ * exit codes, which the harness reports as such since it has XFAIL_ADD().
+ */
+#ifndef XFAIL_ADD
+#error "kselftest_harness.h (package in build/kselftest/SOURCE) predates XFAIL/XPASS exit codes (XFAIL_ADD): llconform needs the harness of Linux 6.9 or later"
+#endif
 
 #include "abi.h"
 #include "json.h"
@@ -70,7 +81,7 @@ static inline void ll_register(struct ll_registered *r)
 	ll_registry = r;
 }
 
-enum ll_gate_result { LL_GATE_RUN, LL_GATE_XFAIL, LL_GATE_SKIP };
+enum ll_gate_result { LL_GATE_RUN, LL_GATE_SKIP };
 
 /* Lowest ABI a test runs on, and the behaviour that sets it. */
 static inline enum ll_behaviour ll_needed_behaviour(const struct ll_needs *n)
@@ -199,8 +210,6 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 	if (ll_skip_reason(n, why, sizeof(why))) {
 		SKIP(return LL_GATE_SKIP, "%s", why);
 	}
-	if (n->erratum && !ll_erratum_fixed(n->erratum))
-		return LL_GATE_XFAIL;
 	return LL_GATE_RUN;
 }
 
@@ -215,15 +224,17 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 
 /*
  * The test's own setup failed (a mkdir, a fork...): no verdict on the
- * kernel.  KTAP carries it as "not ok ... # BROKEN <why>".
+ * kernel.  KTAP carries it as "not ok ... # BROKEN <why>".  Only before
+ * enforcement: after it, every call is an assertion about the kernel.
+ * The harness's public ASSERT ends the test (wherever the macro is used).
  */
 #define LL_BROKEN(fmt, ...)                                                 \
 	do {                                                                \
 		snprintf(_metadata->results->reason,                        \
 			 sizeof(_metadata->results->reason), "BROKEN " fmt, \
 			 ##__VA_ARGS__);                                    \
-		_metadata->exit_code = KSFT_FAIL;                           \
-		__bail(1, _metadata);                                       \
+		ASSERT_STREQ("the test's own setup to succeed",             \
+			     _metadata->results->reason);                   \
 	} while (0)
 
 /* A setup step returning 0 or an errno (the sandbox.h helpers). */
@@ -233,11 +244,6 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 		if (_ll_err)                                           \
 			LL_BROKEN("%s: %s", #call, strerror(_ll_err)); \
 	} while (0)
-
-static inline bool ll_is_broken(struct __test_metadata *_metadata)
-{
-	return !strncmp(_metadata->results->reason, "BROKEN", 6);
-}
 
 /* A diagnostic line the driver reads as the test's duration. */
 static inline void ll_print_elapsed(const struct timespec *start)
@@ -251,46 +257,168 @@ static inline void ll_print_elapsed(const struct timespec *start)
 }
 
 /*
- * An erratum the kernel reports unfixed: the body still asserts the fixed
- * behaviour; a failure becomes XFAIL, a pass XPASS (the kernel behaves
- * better than it says).  The harness's jump buffer is borrowed so that an
- * ASSERT inside the body lands here instead of aborting the test.
+ * Errata, per assertion.  A test that asserts an erratum's fix declares it
+ * (`.erratum = N`) and marks the assertion(s) the erratum changes with
+ * LL_ERRATUM_EXPECT*() / LL_ERRATUM_ASSERT*(); every other assertion is an
+ * ordinary one.  Where the kernel reports N fixed, a marked assertion is an
+ * ordinary assertion too.  Where it reports N unfixed:
+ *
+ *   - a marked assertion that does not hold makes the test XFAIL (the
+ *     _ASSERT form also ends it there: what follows depends on the fix);
+ *   - if every marked assertion that ran held, the test is XPASS (the
+ *     kernel behaves as fixed although it reports otherwise);
+ *   - any other failing assertion stays a failure with its own message,
+ *     a skip stays a skip, and a test that reached no marked assertion
+ *     passes or fails on its ordinary assertions alone.
+ *
+ * The state lives in the test's own process (the harness forks one per
+ * test): mark only assertions evaluated there, not in forked helpers.
  */
-#define LL_RUN_BODY(needs, call)                                             \
-	do {                                                                 \
-		enum ll_gate_result _ll_gate = ll_gate(_metadata, (needs));  \
-		struct timespec _ll_start;                                   \
-		jmp_buf _ll_saved;                                           \
-		bool _ll_failed;                                             \
-		if (_ll_gate == LL_GATE_SKIP)                                \
-			return;                                              \
-		clock_gettime(CLOCK_MONOTONIC, &_ll_start);                  \
-		if (_ll_gate == LL_GATE_RUN) {                               \
-			call;                                                \
-			ll_print_elapsed(&_ll_start);                        \
-			return;                                              \
-		}                                                            \
-		memcpy(_ll_saved, _metadata->env, sizeof(_ll_saved));        \
-		if (setjmp(_metadata->env) == 0)                             \
-			call;                                                \
-		memcpy(_metadata->env, _ll_saved, sizeof(_ll_saved));        \
-		if (ll_is_broken(_metadata)) {                               \
-			__test_check_assert(_metadata);                      \
-			return;                                              \
-		}                                                            \
-		ll_print_elapsed(&_ll_start);                                \
-		_ll_failed = _metadata->aborted ||                           \
-			     _metadata->exit_code == KSFT_FAIL;              \
-		_metadata->aborted = false;                                  \
-		_metadata->exit_code = _ll_failed ? KSFT_XFAIL : KSFT_XPASS; \
-		snprintf(_metadata->results->reason,                         \
-			 sizeof(_metadata->results->reason),                 \
-			 "erratum %d reported unfixed (errata 0x%llx): %s",  \
-			 (needs)->erratum,                                   \
-			 (unsigned long long)(ll_kernel.errata < 0           \
-						      ? 0                    \
-						      : ll_kernel.errata),   \
-			 ll_erratum((needs)->erratum)->summary);             \
+struct ll_erratum_state {
+	const struct ll_needs *needs;
+	/* Where a marked assertion first did not hold (unfixed kernel). */
+	const char *failed_file;
+	int failed_line;
+	/* Where a marked assertion held on an unfixed kernel. */
+	const char *held_file;
+	int held_line;
+	/* LL_ERRATUM_ASSERT*() ends the body here. */
+	jmp_buf stop;
+};
+
+static struct ll_erratum_state ll_erratum_state;
+
+/* Evaluates one marked assertion; returns whether the body must stop. */
+static inline bool ll_erratum_check(struct __test_metadata *_metadata,
+				    int erratum, bool held, bool stop,
+				    const char *file, int line)
+{
+	struct ll_erratum_state *st = &ll_erratum_state;
+
+	if (!st->needs || st->needs->erratum != erratum) {
+		/* The suite's own mistake: a fail, so that it gets fixed. */
+		fprintf(TH_LOG_STREAM,
+			"# %s:%d:%s:assertion marked for erratum %d in a test "
+			"that declares .erratum = %d\n",
+			file, line, _metadata->name, erratum,
+			st->needs ? st->needs->erratum : 0);
+		_metadata->exit_code = KSFT_FAIL;
+		return true;
+	}
+	if (ll_erratum_fixed(erratum)) {
+		if (held)
+			return false;
+		fprintf(TH_LOG_STREAM,
+			"# %s:%d:%s:erratum %d is reported fixed, the kernel "
+			"behaves as unfixed\n",
+			file, line, _metadata->name, erratum);
+		_metadata->exit_code = KSFT_FAIL;
+		return stop;
+	}
+	if (held) {
+		if (!st->held_file) {
+			st->held_file = file;
+			st->held_line = line;
+		}
+		return false;
+	}
+	fprintf(TH_LOG_STREAM,
+		"# %s:%d:%s:erratum %d reported unfixed: the kernel behaves "
+		"as unfixed here (expected)\n",
+		file, line, _metadata->name, erratum);
+	if (!st->failed_file) {
+		st->failed_file = file;
+		st->failed_line = line;
+	}
+	return stop;
+}
+
+#define __LL_ERRATUM(erratum, held, ends)                                  \
+	do {                                                               \
+		if (ll_erratum_check(_metadata, (erratum), (held), (ends), \
+				     __FILE__, __LINE__))                  \
+			longjmp(ll_erratum_state.stop, 1);                 \
+	} while (0)
+
+/* Logs both sides of a marked comparison; returns whether it held. */
+static inline bool ll_erratum_eq(struct __test_metadata *_metadata,
+				 intmax_t expected, const char *expected_str,
+				 intmax_t seen, const char *seen_str,
+				 const char *file, int line)
+{
+	if (expected == seen)
+		return true;
+	fprintf(TH_LOG_STREAM, "# %s:%d:%s:Expected %s (%jd) == %s (%jd)\n",
+		file, line, _metadata->name, expected_str, expected, seen_str,
+		seen);
+	return false;
+}
+
+#define __LL_ERRATUM_EQ(erratum, expected, seen, stop)                         \
+	__LL_ERRATUM(erratum,                                                  \
+		     ll_erratum_eq(_metadata, (intmax_t)(expected), #expected, \
+				   (intmax_t)(seen), #seen, __FILE__,          \
+				   __LINE__),                                  \
+		     stop)
+
+/* Marked assertions: `cond` (or expected == seen) holds once fixed. */
+#define LL_ERRATUM_EXPECT(erratum, cond) __LL_ERRATUM(erratum, (cond), false)
+#define LL_ERRATUM_ASSERT(erratum, cond) __LL_ERRATUM(erratum, (cond), true)
+#define LL_ERRATUM_EXPECT_EQ(erratum, expected, seen) \
+	__LL_ERRATUM_EQ(erratum, expected, seen, false)
+#define LL_ERRATUM_ASSERT_EQ(erratum, expected, seen) \
+	__LL_ERRATUM_EQ(erratum, expected, seen, true)
+
+/* The body has ended (or stopped): the outcome its marked assertions give. */
+static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
+{
+	const struct ll_erratum_state *st = &ll_erratum_state;
+	int id = st->needs->erratum;
+	char errata[32] = "none";
+
+	/* A failure keeps its own messages; a skip its own reason. */
+	if (!id || _metadata->exit_code != KSFT_PASS ||
+	    (!st->failed_file && !st->held_file))
+		return;
+	if (ll_kernel.errata >= 0)
+		snprintf(errata, sizeof(errata), "0x%llx",
+			 (unsigned long long)ll_kernel.errata);
+	if (st->failed_file) {
+		_metadata->exit_code = KSFT_XFAIL;
+		snprintf(_metadata->results->reason,
+			 sizeof(_metadata->results->reason),
+			 "erratum %d reported unfixed (errata %s), behaves as "
+			 "unfixed at %s:%d: %s",
+			 id, errata, st->failed_file, st->failed_line,
+			 ll_erratum(id)->summary);
+	} else {
+		_metadata->exit_code = KSFT_XPASS;
+		snprintf(_metadata->results->reason,
+			 sizeof(_metadata->results->reason),
+			 "erratum %d reported unfixed (errata %s), behaves as "
+			 "fixed at %s:%d: %s",
+			 id, errata, st->held_file, st->held_line,
+			 ll_erratum(id)->summary);
+	}
+}
+
+/*
+ * The gate, then the body.  An ordinary ASSERT in the body ends the test
+ * through the harness as usual (a failure); LL_ERRATUM_ASSERT*() ends it
+ * through our own jump buffer, so that the outcome is still decided here.
+ */
+#define LL_RUN_BODY(test_needs, call)                                   \
+	do {                                                            \
+		struct timespec _ll_start;                              \
+		if (ll_gate(_metadata, (test_needs)) == LL_GATE_SKIP)   \
+			return;                                         \
+		memset(&ll_erratum_state, 0, sizeof(ll_erratum_state)); \
+		ll_erratum_state.needs = (test_needs);                  \
+		clock_gettime(CLOCK_MONOTONIC, &_ll_start);             \
+		if (setjmp(ll_erratum_state.stop) == 0)                 \
+			call;                                           \
+		ll_print_elapsed(&_ll_start);                           \
+		ll_erratum_outcome(_metadata);                          \
 	} while (0)
 
 #define LL_TEST(test_name, ...)                                               \
