@@ -38,6 +38,7 @@
 
 #include "ll_harness.h"
 #include "audit.h"
+#include "audit_expect.h"
 #include "net.h"
 #include "privs.h"
 #include "rights.h"
@@ -94,20 +95,11 @@ static int enforce_flags(uint64_t handled_fs, const struct ll_path_rule *rules,
 	return err;
 }
 
-/*
- * Results a forked child leaves for the test: a shared page of ints.
- * Unset slots hold -1.
- */
+/* Results a forked child leaves for the test (unset: -1). */
 #define NRES 16
 static int *shared_results(void)
 {
-	int *res = mmap(NULL, NRES * sizeof(int), PROT_READ | PROT_WRITE,
-			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-
-	if (res == MAP_FAILED)
-		return NULL;
-	memset(res, 0xff, NRES * sizeof(int));
-	return res;
+	return ll_shared_ints(NRES);
 }
 
 /* A scratch directory with files named by the tests. */
@@ -285,19 +277,6 @@ static const char *path_field(char *buf, size_t size, const char *dir,
 	return buf;
 }
 
-/* A child with a default domain denied reading DIR/marker. */
-static void deny_marker(void *dir)
-{
-	char path[512];
-
-	if (enforce_flags(R_READ, NO_RULES, 0))
-		_exit(1);
-	_exit(ll_try_open(ll_path(path, sizeof(path), dir, "marker"),
-			  O_RDONLY) == EACCES
-		      ? 0
-		      : 1);
-}
-
 /*
  * Logs the marker denial and reads every Landlock record up to it: what
  * earlier children logged is in `r`, and only that.
@@ -306,25 +285,19 @@ static void read_to_marker(struct __test_metadata *_metadata,
 			   struct ll_audit *self, const char *dir,
 			   struct ll_audit_records *r)
 {
-	char marker[600];
-	int status;
+	char marker[512];
 
-	ASSERT_LT(0, ll_fork_wait(deny_marker, (void *)dir, &status));
-	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	ASSERT_EQ(0, ll_audit_read_until(
-			     self->fd, AUDIT_LANDLOCK_ACCESS,
-			     path_field(marker, sizeof(marker), dir, "marker"),
-			     r));
+	ASSERT_EQ(0,
+		  ll_audit_read_to_marker(
+			  self->fd,
+			  ll_path(marker, sizeof(marker), dir, "marker"), r));
 }
 
-/* A record's lines, for the log of a failing assertion. */
+/* The records, for the log of a failing assertion. */
 static void dump(struct __test_metadata __attribute__((unused)) * _metadata,
 		 const struct ll_audit_records *r)
 {
-	int i;
-
-	for (i = 0; i < r->count; i++)
-		printf("# record %d: %s\n", r->type[i], r->text[i]);
+	ll_audit_dump(r);
 }
 
 /* ACCESS records about DIR/NAME (and holding needle2, unless NULL). */
@@ -1073,15 +1046,18 @@ LL_TEST_F(audit, mute_call_mutes_later_domains_and_children,
  * blocker (SPEC §8 spelling) and the object the kernel checked.
  */
 
-/* ACCESS records other than the marker's. */
-static int caused_records(const struct ll_audit_records *r, const char *dir)
+/* ACCESS records of domains that `pid` created. */
+static int records_of(const struct ll_audit_records *r, pid_t pid)
 {
-	char marker[600];
+	int i, n = 0;
 
-	return ll_audit_count(r, AUDIT_LANDLOCK_ACCESS, NULL, NULL, NULL) -
-	       ll_audit_count(r, AUDIT_LANDLOCK_ACCESS,
-			      path_field(marker, sizeof(marker), dir, "marker"),
-			      NULL, NULL);
+	for (i = 0; i < r->count; i++) {
+		if (r->type[i] != AUDIT_LANDLOCK_ACCESS)
+			continue;
+		if (allocated_count(r, record_domain(r->text[i]), pid, " "))
+			n++;
+	}
+	return n;
 }
 
 /* The name of the running program as the kernel has it (ocomm=). */
@@ -1318,6 +1294,7 @@ static int listen_at(const char *path)
 LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
+	pid_t pid;
 	const uint64_t known = ll_mask(LL_FS_ACCESS, ll_abi_now());
 	struct fs_denial_arg a = { .res = shared_results() };
 	static const char *const marker_tree[] = { "marker", NULL };
@@ -1354,7 +1331,8 @@ LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 		TH_LOG("no operation for fs.%s", bit->name);
 		a.r = ll_path(r, sizeof(r), dir, bit->name);
 		memset(a.res, 0xff, NRES * sizeof(int));
-		ASSERT_LT(0, ll_fork_wait(deny_one_fs_right, &a, &status));
+		pid = ll_fork_wait(deny_one_fs_right, &a, &status);
+		ASSERT_LT(0, pid);
 		ASSERT_EQ(0, a.res[0])
 		TH_LOG("fs.%s: %s", bit->name, strerror(a.res[0]));
 		ASSERT_EQ(a.c->err, a.res[1])
@@ -1374,7 +1352,7 @@ LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 				dump(_metadata, &rec);
 			}
 		}
-		ASSERT_EQ(i, caused_records(&rec, dir))
+		ASSERT_EQ(i, records_of(&rec, pid))
 		{
 			TH_LOG("fs.%s: other records", bit->name);
 			dump(_metadata, &rec);
@@ -1628,20 +1606,6 @@ static void deny_blocked(void *p)
 		a->res[1] = a->v->op(a->t);
 }
 
-/* ACCESS records of domains that `pid` created. */
-static int records_of(const struct ll_audit_records *r, pid_t pid)
-{
-	int i, n = 0;
-
-	for (i = 0; i < r->count; i++) {
-		if (r->type[i] != AUDIT_LANDLOCK_ACCESS)
-			continue;
-		if (allocated_count(r, record_domain(r->text[i]), pid, " "))
-			n++;
-	}
-	return n;
-}
-
 /*
  * The one ACCESS record with ` blockers=B path="P" dev="`, and its inode
  * and what follows as the kernel has them now.
@@ -1766,6 +1730,7 @@ static void mount_in_private_ns(void *p)
 LL_TEST_F(audit, mount_denial_logs_fs_change_topology_and_mount_point,
 	  .root = "mount in a private mount namespace needs CAP_SYS_ADMIN")
 {
+	pid_t pid;
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], path[600], needle[700];
 	struct ll_audit_records r;
@@ -1773,7 +1738,8 @@ LL_TEST_F(audit, mount_denial_logs_fs_change_topology_and_mount_point,
 
 	denial_scratch(_metadata, &a, "topology", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, ll_fork_wait(mount_in_private_ns, &a, &status));
+	pid = ll_fork_wait(mount_in_private_ns, &a, &status);
+	ASSERT_LT(0, pid);
 	LL_SETUP(a.res[0]);
 	/* Before the domain: the same mount works. */
 	LL_SETUP(a.res[1]);
@@ -1786,7 +1752,7 @@ LL_TEST_F(audit, mount_denial_logs_fs_change_topology_and_mount_point,
 	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle,
 				    "\" ino=", NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(1, caused_records(&r, dir))
+	ASSERT_EQ(1, records_of(&r, pid))
 	dump(_metadata, &r);
 }
 
@@ -1808,6 +1774,7 @@ static void signal_out_of_scope(void *p)
 LL_TEST_F(audit, scoped_signal_denial_logs_scope_signal_and_target,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
+	pid_t pid;
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], needle[128], comm[16];
 	struct ll_audit_records r;
@@ -1815,14 +1782,14 @@ LL_TEST_F(audit, scoped_signal_denial_logs_scope_signal_and_target,
 	denial_scratch(_metadata, &a, "signal", dir, sizeof(dir));
 	own_comm(comm);
 	LL_AUDIT_START(&self->st);
-	RUN_DENIALS(signal_out_of_scope, &a, &r, 0, EPERM, 0);
+	pid = RUN_DENIALS(signal_out_of_scope, &a, &r, 0, EPERM, 0);
 	snprintf(needle, sizeof(needle),
 		 " blockers=scope.signal opid=%d ocomm=\"%s\"", (int)getpid(),
 		 comm);
 	ASSERT_EQ(1,
 		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(1, caused_records(&r, dir))
+	ASSERT_EQ(1, records_of(&r, pid))
 	dump(_metadata, &r);
 }
 
@@ -1896,6 +1863,7 @@ static void connect_out_of_scope(void *p)
 LL_TEST_F(audit, scoped_abstract_socket_denial_logs_scope_and_socket_name,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
+	pid_t pid;
 	struct abstract_arg a = { .res = shared_results() };
 	char dir[256], needle[300];
 	struct ll_audit_records r;
@@ -1908,7 +1876,8 @@ LL_TEST_F(audit, scoped_abstract_socket_denial_logs_scope_and_socket_name,
 	LL_SETUP(fd < 0 ? -fd : 0);
 	a.server_len = abstract_name(&a.server, "outside");
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, ll_fork_wait(connect_out_of_scope, &a, &status));
+	pid = ll_fork_wait(connect_out_of_scope, &a, &status);
+	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EPERM, a.res[1]);
 	LL_SETUP(a.res[2]);
@@ -1926,7 +1895,7 @@ LL_TEST_F(audit, scoped_abstract_socket_denial_logs_scope_and_socket_name,
 		TH_LOG("no record with \"%s\"", needle);
 		dump(_metadata, &r);
 	}
-	ASSERT_EQ(1, caused_records(&r, dir))
+	ASSERT_EQ(1, records_of(&r, pid))
 	dump(_metadata, &r);
 	close(fd);
 }
@@ -1979,6 +1948,7 @@ static void trace_across_domains(void *p)
 LL_TEST_F(audit, ptrace_denials_log_ptrace_and_the_tracee,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
+	pid_t pid;
 	struct denial_arg a = { .res = shared_results() };
 	char dir[256], needle[128], comm[16];
 	struct ll_audit_records r;
@@ -1998,7 +1968,8 @@ LL_TEST_F(audit, ptrace_denials_log_ptrace_and_the_tracee,
 	make_scratch(_metadata, "ptrace", dir, sizeof(dir));
 	own_comm(comm);
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, ll_fork_wait(trace_across_domains, &a, &status));
+	pid = ll_fork_wait(trace_across_domains, &a, &status);
+	ASSERT_LT(0, pid);
 	ASSERT_EQ(0, a.res[0]);
 	ASSERT_EQ(EPERM, a.res[1]);
 	ASSERT_EQ(0, a.res[2]);
@@ -2009,7 +1980,7 @@ LL_TEST_F(audit, ptrace_denials_log_ptrace_and_the_tracee,
 	ASSERT_EQ(2,
 		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, NULL))
 	dump(_metadata, &r);
-	ASSERT_EQ(2, caused_records(&r, dir))
+	ASSERT_EQ(2, records_of(&r, pid))
 	dump(_metadata, &r);
 }
 
@@ -2084,6 +2055,7 @@ static void tcp_denials(void *p)
 LL_TEST_F(audit_net, tcp_denials_log_net_blocker_address_and_port,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
+	pid_t pid;
 	struct net_arg a = { .family = variant->family,
 			     .res = shared_results() };
 	char dir[256], needle[128];
@@ -2093,7 +2065,8 @@ LL_TEST_F(audit_net, tcp_denials_log_net_blocker_address_and_port,
 	ASSERT_NE(NULL, a.res);
 	make_scratch(_metadata, "net", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
-	ASSERT_LT(0, ll_fork_wait(tcp_denials, &a, &status));
+	pid = ll_fork_wait(tcp_denials, &a, &status);
+	ASSERT_LT(0, pid);
 	if (a.res[0] == -1)
 		LL_SKIP_ENV(return, "no IPv6 on this kernel");
 	LL_SETUP(a.res[0]);
@@ -2121,7 +2094,7 @@ LL_TEST_F(audit_net, tcp_denials_log_net_blocker_address_and_port,
 		TH_LOG("no record with \"%s\"", needle);
 		dump(_metadata, &r);
 	}
-	ASSERT_EQ(2, caused_records(&r, dir))
+	ASSERT_EQ(2, records_of(&r, pid))
 	dump(_metadata, &r);
 }
 
