@@ -18,13 +18,11 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/mount.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "fs_ops.h"
 #include "ll_harness.h"
 #include "rights.h"
 #include "tree.h"
@@ -54,7 +52,7 @@ LL_PROGRAM(LL_B_LANDLOCK);
  *	    ├── f, d/, p, l -> f
  *
  * Paths are spelled relative to T through ll_at(); the EXECUTE variant adds a
- * copy of this program as a/bin, x/bin and b/bin.
+ * copy of this program as a/x, x/x and b/x (fs_ops.h's executable).
  */
 static const char *const layout_tree[] = {
 	"f",	 "a/",	   "a/f",  "a/d/",   "a/l->f", "a/s/",
@@ -62,7 +60,7 @@ static const char *const layout_tree[] = {
 	"b/",	 "b/f",	   "b/d/", "b/l->f", NULL,
 };
 
-static int make_layout(bool with_bin)
+static int make_layout(bool with_exec)
 {
 	static const char *const dirs[] = { "a", "x", "b" };
 	int err = ll_tree_make("t", layout_tree);
@@ -70,16 +68,10 @@ static int make_layout(bool with_bin)
 	for (size_t i = 0; !err && i < 3; i++) {
 		if (mkfifo(ll_at("%s/p", dirs[i]), 0600))
 			err = errno;
-		else if (with_bin)
-			err = ll_copy_self(ll_at("%s/bin", dirs[i]));
+		else if (with_exec)
+			err = ll_copy_self(ll_at("%s/" LL_FS_OP_EXEC, dirs[i]));
 	}
 	return err;
-}
-
-/* The result of mknod of a real device once Landlock let it through. */
-static int mknod_device_result(void)
-{
-	return ll_has_cap(CAP_MKNOD) ? 0 : EPERM;
 }
 
 /* A one-call sandboxed child. */
@@ -94,90 +86,16 @@ static int in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
 	return ll_run_child(&desc, fn, (void *)arg);
 }
 
-/* Operations: arg is a directory relative to T; each returns an errno. */
-static int op_execute(void *dir)
+/* The operation of `right` (fs_ops.h) on T/<dir> in a sandboxed child. */
+static int op_in_sandbox(uint64_t handled, const struct ll_path_rule *rules,
+			 uint64_t right, const char *dir)
 {
-	const char *bin = ll_at("%s/bin", (char *)dir);
-	char *const argv[] = { (char *)bin, LL_EXIT0_ARG, NULL };
+	const struct ll_ruleset_desc desc = {
+		.handled_fs = handled,
+		.paths = rules,
+	};
 
-	execve(bin, argv, environ);
-	return errno;
-}
-
-static int op_write_file(void *dir)
-{
-	return ll_try_open(ll_at("%s/f", (char *)dir), O_WRONLY);
-}
-
-static int op_read_file(void *dir)
-{
-	return ll_try_open(ll_at("%s/f", (char *)dir), O_RDONLY);
-}
-
-static int op_read_dir(void *dir)
-{
-	return ll_try_open(ll_at("%s/d", (char *)dir), O_RDONLY | O_DIRECTORY);
-}
-
-static int op_remove_dir(void *dir)
-{
-	return ll_errno_of(rmdir(ll_at("%s/d", (char *)dir)));
-}
-
-static int op_remove_file(void *dir)
-{
-	return ll_errno_of(unlink(ll_at("%s/f", (char *)dir)));
-}
-
-static int make_node(void *dir, mode_t type, dev_t dev)
-{
-	return ll_errno_of(mknod(ll_at("%s/n", (char *)dir), type | 0600, dev));
-}
-
-static int op_make_char(void *dir)
-{
-	return make_node(dir, S_IFCHR, makedev(1, 3)); /* /dev/null */
-}
-
-static int op_make_block(void *dir)
-{
-	return make_node(dir, S_IFBLK, makedev(7, 0)); /* /dev/loop0 */
-}
-
-static int op_make_reg(void *dir)
-{
-	return make_node(dir, S_IFREG, 0);
-}
-
-static int op_make_fifo(void *dir)
-{
-	return make_node(dir, S_IFIFO, 0);
-}
-
-static int op_make_dir(void *dir)
-{
-	return ll_errno_of(mkdir(ll_at("%s/n", (char *)dir), 0700));
-}
-
-static int op_make_sym(void *dir)
-{
-	return ll_errno_of(symlink("f", ll_at("%s/n", (char *)dir)));
-}
-
-/* bind(2) of a pathname socket; relative, so T may be long. */
-static int op_make_sock(void *dir)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX, .sun_path = "n" };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
-
-	if (fd < 0)
-		return errno;
-	err = ll_errno_of(chdir(ll_at("%s", (char *)dir)));
-	if (!err)
-		err = ll_errno_of(
-			bind(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
+	return ll_fs_op_in_child(&desc, right, ll_at("%s", dir));
 }
 
 /* ------------------------------------------------------------------------
@@ -187,113 +105,73 @@ static int op_make_sock(void *dir)
  */
 FIXTURE(right){};
 
+/*
+ * One variant per right; what the operation does, what else it needs
+ * and what it makes or removes come from the operation table (fs_ops.h).
+ */
 FIXTURE_VARIANT(right)
 {
 	uint64_t access;
-	/* What else the operation needs when every right is handled. */
-	uint64_t also;
-	int (*op)(void *dir);
-	/* The entry T/<dir>/<target> it makes or removes (NULL: none)… */
-	const char *target;
-	/* …and the entry's type before and after (0: absent). */
-	mode_t before, after;
-	/* mknod of a device: CAP_MKNOD is checked after Landlock. */
-	bool device;
 };
 
-/* execve opens the file for reading too: READ_FILE goes with EXECUTE. */
 FIXTURE_VARIANT_ADD(right, execute){
 	.access = R_EXECUTE,
-	.also = R_READ,
-	.op = op_execute,
 };
 
 FIXTURE_VARIANT_ADD(right, write_file){
 	.access = R_WRITE,
-	.op = op_write_file,
 };
 
 FIXTURE_VARIANT_ADD(right, read_file){
 	.access = R_READ,
-	.op = op_read_file,
 };
 
 FIXTURE_VARIANT_ADD(right, read_dir){
 	.access = R_READ_DIR,
-	.op = op_read_dir,
 };
 
 FIXTURE_VARIANT_ADD(right, remove_dir){
 	.access = R_REMOVE_DIR,
-	.op = op_remove_dir,
-	.target = "d",
-	.before = S_IFDIR,
 };
 
 FIXTURE_VARIANT_ADD(right, remove_file){
 	.access = R_REMOVE_FILE,
-	.op = op_remove_file,
-	.target = "f",
-	.before = S_IFREG,
 };
 
 FIXTURE_VARIANT_ADD(right, make_char){
 	.access = R_MAKE_CHAR,
-	.op = op_make_char,
-	.target = "n",
-	.after = S_IFCHR,
-	.device = true,
 };
 
 FIXTURE_VARIANT_ADD(right, make_dir){
 	.access = R_MAKE_DIR,
-	.op = op_make_dir,
-	.target = "n",
-	.after = S_IFDIR,
 };
 
 FIXTURE_VARIANT_ADD(right, make_reg){
 	.access = R_MAKE_REG,
-	.op = op_make_reg,
-	.target = "n",
-	.after = S_IFREG,
 };
 
 FIXTURE_VARIANT_ADD(right, make_sock){
 	.access = R_MAKE_SOCK,
-	.op = op_make_sock,
-	.target = "n",
-	.after = S_IFSOCK,
 };
 
 FIXTURE_VARIANT_ADD(right, make_fifo){
 	.access = R_MAKE_FIFO,
-	.op = op_make_fifo,
-	.target = "n",
-	.after = S_IFIFO,
 };
 
 FIXTURE_VARIANT_ADD(right, make_block){
 	.access = R_MAKE_BLOCK,
-	.op = op_make_block,
-	.target = "n",
-	.after = S_IFBLK,
-	.device = true,
 };
 
 FIXTURE_VARIANT_ADD(right, make_sym){
 	.access = R_MAKE_SYM,
-	.op = op_make_sym,
-	.target = "n",
-	.after = S_IFLNK,
 };
 
 FIXTURE_SETUP(right)
 {
-	ASSERT_EQ(0, make_layout(variant->op == op_execute));
+	ASSERT_EQ(0, make_layout(variant->access == R_EXECUTE));
 	/* The copies run at all (no noexec scratch, no missing helper). */
-	if (variant->op == op_execute)
-		ASSERT_EQ(0, ll_run_child(NULL, op_execute, "b"));
+	if (variant->access == R_EXECUTE)
+		ASSERT_EQ(0, ll_fs_op_in_child(NULL, R_EXECUTE, ll_at("b")));
 }
 
 FIXTURE_TEARDOWN(right)
@@ -301,65 +179,59 @@ FIXTURE_TEARDOWN(right)
 }
 
 /* Type of the entry the operation makes or removes in T/<dir>. */
-static mode_t target_type(const FIXTURE_VARIANT(right) * variant,
-			  const char *dir)
+static mode_t target_type(const struct ll_fs_op *op, const char *dir)
 {
-	return variant->target
-		       ? ll_type_of(ll_at("%s/%s", dir, variant->target))
-		       : 0;
+	return op->entry ? ll_type_of(ll_at("%s/%s", dir, op->entry)) : 0;
 }
 
 /* Its expected type once the operation succeeded or failed. */
-static mode_t type_when(const FIXTURE_VARIANT(right) * variant, bool done)
+static mode_t type_when(const struct ll_fs_op *op, bool done)
 {
-	return variant->target ? (done ? variant->after : variant->before) : 0;
-}
-
-static int allowed_result(const FIXTURE_VARIANT(right) * variant)
-{
-	return variant->device ? mknod_device_result() : 0;
+	return op->entry ? (done ? op->after : op->before) : 0;
 }
 
 LL_TEST_F(right, allowed_by_rule_on_parent_dir)
 {
-	const int expected = allowed_result(variant);
+	const struct ll_fs_op *op = ll_fs_op(variant->access);
+	const int expected = ll_fs_op_allowed(op);
 
 	ASSERT_EQ(expected,
-		  in_sandbox(ll_all_fs(),
-			     RULES(RULE(ll_at("a"),
-					variant->access | variant->also)),
-			     variant->op, "a"));
-	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "a"));
+		  op_in_sandbox(ll_all_fs(),
+				RULES(RULE(ll_at("a"), op->right | op->also)),
+				op->right, "a"));
+	ASSERT_EQ(type_when(op, expected == 0), target_type(op, "a"));
 }
 
 LL_TEST_F(right, denied_without_rule)
 {
+	const struct ll_fs_op *op = ll_fs_op(variant->access);
+
 	ASSERT_EQ(EACCES,
-		  in_sandbox(ll_all_fs(),
-			     RULES(RULE(ll_at("a"),
-					variant->access | variant->also)),
-			     variant->op, "b"));
-	ASSERT_EQ(type_when(variant, false), target_type(variant, "b"));
+		  op_in_sandbox(ll_all_fs(),
+				RULES(RULE(ll_at("a"), op->right | op->also)),
+				op->right, "b"));
+	ASSERT_EQ(type_when(op, false), target_type(op, "b"));
 }
 
 LL_TEST_F(right, denied_by_every_other_right)
 {
-	ASSERT_EQ(EACCES,
-		  in_sandbox(ll_all_fs(),
-			     RULES(RULE(ll_at("x"),
-					ll_all_fs() & ~variant->access)),
-			     variant->op, "x"));
-	ASSERT_EQ(type_when(variant, false), target_type(variant, "x"));
+	const struct ll_fs_op *op = ll_fs_op(variant->access);
+
+	ASSERT_EQ(EACCES, op_in_sandbox(ll_all_fs(),
+					RULES(RULE(ll_at("x"),
+						   ll_all_fs() & ~op->right)),
+					op->right, "x"));
+	ASSERT_EQ(type_when(op, false), target_type(op, "x"));
 }
 
 LL_TEST_F(right, allowed_when_unhandled)
 {
-	const int expected = allowed_result(variant);
+	const struct ll_fs_op *op = ll_fs_op(variant->access);
+	const int expected = ll_fs_op_allowed(op);
 
-	ASSERT_EQ(expected,
-		  in_sandbox(ll_all_fs() & ~(variant->access | variant->also),
-			     NO_RULES, variant->op, "b"));
-	ASSERT_EQ(type_when(variant, expected == 0), target_type(variant, "b"));
+	ASSERT_EQ(expected, op_in_sandbox(ll_all_fs() & ~(op->right | op->also),
+					  NO_RULES, op->right, "b"));
+	ASSERT_EQ(type_when(op, expected == 0), target_type(op, "b"));
 }
 
 /* ------------------------------------------------------------------------
@@ -424,16 +296,16 @@ LL_TEST_F(layout, file_rule_rejects_dir_only_rights)
 /* A rule on a file grants on that file only. */
 LL_TEST_F(layout, file_rule_grants_that_file_only)
 {
-	ASSERT_EQ(0, ll_copy_self(ll_at("a/bin")));
-	ASSERT_EQ(0, ll_copy_self(ll_at("a/s/bin")));
+	ASSERT_EQ(0, ll_copy_self(ll_at("a/" LL_FS_OP_EXEC)));
+	ASSERT_EQ(0, ll_copy_self(ll_at("a/s/" LL_FS_OP_EXEC)));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .handled_fs = ll_all_fs(),
 			     .paths = RULES(RULE(ll_at("a/f"), ACCESS_RW),
-					    RULE(ll_at("a/bin"),
+					    RULE(ll_at("a/" LL_FS_OP_EXEC),
 						 R_EXECUTE | R_READ)) }));
 	ASSERT_EQ(0, ll_try_open(ll_at("a/f"), O_RDWR));
-	ASSERT_EQ(0, ll_run_child(NULL, op_execute, "a"));
-	ASSERT_EQ(EACCES, ll_run_child(NULL, op_execute, "a/s"));
+	ASSERT_EQ(0, ll_fs_op_in_child(NULL, R_EXECUTE, ll_at("a")));
+	ASSERT_EQ(EACCES, ll_fs_op_in_child(NULL, R_EXECUTE, ll_at("a/s")));
 	ASSERT_EQ(EACCES, ll_try_open(ll_at("a/s/f"), O_RDONLY));
 	ASSERT_EQ(EACCES, ll_try_open(ll_at("f"), O_RDONLY));
 	ASSERT_EQ(EACCES, ll_try_open(ll_at("a"), O_RDONLY | O_DIRECTORY));
@@ -559,14 +431,19 @@ LL_TEST_F(layout, fifo_open_needs_read_file)
 }
 
 /* Landlock decides before CAP_MKNOD: EACCES when denied, else EPERM. */
+static int make_device_no_caps(uint64_t right, const char *dir)
+{
+	return ll_drop_caps() ?: ll_fs_op(right)->run(ll_at("%s", dir));
+}
+
 static int op_make_char_no_caps(void *dir)
 {
-	return ll_drop_caps() ?: op_make_char(dir);
+	return make_device_no_caps(R_MAKE_CHAR, dir);
 }
 
 static int op_make_block_no_caps(void *dir)
 {
-	return ll_drop_caps() ?: op_make_block(dir);
+	return make_device_no_caps(R_MAKE_BLOCK, dir);
 }
 
 LL_TEST_F(layout, device_nodes_checked_before_cap_mknod)

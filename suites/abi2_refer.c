@@ -31,17 +31,9 @@
 
 LL_PROGRAM(LL_B_REFER);
 
-#define EXEC LANDLOCK_ACCESS_FS_EXECUTE
-#define RFILE LANDLOCK_ACCESS_FS_READ_FILE
-#define RDIR LANDLOCK_ACCESS_FS_READ_DIR
-#define RM_D LANDLOCK_ACCESS_FS_REMOVE_DIR
-#define RM_F LANDLOCK_ACCESS_FS_REMOVE_FILE
-#define MK_D LANDLOCK_ACCESS_FS_MAKE_DIR
-#define MK_R LANDLOCK_ACCESS_FS_MAKE_REG
-#define MK_S LANDLOCK_ACCESS_FS_MAKE_SYM
-#define REF LANDLOCK_ACCESS_FS_REFER
 /* Everything a file/directory exchange needs on both sides. */
-#define XCHG_FD (REF | RM_F | RM_D | MK_R | MK_D)
+#define XCHG_FD \
+	(R_REFER | R_REMOVE_FILE | R_REMOVE_DIR | R_MAKE_REG | R_MAKE_DIR)
 
 /* In a layer's handled set: every FS right of the running ABI. */
 #define ALL UINT64_MAX
@@ -222,7 +214,8 @@ FIXTURE_VARIANT_ADD(move, file_refer_on_both_sides_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -230,7 +223,7 @@ FIXTURE_VARIANT_ADD(move, file_refer_from_common_ancestor_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "", REF }, { "s", RM_F }, { "t", MK_R }),
+	ONE_LAYER({ "", R_REFER }, { "s", R_REMOVE_FILE }, { "t", R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -238,7 +231,7 @@ FIXTURE_VARIANT_ADD(move, file_no_refer_on_source_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", RM_F }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REMOVE_FILE }, { "t", R_REFER | R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -246,7 +239,7 @@ FIXTURE_VARIANT_ADD(move, file_no_refer_on_destination_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE }, { "t", R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -254,7 +247,7 @@ FIXTURE_VARIANT_ADD(move, file_no_refer_anywhere_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", RM_F }, { "t", MK_R }),
+	ONE_LAYER({ "s", R_REMOVE_FILE }, { "t", R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -262,7 +255,7 @@ FIXTURE_VARIANT_ADD(move, file_no_make_reg_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE }, { "t", R_REFER }),
 	.expected = EACCES,
 };
 
@@ -270,7 +263,7 @@ FIXTURE_VARIANT_ADD(move, file_no_remove_file_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER }, { "t", R_REFER | R_MAKE_REG }),
 	.expected = EACCES,
 };
 
@@ -279,7 +272,7 @@ FIXTURE_VARIANT_ADD(move, file_no_refer_and_no_make_reg_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", RM_F }, { "t", REF }),
+	ONE_LAYER({ "s", R_REMOVE_FILE }, { "t", R_REFER }),
 	.expected = EACCES,
 };
 
@@ -287,7 +280,7 @@ FIXTURE_VARIANT_ADD(move, file_to_dir_without_rule_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "u/n",
-	ONE_LAYER({ "s", REF | RM_F }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE }),
 	.expected = EACCES,
 };
 
@@ -296,7 +289,8 @@ FIXTURE_VARIANT_ADD(move, file_replacing_without_remove_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_MAKE_REG }),
 	.expected = EACCES,
 };
 
@@ -304,7 +298,8 @@ FIXTURE_VARIANT_ADD(move, file_replacing_with_remove_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF | MK_R | RM_F }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_MAKE_REG | R_REMOVE_FILE }),
 	.expected = 0,
 };
 
@@ -313,7 +308,8 @@ FIXTURE_VARIANT_ADD(move, file_gaining_read_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF | MK_R | RFILE }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_MAKE_REG | R_READ }),
 	.expected = EXDEV,
 };
 
@@ -322,8 +318,8 @@ FIXTURE_VARIANT_ADD(move, file_gaining_read_held_by_own_rule_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F }, { "s/f", RFILE },
-		  { "t", REF | MK_R | RFILE }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE }, { "s/f", R_READ },
+		  { "t", R_REFER | R_MAKE_REG | R_READ }),
 	.expected = 0,
 };
 
@@ -331,7 +327,8 @@ FIXTURE_VARIANT_ADD(move, file_same_read_on_both_sides_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F | RFILE }, { "t", REF | MK_R | RFILE }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_READ },
+		  { "t", R_REFER | R_MAKE_REG | R_READ }),
 	.expected = 0,
 };
 
@@ -339,7 +336,8 @@ FIXTURE_VARIANT_ADD(move, file_losing_read_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F | RFILE }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_READ },
+		  { "t", R_REFER | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -348,8 +346,9 @@ FIXTURE_VARIANT_ADD(move, file_gaining_dir_only_rights_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_F },
-		  { "t", REF | MK_R | MK_D | RM_D | RDIR | MK_S }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_MAKE_REG | R_MAKE_DIR | R_REMOVE_DIR |
+				 R_READ_DIR | R_MAKE_SYM }),
 	.expected = 0,
 };
 
@@ -359,7 +358,8 @@ FIXTURE_VARIANT_ADD(move, dir_same_rights_on_both_sides_allowed){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D }, { "t", REF | RM_D | MK_D }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = 0,
 };
 
@@ -368,7 +368,8 @@ FIXTURE_VARIANT_ADD(move, dir_gaining_make_dir_exdev){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D }, { "t", REF | RM_D | MK_D }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = EXDEV,
 };
 
@@ -376,8 +377,8 @@ FIXTURE_VARIANT_ADD(move, dir_gaining_make_reg_exdev){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D },
-		  { "t", REF | RM_D | MK_D | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR | R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -385,8 +386,9 @@ FIXTURE_VARIANT_ADD(move, dir_gaining_right_held_by_own_rule_allowed){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D }, { "s/d", MK_R },
-		  { "t", REF | RM_D | MK_D | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR },
+		  { "s/d", R_MAKE_REG },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -394,8 +396,9 @@ FIXTURE_VARIANT_ADD(move, dir_losing_rights_allowed){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D | MK_R | RFILE },
-		  { "t", REF | RM_D | MK_D }),
+	ONE_LAYER({ "s",
+		    R_REFER | R_REMOVE_DIR | R_MAKE_DIR | R_MAKE_REG | R_READ },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = 0,
 };
 
@@ -403,7 +406,8 @@ FIXTURE_VARIANT_ADD(move, dir_no_refer_on_destination_exdev){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D }, { "t", RM_D | MK_D }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR },
+		  { "t", R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = EXDEV,
 };
 
@@ -412,8 +416,8 @@ FIXTURE_VARIANT_ADD(move, dir_refer_only_on_moved_dir_exdev){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", RM_D | MK_D }, { "s/d", REF },
-		  { "t", REF | RM_D | MK_D }),
+	ONE_LAYER({ "s", R_REMOVE_DIR | R_MAKE_DIR }, { "s/d", R_REFER },
+		  { "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = EXDEV,
 };
 
@@ -421,7 +425,8 @@ FIXTURE_VARIANT_ADD(move, dir_no_make_dir_eacces){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D | MK_D }, { "t", REF | RM_D }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR },
+		  { "t", R_REFER | R_REMOVE_DIR }),
 	.expected = EACCES,
 };
 
@@ -430,7 +435,8 @@ FIXTURE_VARIANT_ADD(move, dir_gaining_and_no_make_dir_eacces){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RM_D }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_DIR },
+		  { "t", R_REFER | R_MAKE_REG }),
 	.expected = EACCES,
 };
 
@@ -440,7 +446,7 @@ FIXTURE_VARIANT_ADD(move, link_refer_on_both_sides_allowed){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF }, { "t", REF | MK_R }),
+	ONE_LAYER({ "s", R_REFER }, { "t", R_REFER | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -448,7 +454,7 @@ FIXTURE_VARIANT_ADD(move, link_no_refer_on_source_exdev){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "t", REF | MK_R }),
+	ONE_LAYER({ "t", R_REFER | R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -456,7 +462,7 @@ FIXTURE_VARIANT_ADD(move, link_no_refer_on_destination_exdev){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF }, { "t", MK_R }),
+	ONE_LAYER({ "s", R_REFER }, { "t", R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -464,7 +470,7 @@ FIXTURE_VARIANT_ADD(move, link_no_make_reg_eacces){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF }, { "t", REF }),
+	ONE_LAYER({ "s", R_REFER }, { "t", R_REFER }),
 	.expected = EACCES,
 };
 
@@ -472,7 +478,7 @@ FIXTURE_VARIANT_ADD(move, link_no_refer_and_no_make_reg_eacces){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "t", REF }),
+	ONE_LAYER({ "t", R_REFER }),
 	.expected = EACCES,
 };
 
@@ -480,7 +486,7 @@ FIXTURE_VARIANT_ADD(move, link_gaining_read_exdev){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF }, { "t", REF | MK_R | RFILE }),
+	ONE_LAYER({ "s", R_REFER }, { "t", R_REFER | R_MAKE_REG | R_READ }),
 	.expected = EXDEV,
 };
 
@@ -490,7 +496,8 @@ FIXTURE_VARIANT_ADD(move, exchange_files_refer_on_both_sides_allowed){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F | MK_R }, { "t", REF | RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG },
+		  { "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -499,8 +506,8 @@ FIXTURE_VARIANT_ADD(move, exchange_files_gaining_read_forward_exdev){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F | MK_R },
-		  { "t", REF | RM_F | MK_R | RFILE }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG },
+		  { "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG | R_READ }),
 	.expected = EXDEV,
 };
 
@@ -509,8 +516,8 @@ FIXTURE_VARIANT_ADD(move, exchange_files_gaining_read_backward_exdev){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F | MK_R | RFILE },
-		  { "t", REF | RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG | R_READ },
+		  { "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -518,7 +525,8 @@ FIXTURE_VARIANT_ADD(move, exchange_files_no_make_reg_on_source_eacces){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F }, { "t", REF | RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE },
+		  { "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = EACCES,
 };
 
@@ -526,7 +534,8 @@ FIXTURE_VARIANT_ADD(move, exchange_files_no_refer_on_destination_exdev){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	ONE_LAYER({ "s", REF | RM_F | MK_R }, { "t", RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG },
+		  { "t", R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = EXDEV,
 };
 
@@ -543,7 +552,7 @@ FIXTURE_VARIANT_ADD(move, exchange_file_and_dir_no_make_dir_eacces){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/d",
-	ONE_LAYER({ "s", XCHG_FD & ~MK_D }, { "t", XCHG_FD }),
+	ONE_LAYER({ "s", XCHG_FD & ~R_MAKE_DIR }, { "t", XCHG_FD }),
 	.expected = EACCES,
 };
 
@@ -552,7 +561,7 @@ FIXTURE_VARIANT_ADD(move, exchange_file_and_dir_dir_gaining_exdev){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/d",
-	ONE_LAYER({ "s", XCHG_FD | MK_S }, { "t", XCHG_FD }),
+	ONE_LAYER({ "s", XCHG_FD | R_MAKE_SYM }, { "t", XCHG_FD }),
 	.expected = EXDEV,
 };
 
@@ -562,8 +571,8 @@ FIXTURE_VARIANT_ADD(move, refer_unhandled_rename_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	.layers = { { .handled_fs = RM_F | MK_R,
-		      .rules = { { "", RM_F | MK_R } } } },
+	.layers = { { .handled_fs = R_REMOVE_FILE | R_MAKE_REG,
+		      .rules = { { "", R_REMOVE_FILE | R_MAKE_REG } } } },
 	.expected = EXDEV,
 };
 
@@ -571,7 +580,8 @@ FIXTURE_VARIANT_ADD(move, refer_unhandled_link_exdev){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "t/n",
-	.layers = { { .handled_fs = MK_R, .rules = { { "", MK_R } } } },
+	.layers = { { .handled_fs = R_MAKE_REG,
+		      .rules = { { "", R_MAKE_REG } } } },
 	.expected = EXDEV,
 };
 
@@ -580,7 +590,8 @@ FIXTURE_VARIANT_ADD(move, refer_unhandled_unrelated_right_exdev){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "t/n",
-	.layers = { { .handled_fs = EXEC, .rules = { { "", EXEC } } } },
+	.layers = { { .handled_fs = R_EXECUTE,
+		      .rules = { { "", R_EXECUTE } } } },
 	.expected = EXDEV,
 };
 
@@ -588,8 +599,8 @@ FIXTURE_VARIANT_ADD(move, refer_unhandled_exchange_exdev){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "t/f",
-	.layers = { { .handled_fs = RM_F | MK_R,
-		      .rules = { { "", RM_F | MK_R } } } },
+	.layers = { { .handled_fs = R_REMOVE_FILE | R_MAKE_REG,
+		      .rules = { { "", R_REMOVE_FILE | R_MAKE_REG } } } },
 	.expected = EXDEV,
 };
 
@@ -597,8 +608,9 @@ FIXTURE_VARIANT_ADD(move, refer_unhandled_no_make_reg_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	.layers = { { .handled_fs = RM_F | MK_R,
-		      .rules = { { "s", RM_F | MK_R }, { "t", RM_F } } } },
+	.layers = { { .handled_fs = R_REMOVE_FILE | R_MAKE_REG,
+		      .rules = { { "s", R_REMOVE_FILE | R_MAKE_REG },
+				 { "t", R_REMOVE_FILE } } } },
 	.expected = EACCES,
 };
 
@@ -608,7 +620,7 @@ FIXTURE_VARIANT_ADD(move, same_dir_rename_file_without_refer_allowed){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "s/n",
-	ONE_LAYER({ "s", RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -616,7 +628,7 @@ FIXTURE_VARIANT_ADD(move, same_dir_rename_dir_without_refer_allowed){
 	.op = OP_RENAME,
 	.from = "s/d",
 	.to = "s/n",
-	ONE_LAYER({ "s", RM_D | MK_D }),
+	ONE_LAYER({ "s", R_REMOVE_DIR | R_MAKE_DIR }),
 	.expected = 0,
 };
 
@@ -624,7 +636,7 @@ FIXTURE_VARIANT_ADD(move, same_dir_link_without_refer_allowed){
 	.op = OP_LINK,
 	.from = "s/f",
 	.to = "s/n",
-	ONE_LAYER({ "s", MK_R }),
+	ONE_LAYER({ "s", R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -632,7 +644,7 @@ FIXTURE_VARIANT_ADD(move, same_dir_exchange_without_refer_allowed){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
 	.to = "s/g",
-	ONE_LAYER({ "s", RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -641,7 +653,8 @@ FIXTURE_VARIANT_ADD(move, same_dir_rename_ignores_other_dirs_allowed){
 	.op = OP_RENAME,
 	.from = "t/f",
 	.to = "t/n",
-	ONE_LAYER({ "s", REF | RFILE }, { "t", RM_F | MK_R }),
+	ONE_LAYER({ "s", R_REFER | R_READ },
+		  { "t", R_REMOVE_FILE | R_MAKE_REG }),
 	.expected = 0,
 };
 
@@ -649,18 +662,18 @@ FIXTURE_VARIANT_ADD(move, same_dir_rename_without_make_reg_eacces){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "s/n",
-	ONE_LAYER({ "s", RM_F | REF }),
+	ONE_LAYER({ "s", R_REMOVE_FILE | R_REFER }),
 	.expected = EACCES,
 };
 
 /* --- Two layers: each must allow the move (reparent_exdev_layers). ------- */
 
-#define LAYER1_FILE_OK                              \
-	{                                           \
-		.handled_fs = ALL, .rules = {       \
-			{ "s", REF | RM_F | MK_R }, \
-			{ "t", REF | RM_F | MK_R }  \
-		}                                   \
+#define LAYER1_FILE_OK                                                 \
+	{                                                              \
+		.handled_fs = ALL, .rules = {                          \
+			{ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG }, \
+			{ "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG }  \
+		}                                                      \
 	}
 
 FIXTURE_VARIANT_ADD(move, layers_second_without_refer_exdev){
@@ -668,7 +681,8 @@ FIXTURE_VARIANT_ADD(move, layers_second_without_refer_exdev){
 	.from = "s/f",
 	.to = "t/n",
 	.layers = { LAYER1_FILE_OK,
-		    { .handled_fs = MK_R, .rules = { { "", MK_R } } } },
+		    { .handled_fs = R_MAKE_REG,
+		      .rules = { { "", R_MAKE_REG } } } },
 	.expected = EXDEV,
 };
 
@@ -676,7 +690,8 @@ FIXTURE_VARIANT_ADD(move, layers_first_without_refer_exdev){
 	.op = OP_RENAME,
 	.from = "s/f",
 	.to = "t/n",
-	.layers = { { .handled_fs = MK_R, .rules = { { "", MK_R } } },
+	.layers = { { .handled_fs = R_MAKE_REG,
+		      .rules = { { "", R_MAKE_REG } } },
 		    LAYER1_FILE_OK },
 	.expected = EXDEV,
 };
@@ -686,8 +701,8 @@ FIXTURE_VARIANT_ADD(move, layers_both_with_refer_allowed){
 	.from = "s/f",
 	.to = "t/n",
 	.layers = { LAYER1_FILE_OK,
-		    { .handled_fs = REF | MK_R,
-		      .rules = { { "", REF | MK_R } } } },
+		    { .handled_fs = R_REFER | R_MAKE_REG,
+		      .rules = { { "", R_REFER | R_MAKE_REG } } } },
 	.expected = 0,
 };
 
@@ -697,7 +712,8 @@ FIXTURE_VARIANT_ADD(move, layers_second_without_refer_same_dir_allowed){
 	.from = "s/f",
 	.to = "s/n",
 	.layers = { LAYER1_FILE_OK,
-		    { .handled_fs = MK_R, .rules = { { "", MK_R } } } },
+		    { .handled_fs = R_MAKE_REG,
+		      .rules = { { "", R_MAKE_REG } } } },
 	.expected = 0,
 };
 
@@ -707,18 +723,19 @@ FIXTURE_VARIANT_ADD(move, layers_eacces_in_one_exdev_in_other_eacces){
 	.from = "s/f",
 	.to = "t/n",
 	.layers = { { .handled_fs = ALL,
-		      .rules = { { "s", REF | RM_F }, { "t", MK_R } } },
-		    { .handled_fs = REF | MK_R,
-		      .rules = { { "", REF }, { "s", MK_R } } } },
+		      .rules = { { "s", R_REFER | R_REMOVE_FILE },
+				 { "t", R_MAKE_REG } } },
+		    { .handled_fs = R_REFER | R_MAKE_REG,
+		      .rules = { { "", R_REFER }, { "s", R_MAKE_REG } } } },
 	.expected = EACCES,
 };
 
-#define LAYER1_DIR_OK                               \
-	{                                           \
-		.handled_fs = ALL, .rules = {       \
-			{ "s", REF | RM_D | MK_D }, \
-			{ "t", REF | RM_D | MK_D }  \
-		}                                   \
+#define LAYER1_DIR_OK                                                 \
+	{                                                             \
+		.handled_fs = ALL, .rules = {                         \
+			{ "s", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }, \
+			{ "t", R_REFER | R_REMOVE_DIR | R_MAKE_DIR }  \
+		}                                                     \
 	}
 
 /* Equal rights in layer 1; layer 2 grants MAKE_REG on t/ only. */
@@ -727,8 +744,8 @@ FIXTURE_VARIANT_ADD(move, layers_dir_gaining_in_second_exdev){
 	.from = "s/d",
 	.to = "t/n",
 	.layers = { LAYER1_DIR_OK,
-		    { .handled_fs = REF | MK_R,
-		      .rules = { { "", REF }, { "t", MK_R } } } },
+		    { .handled_fs = R_REFER | R_MAKE_REG,
+		      .rules = { { "", R_REFER }, { "t", R_MAKE_REG } } } },
 	.expected = EXDEV,
 };
 
@@ -737,10 +754,10 @@ FIXTURE_VARIANT_ADD(move, layers_dir_gaining_held_by_own_rule_allowed){
 	.from = "s/d",
 	.to = "t/n",
 	.layers = { LAYER1_DIR_OK,
-		    { .handled_fs = REF | MK_R,
-		      .rules = { { "", REF },
-				 { "s/d", MK_R },
-				 { "t", MK_R } } } },
+		    { .handled_fs = R_REFER | R_MAKE_REG,
+		      .rules = { { "", R_REFER },
+				 { "s/d", R_MAKE_REG },
+				 { "t", R_MAKE_REG } } } },
 	.expected = 0,
 };
 
@@ -750,7 +767,8 @@ FIXTURE_VARIANT_ADD(move, layers_dir_second_make_dir_only_on_dest_exdev){
 	.from = "s/d",
 	.to = "t/n",
 	.layers = { LAYER1_DIR_OK,
-		    { .handled_fs = MK_D, .rules = { { "t", MK_D } } } },
+		    { .handled_fs = R_MAKE_DIR,
+		      .rules = { { "t", R_MAKE_DIR } } } },
 	.expected = EXDEV,
 };
 
@@ -759,7 +777,8 @@ FIXTURE_VARIANT_ADD(move, layers_dir_second_make_dir_only_on_source_eacces){
 	.from = "s/d",
 	.to = "t/n",
 	.layers = { LAYER1_DIR_OK,
-		    { .handled_fs = MK_D, .rules = { { "s", MK_D } } } },
+		    { .handled_fs = R_MAKE_DIR,
+		      .rules = { { "s", R_MAKE_DIR } } } },
 	.expected = EACCES,
 };
 
@@ -777,7 +796,8 @@ FIXTURE_VARIANT_ADD(move, layers_exchange_second_without_refer_exdev){
 	.from = "s/f",
 	.to = "t/d",
 	.layers = { LAYER1_EXCHANGE_OK,
-		    { .handled_fs = MK_D, .rules = { { "", MK_D } } } },
+		    { .handled_fs = R_MAKE_DIR,
+		      .rules = { { "", R_MAKE_DIR } } } },
 	.expected = EXDEV,
 };
 
@@ -787,7 +807,8 @@ FIXTURE_VARIANT_ADD(move, layers_exchange_second_no_make_dir_eacces){
 	.from = "s/f",
 	.to = "t/d",
 	.layers = { LAYER1_EXCHANGE_OK,
-		    { .handled_fs = MK_D, .rules = { { "t", MK_D } } } },
+		    { .handled_fs = R_MAKE_DIR,
+		      .rules = { { "t", R_MAKE_DIR } } } },
 	.expected = EACCES,
 };
 
@@ -797,8 +818,8 @@ FIXTURE_VARIANT_ADD(move, layers_exchange_both_with_refer_allowed){
 	.from = "s/f",
 	.to = "t/d",
 	.layers = { LAYER1_EXCHANGE_OK,
-		    { .handled_fs = REF | MK_D,
-		      .rules = { { "", REF | MK_D } } } },
+		    { .handled_fs = R_REFER | R_MAKE_DIR,
+		      .rules = { { "", R_REFER | R_MAKE_DIR } } } },
 	.expected = 0,
 };
 
@@ -808,8 +829,8 @@ FIXTURE_VARIANT_ADD(move, layers_exchange_dir_gaining_in_second_exdev){
 	.from = "s/f",
 	.to = "t/d",
 	.layers = { LAYER1_EXCHANGE_OK,
-		    { .handled_fs = REF | MK_S,
-		      .rules = { { "", REF }, { "s", MK_S } } } },
+		    { .handled_fs = R_REFER | R_MAKE_SYM,
+		      .rules = { { "", R_REFER }, { "s", R_MAKE_SYM } } } },
 	.expected = EXDEV,
 };
 
@@ -895,9 +916,9 @@ LL_TEST_F(no_fs, fs_and_net_domain_denies_reparenting,
 	  .needs = LL_B_FS_TOPOLOGY_NEEDS_FS)
 {
 	const struct layer layer = {
-		.handled_fs = EXEC,
+		.handled_fs = R_EXECUTE,
 		.handled_net = ALL,
-		.rules = { { "", EXEC } },
+		.rules = { { "", R_EXECUTE } },
 	};
 	const struct move m = { &layer, 1, variant->op, variant->from,
 				variant->to };
@@ -954,8 +975,8 @@ LL_TEST_F(abi1, reparenting_exdev_before_right_checks_before_abi2,
 LL_TEST_F(abi1, reparenting_exdev_in_any_domain_before_abi2,
 	  .lacks = LL_B_REFER)
 {
-	const struct layer layer = { .handled_fs = EXEC,
-				     .rules = { { "", EXEC } } };
+	const struct layer layer = { .handled_fs = R_EXECUTE,
+				     .rules = { { "", R_EXECUTE } } };
 	struct move m = { &layer, 1, OP_RENAME, "s/f", "t/n" };
 
 	ASSERT_EQ(EXDEV, move_and_check(_metadata, &m));
@@ -967,11 +988,12 @@ LL_TEST_F(abi1, same_dir_moves_need_make_and_remove_before_abi2,
 	  .lacks = LL_B_REFER)
 {
 	const struct layer ok = { .handled_fs = ALL,
-				  .rules = { { "s", RM_F | MK_R } } };
+				  .rules = { { "s",
+					       R_REMOVE_FILE | R_MAKE_REG } } };
 	const struct layer no_make = { .handled_fs = ALL,
-				       .rules = { { "s", RM_F } } };
+				       .rules = { { "s", R_REMOVE_FILE } } };
 	const struct layer no_remove = { .handled_fs = ALL,
-					 .rules = { { "s", MK_R } } };
+					 .rules = { { "s", R_MAKE_REG } } };
 	struct move m = { &no_make, 1, OP_RENAME, "s/f", "s/n" };
 
 	ASSERT_EQ(EACCES, move_and_check(_metadata, &m));

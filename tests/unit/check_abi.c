@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <check.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "abi.h"
 #include "downgrade.h"
+#include "fs_ops.h"
 #include "json.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -1059,12 +1061,38 @@ START_TEST(json_deepest_nesting)
 }
 END_TEST
 
+/* harness/fs_ops.c: one operation for each FS right abi/ knows, no other. */
+START_TEST(fs_ops_cover_every_fs_right)
+{
+	const struct ll_bit *bit;
+
+	for (bit = ll_family_bits(LL_FS_ACCESS); bit->name; bit++) {
+		const struct ll_fs_op *op = ll_fs_op(bit->value);
+
+		ck_assert_msg(op, "no operation for fs.%s", bit->name);
+		ck_assert(op->right == bit->value);
+		ck_assert_ptr_nonnull(op->run);
+		ck_assert_msg(!(op->also & op->right), "fs.%s needs itself",
+			      bit->name);
+	}
+	ck_assert_ptr_null(ll_fs_op(0));
+	ck_assert_ptr_null(ll_fs_op(LANDLOCK_ACCESS_FS_EXECUTE |
+				    LANDLOCK_ACCESS_FS_READ_FILE));
+	ck_assert_int_eq(ll_fs_op_denied(ll_fs_op(LANDLOCK_ACCESS_FS_REFER)),
+			 EXDEV);
+	ck_assert_int_eq(
+		ll_fs_op_denied(ll_fs_op(LANDLOCK_ACCESS_FS_READ_FILE)),
+		EACCES);
+}
+END_TEST
+
 static Suite *abi_suite(void)
 {
 	Suite *s = suite_create("abi");
 	TCase *tables = tcase_create("tables");
 	TCase *downgrade = tcase_create("downgrade");
 	TCase *json = tcase_create("json");
+	TCase *harness = tcase_create("harness");
 
 	tcase_add_test(tables, fs_rights_match_spec);
 	tcase_add_test(tables, fs_masks_per_abi);
@@ -1104,6 +1132,9 @@ static Suite *abi_suite(void)
 	tcase_add_test(json, json_escapes_strings_and_keys);
 	tcase_add_test(json, json_deepest_nesting);
 	suite_add_tcase(s, json);
+
+	tcase_add_test(harness, fs_ops_cover_every_fs_right);
+	suite_add_tcase(s, harness);
 	return s;
 }
 
