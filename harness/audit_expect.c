@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -51,14 +52,26 @@ int ll_audit_read_to_marker(int fd, const char *path,
 				   r);
 }
 
-int ll_audit_caused(const struct ll_audit_records *r, const char *path)
+int ll_audit_caused_by(const struct ll_audit_records *r, pid_t pid)
 {
-	char needle[4200];
+	char needle[128];
+	const char *d;
+	int i, n = 0;
 
-	return ll_audit_count(r, AUDIT_LANDLOCK_ACCESS, NULL, NULL, NULL) -
-	       ll_audit_count(r, AUDIT_LANDLOCK_ACCESS,
-			      marker_needle(needle, sizeof(needle), path), NULL,
-			      NULL);
+	for (i = 0; i < r->count; i++) {
+		if (r->type[i] != AUDIT_LANDLOCK_ACCESS)
+			continue;
+		d = strstr(r->text[i], " domain=");
+		if (!d)
+			continue;
+		snprintf(needle, sizeof(needle),
+			 " domain=%llx status=allocated mode=enforcing pid=%d ",
+			 strtoull(d + strlen(" domain="), NULL, 16), (int)pid);
+		if (ll_audit_count(r, AUDIT_LANDLOCK_DOMAIN, needle, NULL,
+				   NULL))
+			n++;
+	}
+	return n;
 }
 
 void ll_audit_dump(const struct ll_audit_records *r)

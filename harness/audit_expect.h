@@ -9,6 +9,8 @@
 #ifndef LLCONFORM_AUDIT_EXPECT_H
 #define LLCONFORM_AUDIT_EXPECT_H
 
+#include <sys/types.h>
+
 #include "audit.h"
 
 /* `n` ints shared with forked children, each -1; NULL when mmap fails. */
@@ -23,8 +25,11 @@ int *ll_shared_ints(int n);
 int ll_audit_read_to_marker(int fd, const char *path,
 			    struct ll_audit_records *r);
 
-/* ACCESS records in `r` that are not about the marker `path`. */
-int ll_audit_caused(const struct ll_audit_records *r, const char *path);
+/*
+ * ACCESS records in `r` of the domains `pid` created (their DOMAIN record,
+ * also in `r`, names it): another process's denials are never counted.
+ */
+int ll_audit_caused_by(const struct ll_audit_records *r, pid_t pid);
 
 /* Prints every kept record as a diagnostic line ("# record TYPE: TEXT"). */
 void ll_audit_dump(const struct ll_audit_records *r);

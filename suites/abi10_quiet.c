@@ -1008,7 +1008,7 @@ LL_TEST_F(quiet_audit, records_of_quiet_and_logged_denials,
 		logged++;
 	}
 	/* Nothing else was logged. */
-	ASSERT_EQ(logged, ll_audit_caused(&r, ll_at("marker")))
+	ASSERT_EQ(logged, ll_audit_caused_by(&r, child))
 	ll_audit_dump(&r);
 	/*
 	 * A domain shows up (status=allocated) with its first logged denial
