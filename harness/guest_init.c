@@ -12,13 +12,26 @@
  * The results channel (/dev/ttyS1 in a guest, stdout on the host) carries each
  * program's stdout and stderr (KTAP), framed by lines only this file writes:
  *
- *   # llconform-init: start uname=<release> programs=<n> timeout=<s>
+ *   # llconform-init: start uname=<release> programs=<n> timeout=<s> at=<k>
+ *   # llconform-init: boot unpack_start=<k> unpack_end=<k> run_init=<k>
+ *     init_entry=<k> clocksource=<name>       (one line; guest only)
  *   # llconform-program: begin <name>
  *   ... the program's output, always ending in a newline ...
  *   # llconform-program: end <name> exit=<code|-1> signal=<sig|0> timeout=<0|1>
- *     seconds=<t> taint_before=<n> taint_after=<n>          (one line)
+ *     seconds=<t> taint_before=<n> taint_after=<n> at=<k> first_output=<t>
+ *     bytes=<n> write_seconds=<t>                          (one line)
  *   # llconform-init: missing <name>     (selected, but not in the directory)
- *   # llconform-init: done programs=<n> seconds=<t>
+ *   # llconform-init: done programs=<n> seconds=<t> at=<k> bytes=<n>
+ *     write_seconds=<t>
+ *
+ * The time budget fields (what `make bench` splits a guest's time with):
+ * <k> is a time on the kernel log's clock (seconds since the kernel
+ * started; -1 where unknown, e.g. on the host), taken from the kernel's own
+ * messages (initramfs unpacking, "Run /init") or converted from the init's
+ * CLOCK_MONOTONIC through a marker written to and read back from /dev/kmsg.
+ * first_output: seconds from the fork to the program's first byte (exec and
+ * harness setup); bytes and write_seconds: what went to the results channel
+ * and the time the init spent blocked writing it.
  *
  * The kernel log gets "llconform: begin <name> taint=<n>" and
  * "llconform: end <name> status=<n> taint=<n>" (status: exit code, or 128 +
@@ -47,6 +60,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <math.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -68,6 +82,10 @@ struct options {
 
 static int results_fd = STDOUT_FILENO;
 static int kmsg_fd = -1;
+/* Kernel log clock minus CLOCK_MONOTONIC; unknown (no guest) while NAN. */
+static double klog_offset = NAN;
+static unsigned long long results_bytes;
+static double results_write_s;
 
 static double now(void)
 {
@@ -108,8 +126,33 @@ fd_printf(int fd, const char *fmt, ...)
 	write_all(fd, line, n);
 }
 
+/* Writes to the results channel, counted for the time budget. */
+static void results_write(const char *buf, size_t len)
+{
+	double t0 = now();
+
+	write_all(results_fd, buf, len);
+	results_write_s += now() - t0;
+	results_bytes += len;
+}
+
+static void __attribute__((format(printf, 1, 2))) emit(const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	results_write(line, n);
+}
+
 #define say(...) fd_printf(STDERR_FILENO, "llconform-init: " __VA_ARGS__)
-#define emit(...) fd_printf(results_fd, __VA_ARGS__)
 #define kmsg(...)                                        \
 	do {                                             \
 		if (kmsg_fd >= 0)                        \
@@ -192,6 +235,90 @@ static void setup_guest(void)
 	setenv("LLCONFORM_GUEST", "1", 1);
 }
 
+/* Seconds on the kernel log's clock of a CLOCK_MONOTONIC time (-1: unknown). */
+static double klog_time(double t)
+{
+	return isnan(klog_offset) ? -1 : t + klog_offset;
+}
+
+static bool starts_with(const char *text, const char *prefix)
+{
+	return !strncmp(text, prefix, strlen(prefix));
+}
+
+/* One /dev/kmsg record: its time in seconds and its text. */
+static bool read_record(int fd, char *rec, size_t size, double *t,
+			const char **text)
+{
+	unsigned long long usec;
+
+	for (;;) {
+		ssize_t n = read(fd, rec, size - 1);
+
+		if (n < 0 && errno == EPIPE) /* overwritten: the next one */
+			continue;
+		if (n <= 0)
+			return false;
+		rec[n] = '\0';
+		*text = strchr(rec, ';');
+		if (*text && sscanf(rec, "%*u,%*u,%llu", &usec) == 1) {
+			*t = usec / 1e6;
+			(*text)++;
+			return true;
+		}
+	}
+}
+
+/*
+ * The kernel's own milestones from its log (initramfs unpacking, the start
+ * of /init, the clocksource), and the offset between the log's clock and
+ * ours, from a marker written to /dev/kmsg and read back: the time budget
+ * of `make bench` is made of these.
+ */
+static void boot_marks(double entry, char *line, size_t size)
+{
+	char rec[2048], clocksource[32] = "-";
+	double unpack_start = -1, unpack_end = -1, run_init = -1, t, t0, t1;
+	const char *text;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while (read_record(fd, rec, sizeof(rec), &t, &text)) {
+		if (starts_with(text, "Trying to unpack rootfs") &&
+		    unpack_start < 0)
+			unpack_start = t;
+		else if (starts_with(text, "Freeing initrd memory"))
+			unpack_end = t;
+		else if (starts_with(text, "Run /init as init process"))
+			run_init = t;
+		else if (starts_with(text, "clocksource: Switched to "))
+			sscanf(text,
+			       "clocksource: Switched to clocksource %31s",
+			       clocksource);
+	}
+	t0 = now();
+	kmsg("llconform: clock\n");
+	t1 = now();
+	for (int tries = 0; tries < 100 && isnan(klog_offset); tries++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (!read_record(fd, rec, sizeof(rec), &t, &text)) {
+			if (poll(&p, 1, 10) < 0)
+				break;
+			continue;
+		}
+		if (starts_with(text, "llconform: clock"))
+			klog_offset = t - (t0 + t1) / 2;
+	}
+	close(fd);
+	snprintf(line, size,
+		 "# llconform-init: boot unpack_start=%.6f unpack_end=%.6f "
+		 "run_init=%.6f init_entry=%.6f clocksource=%s\n",
+		 unpack_start, unpack_end, run_init, klog_time(entry),
+		 clocksource);
+}
+
 static void __attribute__((noreturn)) end_guest(unsigned char code)
 {
 	if (results_fd >= 0)
@@ -255,7 +382,9 @@ static void run_program(const struct options *opt, const char *name)
 	char path[4096], buf[4096];
 	int pfd[2], status = 0, code, sig;
 	bool exited = false, eof = false, timed_out = false;
-	double start, deadline, drain_until = 0;
+	double start, deadline, drain_until = 0, first_output = -1;
+	double write_s = results_write_s;
+	unsigned long long bytes = results_bytes;
 	long taint_before, taint_after;
 	char last = '\n';
 	pid_t pid;
@@ -301,7 +430,9 @@ static void run_program(const struct options *opt, const char *name)
 				ssize_t n = read(pfd[0], buf, sizeof(buf));
 
 				if (n > 0) {
-					write_all(results_fd, buf, n);
+					if (first_output < 0)
+						first_output = now() - start;
+					results_write(buf, n);
 					last = buf[n - 1];
 				} else if (n == 0 || errno != EINTR) {
 					eof = true;
@@ -334,21 +465,25 @@ static void run_program(const struct options *opt, const char *name)
 	if (last != '\n')
 		emit("\n");
 	emit("# llconform-program: end %s exit=%d signal=%d timeout=%d "
-	     "seconds=%.3f taint_before=%ld taint_after=%ld\n",
+	     "seconds=%.3f taint_before=%ld taint_after=%ld at=%.6f "
+	     "first_output=%.6f bytes=%llu write_seconds=%.6f\n",
 	     name, code, sig, timed_out, now() - start, taint_before,
-	     taint_after);
+	     taint_after, klog_time(start), first_output, results_bytes - bytes,
+	     results_write_s - write_s);
 	kmsg("llconform: end %s status=%d taint=%ld\n", name,
 	     sig ? 128 + sig : code, taint_after);
 }
 
-static int run_all(const struct options *opt)
+static int run_all(const struct options *opt, double entry)
 {
 	struct dirent **names;
 	struct utsname uts;
 	double start = now();
 	int i, n, ran = 0, count = 0;
-	char *sel, *tok, *save = NULL;
+	char *sel, *tok, *save = NULL, boot[512] = "";
 
+	if (opt->guest)
+		boot_marks(entry, boot, sizeof(boot));
 	n = scandir(opt->dir, &names, is_program, alphasort);
 	if (n < 0) {
 		say("cannot read %s: %s\n", opt->dir, strerror(errno));
@@ -358,8 +493,10 @@ static int run_all(const struct options *opt)
 		count += !opt->programs ||
 			 in_list(opt->programs, names[i]->d_name);
 	uname(&uts);
-	emit("# llconform-init: start uname=%s programs=%d timeout=%u\n",
-	     uts.release, count, opt->timeout_s);
+	emit("# llconform-init: start uname=%s programs=%d timeout=%u "
+	     "at=%.6f\n",
+	     uts.release, count, opt->timeout_s, klog_time(start));
+	emit("%s", boot);
 	say("start uname=%s programs=%d\n", uts.release, count);
 
 	for (i = 0; i < n; i++) {
@@ -391,8 +528,10 @@ static int run_all(const struct options *opt)
 	for (i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
-	emit("# llconform-init: done programs=%d seconds=%.3f\n", ran,
-	     now() - start);
+	emit("# llconform-init: done programs=%d seconds=%.3f at=%.6f "
+	     "bytes=%llu write_seconds=%.6f\n",
+	     ran, now() - start, klog_time(now()), results_bytes,
+	     results_write_s);
 	say("done programs=%d\n", ran);
 	return 0;
 }
@@ -409,6 +548,7 @@ int main(int argc, char **argv)
 {
 	struct options opt = { .dir = GUEST_SUITES_DIR,
 			       .timeout_s = DEFAULT_TIMEOUT_S };
+	double entry = now();
 	int i;
 
 	opt.guest = getpid() == 1;
@@ -420,7 +560,7 @@ int main(int argc, char **argv)
 			    RESULTS_TTY);
 			end_guest(1);
 		}
-		run_all(&opt);
+		run_all(&opt, entry);
 		end_guest(0);
 	}
 
@@ -442,5 +582,5 @@ int main(int argc, char **argv)
 		kmsg_fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	setvbuf(stdout, NULL, _IONBF, 0);
-	return run_all(&opt);
+	return run_all(&opt, entry);
 }

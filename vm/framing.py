@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_INIT = re.compile(r"^# llconform-init: (start|done|missing)\b ?(.*)$")
+_INIT = re.compile(r"^# llconform-init: (start|boot|done|missing)\b ?(.*)$")
 _BEGIN = re.compile(r"^# llconform-program: begin (\S+)$")
 _END = re.compile(r"^# llconform-program: end (\S+) ?(.*)$")
 _KV = re.compile(r"(\w+)=(\S*)")
@@ -31,6 +31,17 @@ def _num(v: str | None) -> int | float | None:
             return None
 
 
+def _float(v: str | None) -> float | None:
+    """A time field; None when absent or negative (the init's 'unknown')."""
+    n = _num(v)
+    return None if n is None or n < 0 else float(n)
+
+
+def _int(v: str | None) -> int | None:
+    n = _num(v)
+    return n if isinstance(n, int) else None
+
+
 @dataclass
 class Program:
     name: str
@@ -42,6 +53,12 @@ class Program:
     seconds: float | None = None
     taint_before: int | None = None
     taint_after: int | None = None
+    # The time budget (see guest_init.c): the fork on the kernel log's clock,
+    # fork to first byte, bytes and seconds blocked on the results channel.
+    at: float | None = None
+    first_output: float | None = None
+    bytes: int | None = None
+    write_seconds: float | None = None
 
     @property
     def status(self) -> str:
@@ -73,6 +90,10 @@ class Program:
             "taint_before": self.taint_before,
             "taint_after": self.taint_after,
             "tainted": self.tainted,
+            "at": self.at,
+            "first_output": self.first_output,
+            "bytes": self.bytes,
+            "write_seconds": self.write_seconds,
         }
 
 
@@ -83,6 +104,7 @@ class Results:
     uname: str | None = None
     start_fields: dict[str, str] = field(default_factory=dict)
     done_fields: dict[str, str] = field(default_factory=dict)
+    boot_fields: dict[str, str] = field(default_factory=dict)  # kernel milestones
     programs: list[Program] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     stray: list[str] = field(default_factory=list)  # output outside any program
@@ -112,6 +134,10 @@ def parse(text: str) -> Results:
             current.seconds = _num(f.get("seconds"))  # type: ignore[assignment]
             current.taint_before = _num(f.get("taint_before"))  # type: ignore[assignment]
             current.taint_after = _num(f.get("taint_after"))  # type: ignore[assignment]
+            current.at = _float(f.get("at"))
+            current.first_output = _float(f.get("first_output"))
+            current.bytes = _int(f.get("bytes"))
+            current.write_seconds = _float(f.get("write_seconds"))
             current, body = None, []
             continue
         if current is not None:
@@ -124,6 +150,8 @@ def parse(text: str) -> Results:
                 r.started, r.start_fields, r.uname = True, f, f.get("uname")
             elif kind == "done":
                 r.done, r.done_fields = True, f
+            elif kind == "boot":
+                r.boot_fields = f
             else:
                 r.missing.append(m.group(2).strip())
         elif line.strip():

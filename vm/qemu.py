@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from .console import INIT_START
+from .console import INIT_DONE, INIT_START
 
 # Fast and quiet; 8250.nr_uarts=2 for the results channel on ttyS1;
 # printk.devkmsg=on so the init's markers are never rate-limited.
@@ -85,6 +85,7 @@ class Outcome:
     killed: str | None  # "boot" | "guest": which wall-clock limit fired
     t_init: float | None  # seconds from spawn to the init's start line
     t_first_program: float | None
+    t_done: float | None  # seconds from spawn to the init's done line
     t_total: float
     qemu_stderr: str
 
@@ -123,6 +124,8 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
                         marks["init"] = time.monotonic() - start
                     if PROGRAM_MARKER in text and "program" not in marks:
                         marks["program"] = time.monotonic() - start
+                    if INIT_DONE in text and "done" not in marks:
+                        marks["done"] = time.monotonic() - start
 
     def read_stderr() -> None:
         assert proc.stderr is not None
@@ -154,6 +157,7 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
         killed,
         marks.get("init"),
         marks.get("program"),
+        marks.get("done"),
         total,
         b"".join(err_chunks).decode(errors="replace"),
     )

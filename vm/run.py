@@ -256,6 +256,7 @@ def boot_guest(k: Kernel, img: Image, initrd: str, opts: Options, accel: str) ->
         times={
             "boot_to_init": _r(o.t_init),
             "boot_to_first_program": _r(o.t_first_program),
+            "boot_to_done": _r(o.t_done),
             "total": _r(o.t_total),
         },
     )
