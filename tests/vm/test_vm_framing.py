@@ -105,3 +105,21 @@ def test_host_mode_round_trip(init_binary: str, tmp_path: os.PathLike) -> None:
     )
     r = framing.parse(sel.stdout)
     assert [p.name for p in r.programs] == ["40_segv"] and r.missing == ["nope"]
+
+
+def test_budget_fields(init_binary: str, tmp_path: os.PathLike) -> None:
+    """The time budget's fields: bytes and seconds on the channel, fork to
+    first byte; the kernel log's clock is unknown (-1, None) on the host."""
+    d = str(tmp_path)
+    _prog(d, "a", "sleep 0.2; echo 'TAP version 13'; echo '1..0'")
+    out = subprocess.run(
+        [init_binary, "--host", d], stdout=subprocess.PIPE, text=True, timeout=30
+    )
+    r = framing.parse(out.stdout)
+    [p] = r.programs
+    # its output and its begin line (the end line is written after the count)
+    assert p.bytes == len("# llconform-program: begin a\nTAP version 13\n1..0\n")
+    assert p.first_output is not None and 0.15 < p.first_output < 5
+    assert p.write_seconds is not None and p.write_seconds >= 0 and p.at is None
+    assert int(r.done_fields["bytes"]) == len(out.stdout) - len(out.stdout.splitlines()[-1]) - 1
+    assert r.boot_fields == {} and r.start_fields["at"] == "-1.000000"
