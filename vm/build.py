@@ -672,6 +672,30 @@ def _make(
     )
 
 
+def _keep_gcov_notes(out: str, work: str, tmp: str, config_text: str) -> dict[str, Any] | None:
+    """A gcov kernel's compile-time notes (.gcno) and the sources of their directories,
+    kept as <entry>/gcov/{out,src}/<dir>/ (the work tree they name is deleted after the
+    build): what gcov needs, with the .gcda files a guest writes, to report coverage."""
+    if "CONFIG_GCOV_KERNEL=y" not in config_text.splitlines():
+        return None
+    dirs: list[str] = []
+    for root, _dirs, files in os.walk(out):
+        notes = [f for f in files if f.endswith(".gcno")]
+        if not notes:
+            continue
+        rel = os.path.relpath(root, out)
+        dirs.append(rel)
+        os.makedirs(os.path.join(tmp, "gcov", "out", rel), exist_ok=True)
+        for f in notes:
+            shutil.copyfile(os.path.join(root, f), os.path.join(tmp, "gcov", "out", rel, f))
+        srcdir = os.path.join(work, "src", rel)
+        os.makedirs(os.path.join(tmp, "gcov", "src", rel), exist_ok=True)
+        for f in os.listdir(srcdir):
+            if f.endswith((".c", ".h")) and os.path.isfile(os.path.join(srcdir, f)):
+                shutil.copyfile(os.path.join(srcdir, f), os.path.join(tmp, "gcov", "src", rel, f))
+    return {"work": work, "dirs": sorted(dirs)}
+
+
 def _install(
     k: Kernel, plan: Plan, out: str, config_text: str, logpath: str, final: str, elapsed: float
 ) -> Image:
@@ -693,6 +717,7 @@ def _install(
     shutil.copyfile(vml_path, os.path.join(tmp, "vmlinux"))
     shutil.copyfile(logpath, os.path.join(tmp, "build.log"))
     cache.write_atomic(os.path.join(tmp, "config"), config_text.encode())
+    gcov = _keep_gcov_notes(out, os.path.dirname(out), tmp, config_text)
     cache.write_atomic(os.path.join(tmp, "fragment.config"), fragment_text(plan.merged).encode())
     meta = {
         "name": k.name,
@@ -714,6 +739,8 @@ def _install(
         "pvh": pvh,
         "payload": "build",
     }
+    if gcov:
+        meta["gcov"] = gcov
     if not pvh:
         os.unlink(os.path.join(tmp, "vmlinux"))
     cache.write_json_atomic(os.path.join(tmp, "meta.json"), meta)

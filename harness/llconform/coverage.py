@@ -1,0 +1,691 @@
+"""`llconform coverage src:...`: line, function and branch coverage of
+security/landlock by our suites, by the upstream selftests of the same
+tree, and by both, in the same gcov kernel.
+
+Steps (each a function below, so that tests can run the report part on
+recorded data):
+
+1. The kernel: the `src:` tree is built through vm's source-build path
+   with vm/config/coverage.config (gcov, debugfs, fault injection, what the
+   upstream selftests' own config asks for) and one more patch, generated
+   from the tree's own security/landlock/Makefile, that adds
+   `GCOV_PROFILE := y` there: only that directory is profiled (a make
+   variable on the command line would apply to every directory, and
+   per-object GCOV_PROFILE_<stem>.o names clash with other directories'
+   fs.o, audit.o, net.o). The patch is part of the build's cache key like
+   any --patches file; user patches (--patches) are copied next to it.
+   vm keeps the .gcno notes and the profiled sources in the cache entry
+   (<entry>/gcov/), since the build tree is deleted.
+2. Two guests of that kernel, booted at the same time: one runs our suites,
+   the other the upstream selftests (built by the bench's builder from the
+   same tree, each behind harness/coverage/upstream_launch.c, which gives
+   it the working directory and ./true that `make run_tests` would); both
+   end with harness/coverage/gcov_dump.c, which prints every .gcda file of
+   /sys/kernel/debug/gcov on its stdout. The data thus comes back on the
+   results channel the init already has (base64 lines in
+   zz_gcov_dump.ktap): no disk image, no virtio or 9p driver in the
+   kernel, no change to the guest init. Separate guests rather than one
+   with a counter reset in between: each set starts from the same
+   freshly booted kernel, and the two run in parallel.
+3. The report, with Debian's lcov: geninfo on the notes and each guest's
+   .gcda files, source paths mapped to the kept sources, `lcov --extract`
+   of security/landlock, `lcov -a` of both, genhtml; coverage.json with
+   the totals and per-file figures read from the tracefiles, the
+   uncovered lines with their function, and the lines only one set covers.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import concurrent.futures
+import difflib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+COVERAGE_FRAGMENT = REPO / "vm" / "config" / "coverage.config"
+HELPERS = REPO / "harness" / "coverage"
+LANDLOCK = "security/landlock"
+GCOV_PATCH = "zz-llconform-gcov-profile.patch"
+DUMP = "zz_gcov_dump"  # sorts after every suite: the init runs in name order
+SETS = ("llconform", "upstream")
+LCOV_RC = ["--rc", "lcov_branch_coverage=1"]
+EXIT_OK, EXIT_FAILED, EXIT_OURS = 0, 1, 2
+
+
+class CoverageError(RuntimeError):
+    """Bad input or a failed step: a clear message, exit status 2."""
+
+
+def say(msg: str) -> None:
+    print(f"coverage: {msg}", file=sys.stderr, flush=True)
+
+
+# --- 1. the kernel -----------------------------------------------------------
+
+def check_tree(tree: Path) -> None:
+    """A tree that can be measured has security/landlock with a Makefile."""
+    if not (tree / LANDLOCK / "Makefile").is_file():
+        raise CoverageError(
+            f"{tree}: no {LANDLOCK}/Makefile: not a kernel tree with Landlock "
+            "(Landlock is in Linux 5.13 and later), nothing to measure")
+
+
+def gcov_patch(tree: Path) -> str:
+    """A patch that turns on gcov for security/landlock only."""
+    check_tree(tree)
+    rel = f"{LANDLOCK}/Makefile"
+    old = (tree / rel).read_text().splitlines(keepends=True)
+    new = ["# llconform coverage: gcov counters for this directory only\n",
+           "GCOV_PROFILE := y\n", "\n", *old]
+    return "".join(difflib.unified_diff(old, new, f"a/{rel}", f"b/{rel}"))
+
+
+def patches_dir(cache_root: Path, tree: Path, user: Path | None) -> Path:
+    """The user's *.patch files and the gcov patch (last: it is named to
+    sort after them), in a directory of the cache named by their content."""
+    files: dict[str, bytes] = {}
+    if user is not None:
+        if not user.is_dir():
+            raise CoverageError(f"--patches {user}: not a directory")
+        for p in sorted(user.glob("*.patch")):
+            files[p.name] = p.read_bytes()
+    files[GCOV_PATCH] = gcov_patch(tree).encode()
+    digest = hashlib.sha256(json.dumps(
+        {n: hashlib.sha256(b).hexdigest() for n, b in files.items()},
+        sort_keys=True).encode()).hexdigest()[:16]
+    final = cache_root / "coverage" / f"patches-{digest}"
+    if final.is_dir():
+        return final
+    tmp = final.with_name(f".tmp-{final.name}-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, blob in files.items():
+        (tmp / name).write_bytes(blob)
+    try:
+        tmp.rename(final)
+    except OSError:  # another run made it first: same content
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+@dataclass
+class Kernel:
+    name: str
+    tree: Path
+    patches: Path
+    fragments: list[str]
+    build_dir: Path
+    build: dict[str, Any]
+    gcov: dict[str, Any]
+
+
+def vm_args(name: str, patches: Path, fragments: list[str],
+            cache: str | None) -> list[str]:
+    args = [name, "--patches", str(patches)]
+    for f in fragments:
+        args += ["--config-fragment", f]
+    if cache:
+        args += ["--cache", cache]
+    return args
+
+
+def build_kernel(name: str, user_patches: Path | None,
+                 user_fragments: list[str], cache: str | None,
+                 jobs: int | None) -> Kernel:
+    """The gcov kernel of a src: name, from vm's cache or built now."""
+    if not name.startswith("src:"):
+        raise CoverageError(
+            f"{name}: coverage needs a kernel built here with gcov, a src: "
+            "name (src:debian-7.3, src:/path/to/tree); Debian's binary "
+            "kernels have no CONFIG_GCOV_KERNEL")
+    from vm import cli as vmcli
+    from vm import packages as vmpackages
+    from vm import source as vmsource
+    from vm.catalogue import CatalogueError
+
+    fragments = [str(COVERAGE_FRAGMENT), *user_fragments]
+    try:
+        ctx = vmcli.Context(vmcli.parser().parse_args(
+            ["fetch", name] + (["--cache", cache] if cache else [])))
+        k = ctx.resolve(name)
+        if k.packages and vmsource.available(k, ctx.cache) is None:
+            vmpackages.ensure_packages(vmcli.FETCH_TOOLS[:2] + ["xz"])
+        tree, _ = vmsource.obtain(k, ctx.apt, ctx.cache)
+    except (CatalogueError, vmsource.SourceError, vmpackages.MissingTool,
+            OSError) as e:
+        raise CoverageError(f"{name}: cannot obtain the source tree: {e}") from e
+    patches = patches_dir(Path(ctx.cache), Path(tree), user_patches)
+    args = vmcli.parser().parse_args(
+        ["build", *vm_args(name, patches, fragments, cache)]
+        + (["--build-jobs", str(jobs)] if jobs else []))
+    ctx = vmcli.Context(args)
+    t0 = time.monotonic()
+    ok, failed = vmcli.resolve_and_fetch(ctx, [name])
+    if failed or not ok:
+        msg = failed[0].get("message") if failed else "no image"
+        raise CoverageError(f"{name}: the gcov kernel did not build: {msg}")
+    k, img = ok[0]
+    assert img is not None
+    d = Path(k.build["dir"])
+    meta = json.loads((d / "meta.json").read_text())
+    gcov = meta.get("gcov")
+    if not gcov or not (d / "gcov" / "out" / LANDLOCK).is_dir():
+        raise CoverageError(
+            f"{name}: the build {d} has no gcov notes of {LANDLOCK} "
+            "(a kernel without CONFIG_GCOV_KERNEL, or built before vm kept "
+            "them: remove that cache entry)")
+    say(f"{name}: gcov kernel {d} (built in {meta.get('build_seconds')} s; "
+        f"this step {time.monotonic() - t0:.1f} s)")
+    return Kernel(name, Path(tree), patches, fragments, d, k.build, gcov)
+
+
+# --- 2. the guests -------------------------------------------------------------
+
+def compile_helper(name: str, build: Path) -> Path:
+    src = HELPERS / f"{name}.c"
+    exe = build / "coverage" / name
+    if exe.exists() and exe.stat().st_mtime >= src.stat().st_mtime:
+        return exe
+    exe.parent.mkdir(parents=True, exist_ok=True)
+    cmd = ["gcc", "-std=gnu11", "-Wall", "-Wextra", "-Werror", "-O2",
+           "-static", str(src), "-o", str(exe)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode:
+        raise CoverageError(f"{' '.join(cmd)} failed:\n{done.stderr}")
+    return exe
+
+
+def our_suites(build: Path, selection: list[str] | None) -> list[Path]:
+    suites = build / "suites"
+    found = sorted(p for p in suites.glob("*")
+                   if p.is_file() and os.access(p, os.X_OK)) \
+        if suites.is_dir() else []
+    if not found:
+        raise CoverageError(f"no suites in {suites}: run `make` first")
+    if selection is None:
+        return found
+    by_name = {p.name: p for p in found}
+    unknown = [s for s in selection if s not in by_name]
+    if unknown:
+        raise CoverageError(
+            f"unknown suite(s) {', '.join(unknown)}; known: "
+            + ", ".join(by_name))
+    return [by_name[s] for s in selection]
+
+
+def stage_llconform(stage: Path, suites: list[Path], dump: Path) -> list[str]:
+    stage.mkdir(parents=True, exist_ok=True)
+    for p in suites:
+        shutil.copy2(p, stage / p.name)
+    shutil.copy2(dump, stage / DUMP)
+    return [p.name for p in suites] + [DUMP]
+
+
+def stage_upstream(stage: Path, programs: dict[str, Path], helper: Path,
+                   launcher: Path, dump: Path) -> list[str]:
+    """Each upstream program as <name>.bin behind the launcher <name>;
+    `true.bin` for ./true. The selection names only the launchers."""
+    stage.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(helper, stage / "true.bin")
+    for name, exe in sorted(programs.items()):
+        shutil.copy2(exe, stage / f"{name}.bin")
+        shutil.copy2(launcher, stage / name)
+    shutil.copy2(dump, stage / DUMP)
+    return sorted(programs) + [DUMP]
+
+
+def boot_argv(k: Kernel, stage: Path, programs: list[str], out: Path,
+              cache: str | None, timeout: int) -> list[str]:
+    return [sys.executable, "-m", "vm", "boot",
+            *vm_args(k.name, k.patches, k.fragments, cache),
+            "--suites", str(stage), "--programs", ",".join(programs),
+            "--out", str(out), "-j", "1", "--offline",
+            "--program-timeout", str(timeout),
+            "--guest-timeout", str(max(1800, 3 * timeout))]
+
+
+def boot_sets(k: Kernel, stages: dict[str, tuple[Path, list[str]]],
+              out: Path, cache: str | None, timeout: int) -> dict[str, Path]:
+    """Boot one guest per set, at the same time; each set's guest dir."""
+    env = dict(os.environ, PYTHONPATH=f"{REPO / 'harness'}:{REPO}")
+
+    def one(item: tuple[str, tuple[Path, list[str]]]) -> tuple[str, int]:
+        label, (stage, programs) = item
+        gout = out / f"guest-{label}"
+        argv = boot_argv(k, stage, programs, gout, cache, timeout)
+        say(f"{label}: booting {k.name} with {len(programs) - 1} program(s)")
+        with open(out / f"guest-{label}.log", "w") as log:
+            rc = subprocess.run(argv, cwd=REPO, env=env, stdout=log,
+                                stderr=subprocess.STDOUT).returncode
+        return label, rc
+
+    dirs: dict[str, Path] = {}
+    with concurrent.futures.ThreadPoolExecutor(len(stages)) as pool:
+        for label, rc in pool.map(one, stages.items()):
+            summary = out / f"guest-{label}" / "summary.json"
+            rows = json.loads(summary.read_text()) if summary.is_file() else []
+            st = rows[0].get("status") if rows else "error"
+            msg = rows[0].get("message") if rows else "no summary.json"
+            say(f"{label}: guest {st} (vm boot exit {rc})"
+                + (f": {msg}" if msg else ""))
+            found = sorted((out / f"guest-{label}").glob(f"*/{DUMP}.ktap"))
+            if not found:
+                raise CoverageError(
+                    f"{label}: the guest gave no {DUMP} output ({st}: {msg}); "
+                    f"see {out / f'guest-{label}.log'}")
+            dirs[label] = found[0].parent
+    return dirs
+
+
+# --- the gcov data on the results channel --------------------------------------
+
+def decode_dump(text: str) -> dict[str, bytes]:
+    """The .gcda files (path below the gcov root -> content) printed by
+    gcov_dump; CoverageError if the kernel has no gcov or data is cut."""
+    files: dict[str, bytes] = {}
+    current: str | None = None
+    size = 0
+    chunks: list[bytes] = []
+    ended = False
+
+    def close() -> None:
+        if current is None:
+            return
+        blob = b"".join(chunks)
+        if len(blob) != size:
+            raise CoverageError(
+                f"gcov data of {current} cut short: {len(blob)} of {size} bytes")
+        files[current] = blob
+
+    for line in text.splitlines():
+        if line.startswith("not ok 1 gcov_dump # no gcov"):
+            raise CoverageError(
+                "the kernel has no gcov support: " + line.split("# ", 1)[1])
+        m = re.match(r"^# gcov-file (\S+) (\d+)$", line)
+        if m:
+            close()
+            current, size, chunks = m.group(1), int(m.group(2)), []
+            continue
+        m = re.match(r"^# gcov-data (\S+)$", line)
+        if m and current is not None:
+            chunks.append(base64.b64decode(m.group(1)))
+            continue
+        if line.startswith("# gcov-end"):
+            ended = True
+    close()
+    if not ended:
+        raise CoverageError("the gcov dump did not finish (guest died or "
+                            "timed out during it)")
+    return files
+
+
+def place_gcda(files: dict[str, bytes], work: str, dest: Path) -> int:
+    """Write each .gcda below dest/ by its path in the build's out/ tree
+    (the gcov root mirrors the absolute build directory)."""
+    prefix = work.rstrip("/") + "/out/"
+    n = 0
+    for path, blob in files.items():
+        rel = path[len(prefix):] if path.startswith(prefix) else None
+        if rel is None:
+            m = re.search(r"/out/(.+\.gcda)$", path)
+            rel = m.group(1) if m else None
+        if rel is None:
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(blob)
+        n += 1
+    return n
+
+
+# --- 3. the report ----------------------------------------------------------------
+
+def run_lcov(argv: list[str], what: str) -> str:
+    done = subprocess.run(argv, capture_output=True, text=True)
+    if done.returncode:
+        raise CoverageError(f"{what}: {' '.join(argv[:2])} failed "
+                            f"(exit {done.returncode}):\n"
+                            + "\n".join((done.stderr or done.stdout)
+                                        .splitlines()[-15:]))
+    return done.stdout
+
+
+def ensure_lcov() -> None:
+    if shutil.which("geninfo") and shutil.which("genhtml"):
+        return
+    try:
+        from vm import packages as vmpackages
+        vmpackages.ensure_packages(["geninfo"])
+    except Exception as e:  # noqa: BLE001 (any failure: the same advice)
+        raise CoverageError(
+            f"lcov is missing ({e}); apt-get install --no-install-recommends "
+            "lcov") from e
+    if not shutil.which("geninfo"):
+        raise CoverageError(
+            "lcov is missing: apt-get install --no-install-recommends lcov")
+
+
+def tracefile(gcov_dir: Path, work: str, gcda: dict[str, bytes],
+              scratch: Path, out: Path, test_name: str) -> None:
+    """lcov tracefile of security/landlock from the notes kept by vm
+    (gcov_dir/out, gcov_dir/src) and one guest's .gcda files."""
+    objs = scratch / "out"
+    shutil.copytree(gcov_dir / "out", objs)
+    if not place_gcda(gcda, work, objs):
+        raise CoverageError(
+            f"{test_name}: no .gcda file of this build in the guest's data")
+    raw = scratch / "raw.info"
+    run_lcov(["geninfo", str(objs / LANDLOCK), "-q", "-o", str(raw),
+              "-t", test_name, "--gcov-tool", "gcov", *LCOV_RC],
+             f"{test_name}: geninfo")
+    # gcov names the sources by their path at build time (the work tree
+    # vm deleted); vm kept them in gcov_dir/src.
+    src_prefix = work.rstrip("/") + "/src/"
+    kept = str((gcov_dir / "src").resolve()) + "/"
+    text = raw.read_text()
+    text = re.sub(r"^SF:" + re.escape(src_prefix), "SF:" + kept, text,
+                  flags=re.M)
+    raw.write_text(text)
+    run_lcov(["lcov", "-q", "--extract", str(raw), f"*/{LANDLOCK}/*",
+              "-o", str(out), *LCOV_RC], f"{test_name}: lcov --extract")
+
+
+@dataclass
+class FileCov:
+    lines: dict[int, int] = field(default_factory=dict)  # line -> hits
+    functions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    branches: dict[tuple[int, str, str], int] = field(default_factory=dict)
+
+
+def read_info(path: Path, strip: str = "") -> dict[str, FileCov]:
+    """The DA, FN/FNDA and BRDA records of an lcov tracefile, per source
+    file (named relative to `strip`)."""
+    files: dict[str, FileCov] = {}
+    cur = FileCov()
+    starts: dict[str, int] = {}
+    for line in path.read_text().splitlines():
+        tag, _, rest = line.partition(":")
+        if tag == "SF":
+            name = rest[len(strip):] if strip and rest.startswith(strip) \
+                else rest
+            cur = files.setdefault(name, FileCov())
+            starts = {}
+        elif tag == "DA":
+            n, hits = rest.split(",")[:2]
+            cur.lines[int(n)] = cur.lines.get(int(n), 0) + int(hits)
+        elif tag == "FN":
+            n, fname = rest.split(",", 1)
+            starts[fname] = int(n)
+            cur.functions.setdefault(fname, (int(n), 0))
+        elif tag == "FNDA":
+            hits, fname = rest.split(",", 1)
+            start = starts.get(fname, cur.functions.get(fname, (0, 0))[0])
+            cur.functions[fname] = (start, cur.functions.get(
+                fname, (start, 0))[1] + int(hits))
+        elif tag == "BRDA":
+            n, block, branch, taken = rest.split(",")
+            key = (int(n), block, branch)
+            cur.branches[key] = cur.branches.get(key, 0) + (
+                0 if taken == "-" else int(taken))
+    return files
+
+
+def pct(hit: int, found: int) -> float | None:
+    return round(100.0 * hit / found, 1) if found else None
+
+
+def figures(fc: FileCov | list[FileCov]) -> dict[str, Any]:
+    many = fc if isinstance(fc, list) else [fc]
+    lf = sum(len(f.lines) for f in many)
+    lh = sum(1 for f in many for h in f.lines.values() if h)
+    ff = sum(len(f.functions) for f in many)
+    fh = sum(1 for f in many for _, h in f.functions.values() if h)
+    bf = sum(len(f.branches) for f in many)
+    bh = sum(1 for f in many for h in f.branches.values() if h)
+    return {"lines": {"found": lf, "hit": lh, "percent": pct(lh, lf)},
+            "functions": {"found": ff, "hit": fh, "percent": pct(fh, ff)},
+            "branches": {"found": bf, "hit": bh, "percent": pct(bh, bf)}}
+
+
+def function_at(fc: FileCov, line: int) -> str:
+    """The function whose start is the nearest at or before `line`."""
+    best, name = -1, "?"
+    for fname, (start, _) in fc.functions.items():
+        if best < start <= line:
+            best, name = start, fname
+    return name
+
+
+def source_line(src_root: Path, rel: str, n: int) -> str:
+    try:
+        with open(src_root / rel, encoding="utf-8", errors="replace") as f:
+            for i, text in enumerate(f, 1):
+                if i == n:
+                    return text.strip()
+    except OSError:
+        pass
+    return ""
+
+
+def uncovered(files: dict[str, FileCov], src_root: Path
+              ) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rel, fc in sorted(files.items()):
+        rows = [{"line": n, "function": function_at(fc, n),
+                 "text": source_line(src_root, rel, n)}
+                for n, h in sorted(fc.lines.items()) if not h]
+        if rows:
+            out[rel] = rows
+    return out
+
+
+def only_in(a: dict[str, FileCov], b: dict[str, FileCov]
+            ) -> dict[str, list[int]]:
+    """Lines a covers and b does not, per file."""
+    out: dict[str, list[int]] = {}
+    for rel, fc in sorted(a.items()):
+        other = b.get(rel, FileCov()).lines
+        lines = sorted(n for n, h in fc.lines.items() if h and not other.get(n))
+        if lines:
+            out[rel] = lines
+    return out
+
+
+def summarize(infos: dict[str, Path], src_root: Path,
+              meta: dict[str, Any]) -> dict[str, Any]:
+    strip = str(src_root.resolve()) + "/"
+    data = {label: read_info(p, strip) for label, p in infos.items()}
+    summary: dict[str, Any] = {"schema": "llconform-coverage/1", **meta,
+                               "sets": {}}
+    for label, files in data.items():
+        summary["sets"][label] = {
+            "tracefile": infos[label].name,
+            "total": figures(list(files.values())),
+            "files": {rel: figures(fc) for rel, fc in sorted(files.items())},
+            "uncovered": uncovered(files, src_root),
+        }
+    if "llconform" in data and "upstream" in data:
+        summary["only_llconform"] = only_in(data["llconform"],
+                                            data["upstream"])
+        summary["only_upstream"] = only_in(data["upstream"],
+                                           data["llconform"])
+    return summary
+
+
+def table(summary: dict[str, Any]) -> str:
+    """The markdown table of the totals (results/README.md, the console)."""
+    rows = ["| tests | lines | functions | branches |",
+            "|---|---|---|---|"]
+    for label, s in summary["sets"].items():
+        t = s["total"]
+        rows.append(f"| {label} | " + " | ".join(
+            f"{t[k]['percent']}% of {t[k]['found']}" for k in
+            ("lines", "functions", "branches")) + " |")
+    return "\n".join(rows)
+
+
+def report(gcov_dir: Path, work: str, dumps: dict[str, dict[str, bytes]],
+           out: Path, meta: dict[str, Any], html: bool = True
+           ) -> dict[str, Any]:
+    """Tracefiles <set>.info for each dump, both.info when there are two,
+    coverage.json, html/<set>/; returns the summary."""
+    ensure_lcov()
+    out.mkdir(parents=True, exist_ok=True)
+    infos: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(prefix="llconform-cov-") as tmp:
+        for label, gcda in dumps.items():
+            scratch = Path(tmp) / label
+            scratch.mkdir()
+            infos[label] = out / f"{label}.info"
+            tracefile(gcov_dir, work, gcda, scratch, infos[label], label)
+    if len(infos) > 1:
+        both = out / "both.info"
+        adds = [x for p in infos.values() for x in ("-a", str(p))]
+        argv = ["lcov", "-q", *adds, "-o", str(both), *LCOV_RC]
+        run_lcov(argv, "lcov -a")
+        infos["both"] = both
+    summary = summarize(infos, gcov_dir / "src", meta)
+    if html:
+        for label, p in infos.items():
+            run_lcov(["genhtml", "-q", str(p), "-o", str(out / "html" / label),
+                      "--branch-coverage", "--legend", "-t",
+                      f"{label}: {meta.get('kernel', '')}",
+                      "--prefix", str((gcov_dir / "src").resolve())],
+                     f"{label}: genhtml")
+        summary["html"] = {label: f"html/{label}/index.html" for label in infos}
+    (out / "coverage.json").write_text(json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
+def print_summary(summary: dict[str, Any], out: Path) -> None:
+    print(table(summary))
+    for label in ("only_llconform", "only_upstream"):
+        lines = summary.get(label)
+        if lines is None:
+            continue
+        n = sum(len(v) for v in lines.values())
+        print(f"{label.replace('_', ' ')}: {n} line(s)"
+              + "".join(f"\n  {f}: {', '.join(map(str, v))}"
+                        for f, v in lines.items()))
+    print(f"report: {out}/coverage.json, {out}/html/")
+
+
+# --- the command -----------------------------------------------------------------
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kernel", help="a src: kernel (src:debian-7.3, src:PATH)")
+    p.add_argument("--patches", type=Path, help="DIR of *.patch to apply "
+                   "before the gcov patch (e.g. the NO_INHERIT series)")
+    p.add_argument("--config-fragment", action="append", default=[],
+                   help="more Kconfig fragments (after coverage.config)")
+    p.add_argument("--programs", help="our suites to run (a,b; default all)")
+    p.add_argument("--no-upstream", action="store_true",
+                   help="only our suites (no upstream.info, no both.info)")
+    p.add_argument("--build", type=Path, default=REPO / "build")
+    p.add_argument("--results", type=Path, default=REPO / "results")
+    p.add_argument("--cache", help="vm's cache (default $LLCONFORM_CACHE or "
+                   "~/.cache/llconform)")
+    p.add_argument("--build-jobs", type=int)
+    p.add_argument("--program-timeout", type=int, default=900)
+    p.add_argument("--no-html", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except CoverageError as e:
+        print(f"coverage: error: {e}", file=sys.stderr)
+        return EXIT_OURS
+
+
+def _run(args: argparse.Namespace) -> int:
+    t0 = time.monotonic()
+    selection = args.programs.split(",") if args.programs else None
+    suites = our_suites(args.build, selection)
+    k = build_kernel(args.kernel, args.patches, args.config_fragment,
+                     args.cache, args.build_jobs)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    out = args.results / stamp
+    cov = out / "coverage"
+    cov.mkdir(parents=True, exist_ok=True)
+    dump = compile_helper("gcov_dump", args.build)
+    stages: dict[str, tuple[Path, list[str]]] = {}
+    stages["llconform"] = (out / "stage-llconform", stage_llconform(
+        out / "stage-llconform", suites, dump))
+    upstream_label = ""
+    if not args.no_upstream:
+        from .bench import BenchError
+        from .bench_upstream import build_tree, obtain_tree
+        try:
+            tree = obtain_tree(args.kernel)
+            up, _ = build_tree(tree, args.build)
+        except BenchError as e:
+            raise CoverageError(f"upstream selftests: {e}") from e
+        if up.helper is None:
+            raise CoverageError("upstream selftests: no `true` helper built")
+        upstream_label = tree.label
+        launcher = compile_helper("upstream_launch", args.build)
+        stages["upstream"] = (out / "stage-upstream", stage_upstream(
+            out / "stage-upstream", dict(up.programs), up.helper, launcher,
+            dump))
+    t_boot = time.monotonic()
+    guests = boot_sets(k, stages, out, args.cache, args.program_timeout)
+    boot_s = time.monotonic() - t_boot
+    dumps = {label: decode_dump((d / f"{DUMP}.ktap").read_text(
+        errors="replace")) for label, d in guests.items()}
+    for label, d in guests.items():
+        shutil.rmtree(out / f"stage-{label}", ignore_errors=True)
+    meta = {
+        "kernel": args.kernel,
+        "build": {key: k.build.get(key) for key in
+                  ("key", "kernelversion", "source", "patches",
+                   "config_sha256")},
+        "upstream_tree": upstream_label or None,
+        "programs": {label: [p for p in stages[label][1] if p != DUMP]
+                     for label in stages},
+        "guests": {label: str(d.relative_to(out)) for label, d in
+                   guests.items()},
+        "guest_status": {label: _guest_status(d) for label, d in
+                         guests.items()},
+        "boot_seconds": round(boot_s, 1),
+    }
+    summary = report(k.build_dir / "gcov", str(k.gcov["work"]), dumps, cov,
+                     meta, html=not args.no_html)
+    summary["seconds"] = round(time.monotonic() - t0, 1)
+    (cov / "coverage.json").write_text(json.dumps(summary, indent=1) + "\n")
+    latest = args.results / "latest-coverage"
+    if latest.is_symlink() or not latest.exists():
+        latest.unlink(missing_ok=True)
+        latest.symlink_to(stamp)
+    print_summary(summary, cov)
+    return EXIT_OK
+
+
+def _guest_status(d: Path) -> str:
+    try:
+        return str(json.loads((d / "guest.json").read_text()).get("status"))
+    except (OSError, ValueError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        prog="llconform coverage", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(p)
+    return run(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
