@@ -15,12 +15,12 @@ ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard 
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c,$(wildcard harness/*.c)))
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps-build deps-check deps-matrix deps-bench check lint unit host pytest matrix check-kernels bench clean
+.PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest matrix check-kernels bench coverage clean
 .DEFAULT_GOAL := all
 
 all: deps-build $(B)/llabi $(B)/guest_init $(SUITES:%=$(B)/suites/%)
 
-deps-build deps-check deps-matrix deps-bench:
+deps-build deps-check deps-matrix deps-bench deps-coverage:
 	@scripts/ensure-deps.sh $(@:deps-%=%)
 
 $(B)/kselftest/SOURCE: harness/fetch-kselftest.sh
@@ -63,7 +63,7 @@ check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock
 	@$(MAKE) --no-print-directory lint unit host pytest
 	@echo "make check: all passed"
 
-C_SOURCES = $(wildcard abi/*.[ch] harness/*.[ch] suites/*.[ch] tests/unit/*.c)
+C_SOURCES = $(wildcard abi/*.[ch] harness/*.[ch] harness/coverage/*.c suites/*.[ch] tests/unit/*.c)
 SHELL_SCRIPTS = $(wildcard scripts/*.sh harness/*.sh) .ci/run
 PY_PACKAGES = harness/llconform tests vm
 
@@ -108,6 +108,15 @@ check-kernels: deps-matrix all
 		--vm-arg=--config-fragment='$(NO_INHERIT_PATCHES)/config-fragment' \
 		--vm-arg=--expect-abi=12 --vm-arg=--expect-errata=0xf \
 		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
+
+# The coverage report (slow, not part of `make check`): Debian's 7.3 source
+# built with gcov for security/landlock and fault injection (cached), our
+# suites and the tree's upstream selftests each in a guest of it, lcov's
+# report in results/<timestamp>/coverage/ (harness/llconform/coverage.py).
+COVERAGE_KERNEL ?= src:debian-7.3
+coverage: deps-coverage all
+	PYTHONPATH=harness:. $(PYTHON) -m llconform.coverage '$(COVERAGE_KERNEL)' \
+		--build $(B) --results results $(COVERAGE_ARGS)
 
 bench: deps-bench all
 	./llconform bench --build $(B)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages a make target needs, saying what and why.
-# Usage: ensure-deps.sh build|check|matrix|bench
+# Usage: ensure-deps.sh build|check|matrix|bench|coverage
 # Quick when everything is there: one dpkg-query, no apt call.
 set -eu
 
@@ -29,13 +29,24 @@ matrix_pkgs="$build_pkgs
 $guest_pkgs"
 bench_pkgs="$build_pkgs
 libcap-dev:the upstream Landlock selftests link with libcap"
+coverage_pkgs="$matrix_pkgs
+libcap-dev:the upstream Landlock selftests link with libcap
+lcov:geninfo, lcov and genhtml turn the guests' gcov data into the report
+make:runs the kernel build
+flex:Kconfig's lexer
+bison:Kconfig's parser
+bc:the kernel build computes timeconst.h with it
+libelf-dev:objtool links against libelf
+cpio:the kernel build packs headers with it
+patch:applies the gcov patch and --patches"
 
 case "${1:-}" in
 build) wanted=$build_pkgs ;;
 check) wanted=$check_pkgs ;;
 matrix) wanted=$matrix_pkgs ;;
 bench) wanted=$bench_pkgs ;;
-*) echo "usage: ensure-deps.sh build|check|matrix|bench" >&2; exit 2 ;;
+coverage) wanted=$coverage_pkgs ;;
+*) echo "usage: ensure-deps.sh build|check|matrix|bench|coverage" >&2; exit 2 ;;
 esac
 
 missing=""
