@@ -115,8 +115,7 @@ check-kernels: deps-matrix all
 # report in results/<timestamp>/coverage/ (harness/llconform/coverage.py).
 COVERAGE_KERNEL ?= src:debian-7.3
 coverage: deps-coverage all
-	PYTHONPATH=harness:. $(PYTHON) -m llconform.coverage '$(COVERAGE_KERNEL)' \
-		--build $(B) --results results $(COVERAGE_ARGS)
+	./llconform coverage '$(COVERAGE_KERNEL)' --build $(B) --results results $(COVERAGE_ARGS)
 
 bench: deps-bench all
 	./llconform bench --build $(B)
