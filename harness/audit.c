@@ -56,25 +56,32 @@ int ll_audit_recv(int fd, struct ll_audit_msg *msg)
 
 /*
  * Sends a request and waits for its ack (skipping audit records that may
- * arrive in between).  With `reply`, also returns the AUDIT_GET answer.
+ * arrive in between).  With `reply`, also waits for the AUDIT_GET answer:
+ * the kernel sends it from another thread, so it may come after the ack.
  */
 static int audit_request(struct ll_audit *audit, uint16_t type,
 			 const void *payload, size_t len,
 			 struct audit_status *reply)
 {
 	struct ll_audit_msg msg;
+	bool acked = false, answered = !reply;
 	int err = audit_send(audit, type, payload, len);
 
-	while (!err) {
+	while (!err && !(acked && answered)) {
 		err = ll_audit_recv(audit->fd, &msg);
 		if (err)
 			break;
 		if (msg.hdr.nlmsg_seq != audit->seq)
 			continue;
-		if (msg.hdr.nlmsg_type == AUDIT_GET && reply)
+		if (msg.hdr.nlmsg_type == AUDIT_GET && reply) {
 			memcpy(reply, NLMSG_DATA(&msg.hdr), sizeof(*reply));
-		if (msg.hdr.nlmsg_type == NLMSG_ERROR)
-			return -msg.err.error;
+			answered = true;
+		}
+		if (msg.hdr.nlmsg_type == NLMSG_ERROR) {
+			if (msg.err.error)
+				return -msg.err.error;
+			acked = true;
+		}
 	}
 	return err;
 }
@@ -109,6 +116,7 @@ static int no_netlink(struct ll_audit *audit, int err)
 int ll_audit_start(struct ll_audit *audit)
 {
 	struct audit_status status = { 0 };
+	const int rcvbuf = 16 << 20;
 	struct ll_audit_msg msg;
 	int err;
 
@@ -116,6 +124,13 @@ int ll_audit_start(struct ll_audit *audit)
 	audit->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
 	if (audit->fd < 0)
 		return no_netlink(audit, errno);
+	/*
+	 * Room for bursts (a test's records, the deallocations of earlier
+	 * tests' domains), so that kauditd never finds the socket full while
+	 * the test is busy elsewhere.  Best effort: the default also works.
+	 */
+	setsockopt(audit->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+		   sizeof(rcvbuf));
 	err = audit_request(audit, AUDIT_GET, NULL, 0, &status);
 	if (err == ECONNREFUSED || err == EPERM)
 		return no_netlink(audit, err);
