@@ -40,6 +40,7 @@
 #include "ll_harness.h"
 #include "audit.h"
 #include "audit_expect.h"
+#include "fs_ops.h"
 #include "net.h"
 #include "privs.h"
 #include "rights.h"
@@ -1591,20 +1592,36 @@ static void own_comm(char comm[16])
 /*
  * One FS right denied alone, under R = DIR/<name>: the child's domain
  * handles only that right and grants nothing, so nothing else can refuse.
- * The record holds `blockers=fs.<name>` and the checked object with its
- * dev and ino: the file itself, the parent directory for the rights of
- * creation and removal, both parents for refer.
- *
- *	DIR/<name>/f	a file		DIR/<name>/d/	an empty dir
- *	DIR/<name>/x	a 0755 file	DIR/<name>/s	a socket (resolve_unix)
+ * The operation is harness/fs_ops's for the right (entries f, d/, x, u in
+ * R).  The record holds `blockers=fs.<name>` and the checked object with
+ * its dev and ino: the file itself, the parent directory for the rights
+ * of creation and removal, both parents for refer.
  */
-struct fs_case {
-	uint64_t right;
-	int (*op)(const char *r);
-	int err;
-	/* Checked objects: "" is R, "/..." absolute, else R/<rel>. */
-	const char *objects[2];
-};
+
+/* The objects a denial of `right` names: "" is R, "/..." absolute. */
+static void audited_objects(uint64_t right, const char *objects[2])
+{
+	const struct ll_fs_op *op = ll_fs_op(right);
+
+	objects[1] = NULL;
+	if (right == LANDLOCK_ACCESS_FS_REFER) {
+		objects[0] = "";
+		objects[1] = LL_FS_OP_DIR;
+	} else if (op->entry) {
+		/* Made or removed: the parent is checked. */
+		objects[0] = "";
+	} else if (right == LANDLOCK_ACCESS_FS_EXECUTE) {
+		objects[0] = LL_FS_OP_EXEC;
+	} else if (right == LANDLOCK_ACCESS_FS_READ_DIR) {
+		objects[0] = LL_FS_OP_DIR;
+	} else if (right == LANDLOCK_ACCESS_FS_IOCTL_DEV) {
+		objects[0] = "/dev/null";
+	} else if (right == LANDLOCK_ACCESS_FS_RESOLVE_UNIX) {
+		objects[0] = LL_FS_OP_UNIX;
+	} else {
+		objects[0] = LL_FS_OP_FILE;
+	}
+}
 
 static const char *in_r(char *buf, size_t size, const char *r, const char *rel)
 {
@@ -1615,173 +1632,8 @@ static const char *in_r(char *buf, size_t size, const char *r, const char *rel)
 	return buf;
 }
 
-static int op_execute(const char *r)
-{
-	char path[512];
-	char *argv[] = { path, NULL };
-
-	/* Were it allowed: ENOEXEC, "x" holds no program. */
-	execve(ll_path(path, sizeof(path), r, "x"), argv, environ);
-	return errno;
-}
-
-static int op_write_file(const char *r)
-{
-	char path[512];
-
-	return ll_try_open(ll_path(path, sizeof(path), r, "f"), O_WRONLY);
-}
-
-static int op_read_file(const char *r)
-{
-	char path[512];
-
-	return ll_try_open(ll_path(path, sizeof(path), r, "f"), O_RDONLY);
-}
-
-static int op_read_dir(const char *r)
-{
-	char path[512];
-
-	return ll_try_open(ll_path(path, sizeof(path), r, "d"),
-			   O_RDONLY | O_DIRECTORY);
-}
-
-static int op_remove_dir(const char *r)
-{
-	char path[512];
-
-	return ll_errno_of(rmdir(ll_path(path, sizeof(path), r, "d")));
-}
-
-static int op_remove_file(const char *r)
-{
-	char path[512];
-
-	return ll_errno_of(unlink(ll_path(path, sizeof(path), r, "f")));
-}
-
-static int make_node(const char *r, mode_t type, dev_t dev)
-{
-	char path[512];
-
-	return ll_errno_of(
-		mknod(ll_path(path, sizeof(path), r, "n"), type | 0600, dev));
-}
-
-static int op_make_char(const char *r)
-{
-	/* Not 0:0, a whiteout (erratum 4). */
-	return make_node(r, S_IFCHR, makedev(1, 3));
-}
-
-static int op_make_dir(const char *r)
-{
-	char path[512];
-
-	return ll_errno_of(mkdir(ll_path(path, sizeof(path), r, "n"), 0700));
-}
-
-static int op_make_reg(const char *r)
-{
-	return make_node(r, S_IFREG, 0);
-}
-
-static int op_make_sock(const char *r)
-{
-	return make_node(r, S_IFSOCK, 0);
-}
-
-static int op_make_fifo(const char *r)
-{
-	return make_node(r, S_IFIFO, 0);
-}
-
-static int op_make_block(const char *r)
-{
-	return make_node(r, S_IFBLK, makedev(7, 0));
-}
-
-static int op_make_sym(const char *r)
-{
-	char path[512];
-
-	return ll_errno_of(symlink("f", ll_path(path, sizeof(path), r, "n")));
-}
-
-static int op_refer(const char *r)
-{
-	char src[512], dst[512];
-
-	return ll_errno_of(link(ll_path(src, sizeof(src), r, "f"),
-				ll_path(dst, sizeof(dst), r, "d/f")));
-}
-
-static int op_truncate(const char *r)
-{
-	char path[512];
-
-	return ll_errno_of(truncate(ll_path(path, sizeof(path), r, "f"), 0));
-}
-
-static int op_ioctl_dev(const char *r)
-{
-	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC), n, err;
-
-	(void)r;
-	if (fd < 0)
-		return errno;
-	err = ll_errno_of(ioctl(fd, FIONREAD, &n));
-	close(fd);
-	return err;
-}
-
-static int op_resolve_unix(const char *r)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
-
-	if (fd < 0)
-		return errno;
-	ll_path(addr.sun_path, sizeof(addr.sun_path), r, "s");
-	err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
-	close(fd);
-	return err;
-}
-
-static const struct fs_case fs_cases[] = {
-	{ R_EXECUTE, op_execute, EACCES, { "x" } },
-	{ R_WRITE, op_write_file, EACCES, { "f" } },
-	{ R_READ, op_read_file, EACCES, { "f" } },
-	{ R_READ_DIR, op_read_dir, EACCES, { "d" } },
-	{ R_REMOVE_DIR, op_remove_dir, EACCES, { "" } },
-	{ R_REMOVE_FILE, op_remove_file, EACCES, { "" } },
-	{ R_MAKE_CHAR, op_make_char, EACCES, { "" } },
-	{ R_MAKE_DIR, op_make_dir, EACCES, { "" } },
-	{ R_MAKE_REG, op_make_reg, EACCES, { "" } },
-	{ R_MAKE_SOCK, op_make_sock, EACCES, { "" } },
-	{ R_MAKE_FIFO, op_make_fifo, EACCES, { "" } },
-	{ R_MAKE_BLOCK, op_make_block, EACCES, { "" } },
-	{ R_MAKE_SYM, op_make_sym, EACCES, { "" } },
-	/* Reparenting refused for REFER alone: EXDEV (§5.4). */
-	{ R_REFER, op_refer, EXDEV, { "", "d" } },
-	{ R_TRUNCATE, op_truncate, EACCES, { "f" } },
-	{ R_IOCTL_DEV, op_ioctl_dev, EACCES, { "/dev/null" } },
-	{ R_RESOLVE_UNIX, op_resolve_unix, EACCES, { "s" } },
-};
-
-static const struct fs_case *fs_case_of(uint64_t right)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(fs_cases) / sizeof(fs_cases[0]); i++)
-		if (fs_cases[i].right == right)
-			return &fs_cases[i];
-	return NULL;
-}
-
 struct fs_denial_arg {
-	const struct fs_case *c;
+	const struct ll_fs_op *op;
 	const char *r;
 	int *res;
 };
@@ -1790,25 +1642,9 @@ static void deny_one_fs_right(void *p)
 {
 	struct fs_denial_arg *a = p;
 
-	a->res[0] = enforce_flags(a->c->right, NO_RULES, 0);
+	a->res[0] = enforce_flags(a->op->right, NO_RULES, 0);
 	if (!a->res[0])
-		a->res[1] = a->c->op(a->r);
-}
-
-/* A listening pathname socket at `path` (kept open by the test). */
-static int listen_at(const char *path)
-{
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return errno;
-	if (strlen(path) >= sizeof(addr.sun_path))
-		return ENAMETOOLONG;
-	strcpy(addr.sun_path, path);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) || listen(fd, 4))
-		return errno;
-	return 0;
+		a->res[1] = a->op->run(a->r);
 }
 
 LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
@@ -1819,9 +1655,8 @@ LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 	struct fs_denial_arg a = { .res = shared_results() };
 	static const char *const marker_tree[] = { "marker", NULL };
 	const struct ll_bit *bit;
-	char dir[256], r[512], obj[600], needle[900];
+	char dir[256], r[512], obj[600], needle[900], ino[64];
 	struct ll_audit_records rec;
-	const char *const *rel;
 	int status, checked = 0;
 	size_t i;
 
@@ -1829,46 +1664,63 @@ LL_TEST_F(audit, each_fs_right_denied_alone_logs_fs_blocker_and_object,
 	LL_SETUP(ll_scratch_dir("fs_rights", dir, sizeof(dir)));
 	LL_SETUP(ll_make_tree(dir, marker_tree));
 	for (bit = ll_family_bits(LL_FS_ACCESS); bit->name; bit++) {
-		const char *const entries[] = { "f", "d/", "x", NULL };
+		const char *const entries[] = { LL_FS_OP_FILE, LL_FS_OP_DIR "/",
+						LL_FS_OP_EXEC, NULL };
+		int fd;
 
 		if (!(bit->value & known))
 			continue;
 		ll_path(r, sizeof(r), dir, bit->name);
 		LL_SETUP(mkdir(r, 0700) ? errno : 0);
 		LL_SETUP(ll_make_tree(r, entries));
-		LL_SETUP(chmod(ll_path(obj, sizeof(obj), r, "x"), 0755) ? errno
-									: 0);
-		if (bit->value == R_RESOLVE_UNIX)
-			LL_SETUP(listen_at(ll_path(obj, sizeof(obj), r, "s")));
+		LL_SETUP(
+			chmod(ll_path(obj, sizeof(obj), r, LL_FS_OP_EXEC), 0755)
+				? errno
+				: 0);
+		if (bit->value != R_RESOLVE_UNIX)
+			continue;
+		/* Kept open until the test ends. */
+		fd = ll_fs_listen_unix(
+			ll_path(obj, sizeof(obj), r, LL_FS_OP_UNIX));
+		LL_SETUP(fd < 0 ? -fd : 0);
 	}
 	LL_AUDIT_START(&self->st);
 
 	for (bit = ll_family_bits(LL_FS_ACCESS); bit->name; bit++) {
+		const char *objects[2];
+		struct stat st;
+
 		if (!(bit->value & known))
 			continue;
-		a.c = fs_case_of(bit->value);
-		ASSERT_NE(NULL, a.c)
+		a.op = ll_fs_op(bit->value);
+		ASSERT_NE(NULL, a.op)
 		TH_LOG("no operation for fs.%s", bit->name);
+		audited_objects(bit->value, objects);
 		a.r = ll_path(r, sizeof(r), dir, bit->name);
 		memset(a.res, 0xff, NRES * sizeof(int));
 		pid = ll_fork_wait(deny_one_fs_right, &a, &status);
 		ASSERT_LT(0, pid);
 		ASSERT_EQ(0, a.res[0])
 		TH_LOG("fs.%s: %s", bit->name, strerror(a.res[0]));
-		ASSERT_EQ(a.c->err, a.res[1])
+		ASSERT_EQ(ll_fs_op_denied(a.op), a.res[1])
 		TH_LOG("fs.%s denied alone: expected %s, got %s", bit->name,
-		       strerrorname_np(a.c->err),
+		       strerrorname_np(ll_fs_op_denied(a.op)),
 		       strerrorname_np(a.res[1]) ?: "0");
 		read_to_marker(_metadata, &self->st, dir, &rec);
-		for (i = 0, rel = a.c->objects; i < 2 && rel[i]; i++) {
+		for (i = 0; i < 2 && objects[i]; i++) {
+			in_r(obj, sizeof(obj), r, objects[i]);
+			ASSERT_EQ(0, stat(obj, &st));
 			snprintf(needle, sizeof(needle),
 				 " blockers=fs.%s path=\"%s\" dev=\"",
-				 bit->name, in_r(obj, sizeof(obj), r, rel[i]));
+				 bit->name, obj);
+			snprintf(ino, sizeof(ino), "\" ino=%llu",
+				 (unsigned long long)st.st_ino);
 			ASSERT_EQ(1, ll_audit_count(&rec, AUDIT_LANDLOCK_ACCESS,
-						    needle, "\" ino=", NULL))
+						    needle, ino, NULL))
 			{
-				TH_LOG("fs.%s: no record with \"%s\"",
-				       bit->name, needle);
+				TH_LOG("fs.%s: no record with \"%s\" and "
+				       "\"%s\"",
+				       bit->name, needle, ino);
 				dump(_metadata, &rec);
 			}
 		}
@@ -1986,7 +1838,7 @@ static int t_rename_same_dir(const char *t)
 static int t_ioctl(const char *t)
 {
 	(void)t;
-	return op_ioctl_dev(NULL);
+	return ll_fs_op(LANDLOCK_ACCESS_FS_IOCTL_DEV)->run(t);
 }
 
 static int t_read_write(const char *t)
