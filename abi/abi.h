@@ -93,6 +93,7 @@ enum ll_behaviour {
 	LL_B_FS_TOPOLOGY_NEEDS_FS, /* net/scope-only domains may mount */
 	LL_B_LOG_SUBDOMAINS_OFF_WITH_TSYNC_FD_MINUS1, /* relaxed fd -1 form */
 	LL_B_QUIET_ALLOWS_EMPTY_RULE,
+	LL_B_TRACE_EVENTS, /* 7.3, no ABI bump: first seen with ABI 11 */
 	/* Proposed, not merged: no ABI; the probe says whether a kernel has it
 	 */
 	LL_B_NO_INHERIT,

@@ -247,6 +247,15 @@ static const struct ll_behaviour_info behaviours[LL_BEHAVIOUR_COUNT] = {
 					   "a QUIET rule may have no "
 					   "allowed_access",
 					   10, 0, 0, 0 },
+	/*
+	 * Added in 7.3 with no ABI value of their own (SPEC §8): 7.3 is the
+	 * release that first reports ABI 11, so ABI 11 is where they can be
+	 * expected; a kernel built without tracepoints lacks them.
+	 */
+	[LL_B_TRACE_EVENTS] = { "trace_events",
+				"Landlock trace events in tracefs "
+				"(events/landlock)",
+				11, 0, 0, 0 },
 	BIT_BEHAVIOUR(LL_B_NO_INHERIT, "no_inherit", LL_ADD_RULE_FLAG,
 		      LANDLOCK_ADD_RULE_NO_INHERIT,
 		      "proposed: a rule that ignores its ancestors' rules"),

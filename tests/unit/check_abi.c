@@ -456,6 +456,7 @@ START_TEST(behaviours_match_spec)
 		{ LL_B_FS_TOPOLOGY_NEEDS_FS, 4, 0 },
 		{ LL_B_LOG_SUBDOMAINS_OFF_WITH_TSYNC_FD_MINUS1, 10, 0 },
 		{ LL_B_QUIET_ALLOWS_EMPTY_RULE, 10, 0 },
+		{ LL_B_TRACE_EVENTS, 11, 0 },
 		/* proposed, not merged: no ABI has it */
 		{ LL_B_NO_INHERIT, 0, 0 },
 	};
