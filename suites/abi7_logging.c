@@ -2484,4 +2484,125 @@ LL_TEST_F(audit_net, tcp_denials_log_net_blocker_address_and_port,
 	dump(_metadata, &r);
 }
 
+/*
+ * UDP denials (ABI 10): bind → net.bind_udp with saddr/src; connect and
+ * sendto of an unbound socket → net.connect_send_udp with daddr/dest; a
+ * connect to an allowed port that must autobind without BIND_UDP for port
+ * 0 → net.bind_udp with no address (none was named).  Allowed ports are
+ * not logged.
+ */
+enum {
+	UDP_BIND_OK = 40201,
+	UDP_BIND_DENIED,
+	UDP_CONNECT_OK,
+	UDP_CONNECT_DENIED,
+	UDP_SEND_DENIED
+};
+
+static int udp_sendto(int family, uint16_t port)
+{
+	struct ll_addr to = ll_loopback(family, port);
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), err;
+
+	if (fd < 0)
+		return errno;
+	err = ll_errno_of(sendto(fd, "x", 1, 0, &to.u.sa, to.len) < 0 ? -1 : 0);
+	close(fd);
+	return err;
+}
+
+/* res[0] setup (-1: no such family); then the calls below in order. */
+static void udp_denials(void *p)
+{
+	struct net_arg *a = p;
+	int fd;
+
+	a->res[0] = ll_enter_netns();
+	if (a->res[0])
+		return;
+	fd = ll_loopback_socket(a->family, SOCK_DGRAM, 0, UDP_CONNECT_OK);
+	if (fd < 0) {
+		a->res[0] = fd == -EAFNOSUPPORT ? -1 : -fd;
+		return;
+	}
+	a->res[1] = ll_enforce_net(
+		LANDLOCK_ACCESS_NET_BIND_UDP |
+			LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP,
+		PORTS(PORT(UDP_BIND_OK, LANDLOCK_ACCESS_NET_BIND_UDP),
+		      PORT(UDP_CONNECT_OK,
+			   LANDLOCK_ACCESS_NET_CONNECT_SEND_UDP)));
+	a->res[2] = ll_try_bind(a->family, SOCK_DGRAM, 0, UDP_BIND_OK);
+	a->res[3] = ll_try_bind(a->family, SOCK_DGRAM, 0, UDP_BIND_DENIED);
+	a->res[4] =
+		ll_try_connect(a->family, SOCK_DGRAM, 0, UDP_CONNECT_DENIED);
+	a->res[5] = udp_sendto(a->family, UDP_SEND_DENIED);
+	/* Allowed destination, but the implicit bind of port 0 is not. */
+	a->res[6] = ll_try_connect(a->family, SOCK_DGRAM, 0, UDP_CONNECT_OK);
+}
+
+LL_TEST_F(audit_net, udp_denials_log_net_blocker_address_and_port,
+	  .needs = LL_B_NET_UDP,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	struct net_arg a = { .family = variant->family,
+			     .res = shared_results() };
+	char dir[256], needle[128];
+	struct ll_audit_records r;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, a.res);
+	make_scratch(_metadata, "udp", dir, sizeof(dir));
+	LL_AUDIT_START(&self->st);
+	pid = ll_fork_wait(udp_denials, &a, &status);
+	ASSERT_LT(0, pid);
+	if (a.res[0] == -1)
+		LL_SKIP_ENV(return, "no IPv6 on this kernel");
+	LL_SETUP(a.res[0]);
+	ASSERT_EQ(0, a.res[1]);
+	ASSERT_EQ(0, a.res[2]);
+	ASSERT_EQ(EACCES, a.res[3]);
+	ASSERT_EQ(EACCES, a.res[4]);
+	ASSERT_EQ(EACCES, a.res[5]);
+	ASSERT_EQ(EACCES, a.res[6]);
+	read_to_marker(_metadata, &self->st, dir, &r);
+	snprintf(needle, sizeof(needle),
+		 " blockers=net.bind_udp saddr=%s src=%d", variant->addr,
+		 UDP_BIND_DENIED);
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, NULL))
+	{
+		TH_LOG("no record with \"%s\"", needle);
+		dump(_metadata, &r);
+	}
+	snprintf(needle, sizeof(needle),
+		 " blockers=net.connect_send_udp daddr=%s dest=%d",
+		 variant->addr, UDP_CONNECT_DENIED);
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, NULL))
+	{
+		TH_LOG("no record with \"%s\"", needle);
+		dump(_metadata, &r);
+	}
+	snprintf(needle, sizeof(needle),
+		 " blockers=net.connect_send_udp daddr=%s dest=%d",
+		 variant->addr, UDP_SEND_DENIED);
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, NULL))
+	{
+		TH_LOG("no record with \"%s\"", needle);
+		dump(_metadata, &r);
+	}
+	/* The autobind's record ends with its blocker: no address named. */
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+				 " blockers=net.bind_udp", NULL, NULL) -
+			  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS,
+					 " blockers=net.bind_udp ", NULL, NULL))
+	dump(_metadata, &r);
+	ASSERT_EQ(4, records_of(&r, pid))
+	dump(_metadata, &r);
+	ll_audit_records_free(&r);
+}
+
 LL_MAIN()
