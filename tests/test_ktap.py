@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from llconform import ktap
-from llconform.programs import Kernel, Needs, judge, must_skip
+from llconform.programs import Needs, judge
 
 DATA = Path(__file__).parent / "data"
 
@@ -62,32 +62,49 @@ def test_crashed_program_names_its_exit() -> None:
     assert "exit -11" in results[0].reason
 
 
-def test_skip_without_cause_is_a_problem() -> None:
-    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
-           "1..1\nok 1 global.tcp # SKIP needs ABI 4 (net_tcp), kernel has 2\n"
-    _, problems = judge("p", ktap.parse(text),
-                        {"global.tcp": needs(min_abi=4)}, exit_code=0)
-    assert "must run here" in problems[0]
+HEADER = "# llconform: program=p landlock=enabled abi=2 errata=0x0 uid=0\n1..1\n"
 
 
-def test_run_where_a_skip_is_due_is_a_problem() -> None:
-    text = "# llconform: program=p landlock=enabled abi=2 errata=0x0 uid=0\n" \
-           "1..1\nok 1 global.tcp\n"
-    _, problems = judge("p", ktap.parse(text),
-                        {"global.tcp": needs(min_abi=4)}, exit_code=0)
-    assert len(problems) == 1 and "must be a skip" in problems[0]
+def test_a_gate_skip_is_marked_by_the_program_itself() -> None:
+    text = HEADER + (f"{ktap.GATE_MARK}\n"
+                     "ok 1 global.tcp # SKIP needs ABI 4 (net_tcp), kernel has 2\n")
+    (result,) = ktap.parse(text).results
+    assert result.gated and result.outcome == "skip"
+    _, problems = judge("p", ktap.parse(text), {"global.tcp": needs(min_abi=4)}, exit_code=0)
+    assert problems == []
 
 
-def test_must_skip_follows_the_declared_needs() -> None:
-    k7 = Kernel(status="enabled", abi=7, errata=7, root=False)
-    off = Kernel(status="disabled", abi=0, errata=None, root=True)
-    assert must_skip(needs(), k7) is None
-    assert must_skip(needs(min_abi=8), k7) == "needs ABI 8"
-    assert must_skip(needs(lacks="truncate", max_abi=2), k7)
-    assert must_skip(needs(root="mknod"), k7) == "needs root"
-    assert must_skip(needs(), off) == "Landlock disabled"
-    assert must_skip(needs(landlock_off=True), off) is None
-    assert must_skip(needs(landlock_off=True), k7) == "Landlock is enabled"
+def test_skip_the_gate_did_not_make_is_a_problem() -> None:
+    # The same reason without the gate's mark: the test skipped by itself.
+    text = HEADER + "ok 1 global.tcp # SKIP needs ABI 4 (net_tcp), kernel has 2\n"
+    _, problems = judge("p", ktap.parse(text), {"global.tcp": needs(min_abi=4)}, exit_code=0)
+    assert "not by the gate" in problems[0]
+
+
+def test_environment_skip_is_justified_by_its_reason() -> None:
+    text = HEADER.replace("1..1", "1..2") + (
+        "ok 1 global.v6 # SKIP environment: no IPv6\n"
+        f"{ktap.GATE_MARK}\nok 2 global.udp # SKIP needs ABI 10 (net_udp), kernel has 2\n")
+    tests = {"global.v6": needs(), "global.udp": needs(min_abi=10)}
+    _, problems = judge("p", ktap.parse(text), tests, exit_code=0)
+    # Two skips, one of them the environment's: not a row the gate made.
+    assert problems == ["p: every test skipped on a kernel with Landlock enabled"]
+
+
+def test_a_test_that_ran_after_a_gate_skip_is_a_problem() -> None:
+    text = HEADER + f"{ktap.GATE_MARK}\nok 1 global.tcp\n"
+    _, problems = judge("p", ktap.parse(text), {"global.tcp": needs(min_abi=4)}, exit_code=0)
+    assert len(problems) == 1 and "although the gate" in problems[0]
+
+
+def test_python_never_re_derives_the_gate() -> None:
+    """The C gate (ll_skip_reason) is the only definition: nothing in the
+    driver compares ABIs or needs with the kernel's probe."""
+    driver = Path(__file__).resolve().parents[1] / "harness" / "llconform"
+    for source in driver.rglob("*.py"):
+        text = source.read_text()
+        assert "must_skip" not in text, source
+        assert "min_abi" not in text or source.name == "programs.py", source
 
 
 def test_all_skipped_row_with_landlock_enabled_is_a_problem() -> None:

@@ -12,19 +12,23 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from llconform import cli, kernels, render
+from vm.api import GuestResult
+from vm.console import Fault
+
+from llconform import cli, render
+from llconform import selection as kernels
 from llconform.matrix import (PROBE_CELL, MatrixError, document, exit_status,
                               load)
 from llconform.programs import Needs
-from llconform.rows import NEEDS_CELL, row_from_guest
+from llconform.verdicts import NEEDS_CELL, row_from_guest
 
 DATA = Path(__file__).parent / "data"
 GUEST = DATA / "guest-debian-6.1"
 REPO = Path(__file__).resolve().parents[1]
 
 
-def recorded() -> tuple[dict[str, Any], dict[str, dict[str, Needs]]]:
-    guest = json.loads((GUEST / "guest.json").read_text())
+def recorded() -> tuple[GuestResult, dict[str, dict[str, Needs]]]:
+    guest = GuestResult.read(str(GUEST / "guest.json"))
     listing = json.loads((GUEST / "base.list.json").read_text())
     needs = {t["name"]: Needs.from_json(t) for t in listing["tests"]}
     return guest, {"base": needs}
@@ -45,7 +49,7 @@ def test_recorded_debian_6_1_row_is_green() -> None:
 
 def test_probe_mismatch_fails_the_row() -> None:
     guest, tests = recorded()
-    guest["expected"] = dict(guest["expected"], abi=6)
+    guest.expected = dict(guest.expected or {}, abi=6)
     row = row_from_guest(guest, GUEST, tests)
     assert row.cells[PROBE_CELL].outcome == "fail"
     assert "expects enabled ABI 6" in row.cells[PROBE_CELL].reason
@@ -53,19 +57,19 @@ def test_probe_mismatch_fails_the_row() -> None:
 
 def test_series_level_errata_guess_does_not_fail() -> None:
     guest, tests = recorded()
-    guest["expected"] = dict(guest["expected"], errata=0,
-                             errata_source="series")
+    guest.expected = dict(guest.expected or {}, errata=0,
+                          errata_source="series")
     assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
         == "pass"
-    guest["expected"]["errata_source"] = "measured"
+    guest.expected["errata_source"] = "measured"
     assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
         == "fail"
 
 
 def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:
     guest, tests = recorded()
-    guest.update(status="timeout", timeout_level="boot", programs=[],
-                 message="timeout(boot): no /init within 60 s")
+    guest.status, guest.timeout_level, guest.programs = "timeout", "boot", []
+    guest.message = "timeout(boot): no /init within 60 s"
     row = row_from_guest(guest, tmp_path, tests)
     assert row.guest == "timeout-boot"
     assert {c.outcome for c in row.cells.values()} == {"crashed"}
@@ -77,13 +81,13 @@ def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:
 def test_program_timeout_and_taint_keep_their_class() -> None:
     guest, tests = recorded()
     timed = copy.deepcopy(guest)
-    timed["programs"][0].update(timeout=True, exit=None)
+    timed.programs[0].timeout, timed.programs[0].exit = True, None
     row = row_from_guest(timed, GUEST, tests)
     assert row.cells["base::global.version_query_returns_the_probed_abi"] \
         .outcome == "pass"
     tainted = copy.deepcopy(guest)
-    tainted["programs"][0].update(
-        tainted=True, faults=[{"kind": "warning", "text": "WARNING: at x"}])
+    tainted.programs[0].tainted = True
+    tainted.programs[0].faults = [Fault("warning", 1, "WARNING: at x", "base")]
     row = row_from_guest(tainted, GUEST, tests)
     cell = row.cells["base::global.version_query_returns_the_probed_abi"]
     assert cell.outcome == "tainted" and "WARNING: at x" in cell.reason
@@ -93,7 +97,8 @@ def test_truncated_ktap_leaves_crashed_cells(tmp_path: Path) -> None:
     guest, tests = recorded()
     lines = (GUEST / "base.ktap").read_text().splitlines()
     (tmp_path / "base.ktap").write_text("\n".join(lines[:20]) + "\n")
-    guest["programs"][0].update(exit=None, signal=9, status="signaled")
+    program = guest.programs[0]
+    program.exit, program.signal, program.status = None, 9, "signaled"
     row = row_from_guest(guest, tmp_path, tests)
     crashed = [k for k, c in row.cells.items() if c.outcome == "crashed"]
     assert crashed and all(k.startswith("base::") for k in crashed)

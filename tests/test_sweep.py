@@ -15,10 +15,9 @@ BROKEN = {PINS[7]}   # listed by the archive, cannot be fetched
 
 
 def fake_run(booted: list[str]) -> Any:
-    def run(names: list[str], build: Path, results: Path, jobs: int,
-            vm_args: list[str], only: set[str] | None = None,
-            on_row: Any = None, run_dir: Path | None = None
+    def run(request: run_matrix.MatrixRequest, on_row: Any = None
             ) -> tuple[Path, dict[str, Any]]:
+        names, run_dir = request.kernels, request.run_dir
         booted.extend(names)
         assert run_dir is not None
         run_dir.mkdir(parents=True)
@@ -38,7 +37,7 @@ def test_sweep_reports_the_flip_and_leaves_out_what_cannot_run(
         monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
         capsys: pytest.CaptureFixture[str], bisect: bool) -> None:
     booted: list[str] = []
-    monkeypatch.setattr(sweep, "releases", lambda entry: list(PINS))
+    monkeypatch.setattr(sweep, "releases", lambda entry, options: list(PINS))
     monkeypatch.setattr(run_matrix, "run", fake_run(booted))
     argv = ["debian-6.1", "--tests", "errata::*", "--results", str(tmp_path)]
     assert cli.main(["sweep", *argv] + (["--bisect"] if bisect else [])) == 0

@@ -54,20 +54,3 @@ def read_json(path: str) -> Any:
             return json.load(f)
     except (OSError, ValueError):
         return None
-
-
-# What the last run found on each kernel, as its driver words it: vm stores
-# and shows the text, it does not interpret it.
-LAST_RESULTS = "last-results.json"
-
-
-def record_last_result(cache_root: str, name: str, version: str | None, text: str) -> None:
-    path = os.path.join(cache_root, LAST_RESULTS)
-    known = read_json(path) or {}
-    known[name] = {"version": version, "text": text}
-    write_json_atomic(path, known)
-
-
-def last_result(cache_root: str, name: str) -> dict[str, Any] | None:
-    found = (read_json(os.path.join(cache_root, LAST_RESULTS)) or {}).get(name)
-    return found if isinstance(found, dict) else None

@@ -4,13 +4,15 @@ Names: `debian-<series>` (newest build of a series in the archive),
 `debian-<pin>` (one build: `debian-6.1.0-47`, `debian-7.2.6`), `host`,
 `file:<path>`, `src:debian-<series>` (Debian's linux-source-<series>, built
 here) and `src:<path>` (a local source tree, built here), each optionally with
-the suffix `+nolandlock`. Patches and config fragments of src: kernels come from
+the suffix `+nolandlock`; `host@USER` runs the programs as USER. Patches and
+config fragments of src: kernels come from
 the command line (`--patches`, `--config-fragment`), not from the name.
 """
 
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -55,11 +57,12 @@ class Kernel:
     patches: str | None = None  # directory of *.patch, applied in sorted order
     fragments: list[str] = field(default_factory=list)  # user Kconfig fragments
     build: dict[str, Any] = field(default_factory=dict)
+    user: str | None = None  # host@USER: the programs run as this user
 
     @property
     def slug(self) -> str:
         """A directory name for this kernel's results."""
-        name = self.name.replace("file:", "file-")
+        name = self.name.replace("file:", "file-").replace("@", "-as-")
         if name.startswith("src:"):
             name = "src-" + name[4:].lstrip("/")
         return re.sub(r"[^A-Za-z0-9.+_-]", "_", name.lstrip("/"))
@@ -87,6 +90,7 @@ class Kernel:
                 if self.kind == "src"
                 else {}
             ),
+            **({"user": self.user} if self.user else {}),
         }
 
 
@@ -104,7 +108,7 @@ def names_help(cat: dict[str, Any]) -> str:
         "known names: "
         + ", ".join(entry_names(cat))
         + "; pins like debian-6.1.0-47 or debian-7.2.6; host; file:<path>; "
-        "src:debian-<series> or src:<path> (built from source); "
+        "host@USER; src:debian-<series> or src:<path> (built from source); "
         "any of them with the suffix +nolandlock"
     )
 
@@ -168,6 +172,46 @@ def expected_for(spec: dict[str, Any], version: str | None) -> dict[str, Any]:
     return exp
 
 
+def given_expectation(
+    abi: int | None, errata: int | None, status: str | None = None
+) -> dict[str, Any]:
+    """An expectation given on the command line (or none: all None); the
+    catalogue's own come from `expected_for`."""
+    return {
+        "status": status,
+        "abi": abi,
+        "errata": errata,
+        "errata_source": "option" if errata is not None else None,
+    }
+
+
+def split_name(name: str) -> tuple[str, bool]:
+    """(the name without `+nolandlock`, whether it had it)."""
+    if name.endswith(NOLANDLOCK):
+        return name[: -len(NOLANDLOCK)], True
+    return name, False
+
+
+def needs_package_lists(name: str) -> bool:
+    """Whether resolving `name` reads Debian's package lists."""
+    base, _ = split_name(name)
+    return base.startswith("debian-") or base.startswith("src:debian-")
+
+
+@dataclass
+class Given:
+    """What resolving may use besides the name (see `resolve`)."""
+
+    cat: dict[str, Any]
+    index: list[Package]
+    abi: int | None = None
+    errata: int | None = None
+    cached: list[dict[str, Any]] = field(default_factory=list)
+    patches: str | None = None
+    fragments: list[str] = field(default_factory=list)
+    cached_sources: list[dict[str, Any]] = field(default_factory=list)
+
+
 def resolve(
     name: str,
     cat: dict[str, Any],
@@ -179,53 +223,60 @@ def resolve(
     fragments: list[str] | None = None,
     cached_sources: list[dict[str, Any]] | None = None,
 ) -> Kernel:
-    """Resolve one kernel name. `cached`: metadata of cached kernels (offline use);
-    `patches`, `fragments`: what src: kernels are built with; `cached_sources`:
-    metadata of extracted Debian source trees (offline use)."""
-    base, nolandlock = (
-        (name[: -len(NOLANDLOCK)], True) if name.endswith(NOLANDLOCK) else (name, False)
+    """Resolve one kernel name. `file_abi`, `file_errata`: what to expect of
+    kernels the catalogue does not describe; `cached`: metadata of cached
+    kernels (offline use); `patches`, `fragments`: what src: kernels are built
+    with; `cached_sources`: metadata of extracted Debian source trees (offline
+    use).  One resolver per kind of name."""
+    given = Given(
+        cat, index, file_abi, file_errata, cached or [], patches, fragments or [],
+        cached_sources or [],
     )
+    base, nolandlock = split_name(name)
     append = [NOLANDLOCK_APPEND] if nolandlock else []
-    if base == "host":
+    if base == "host" or base.startswith("host@"):
         if nolandlock:
             raise CatalogueError(
                 "host+nolandlock: the running kernel's command line cannot be changed"
             )
-        return Kernel(
-            name,
-            "host",
-            {
-                "status": None,
-                "abi": file_abi,
-                "errata": file_errata,
-                "errata_source": "option" if file_errata is not None else None,
-            },
-        )
+        return resolve_host(name, base, given)
     if base.startswith("file:"):
-        path = base[5:]
-        if not path:
-            raise CatalogueError(f"{name}: file: needs a path to a bzImage/vmlinuz or vmlinux")
-        if not os.path.isfile(path):
-            raise CatalogueError(f"{name}: no such kernel image file: {path}")
-        exp = {
-            "status": "enabled" if file_abi else None,
-            "abi": file_abi,
-            "errata": file_errata,
-            "errata_source": "option" if file_errata is not None else None,
-        }
-        return _nolandlock(
-            Kernel(name, "file", exp, path=os.path.abspath(path), append=append), nolandlock
-        )
+        k = resolve_file(name, base[5:], given, append)
+    elif base.startswith("src:"):
+        k = resolve_src(name, base[4:], given, append)
+    elif base.startswith("debian-"):
+        k = resolve_debian(name, base, given, append)
+    else:
+        raise UnknownName(f"unknown kernel name {name!r}: {names_help(cat)}")
+    if nolandlock:
+        k.expected = given_expectation(None, None, "disabled")
+    return k
 
-    if base.startswith("src:"):
-        return _nolandlock(
-            resolve_src(
-                name, base[4:], cat, index, file_abi, file_errata, patches, fragments or [],
-                cached_sources or [], append,
-            ),
-            nolandlock,
-        )
 
+def resolve_host(name: str, base: str, given: Given) -> Kernel:
+    """`host`, or `host@USER`: the running kernel, its programs run as USER."""
+    user = base.partition("@")[2] or None
+    if user is not None:
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            raise CatalogueError(f"{name}: no such user {user!r} on this machine") from None
+    return Kernel(name, "host", given_expectation(given.abi, given.errata), user=user)
+
+
+def resolve_file(name: str, path: str, given: Given, append: list[str]) -> Kernel:
+    """`file:PATH`: a local bzImage or vmlinux."""
+    if not path:
+        raise CatalogueError(f"{name}: file: needs a path to a bzImage/vmlinuz or vmlinux")
+    if not os.path.isfile(path):
+        raise CatalogueError(f"{name}: no such kernel image file: {path}")
+    exp = given_expectation(given.abi, given.errata, "enabled" if given.abi else None)
+    return Kernel(name, "file", exp, path=os.path.abspath(path), append=append)
+
+
+def resolve_debian(name: str, base: str, given: Given, append: list[str]) -> Kernel:
+    """`debian-<series>` (its newest build) or a pin of one build."""
+    cat = given.cat
     m = re.match(r"^debian-(\d+\.\d+)(?:([.-])(\S+))?$", base)
     if not m:
         raise UnknownName(f"unknown kernel name {name!r}: {names_help(cat)}")
@@ -239,13 +290,13 @@ def resolve(
     spec = cat["kernels"][entry]
     pin = base[len("debian-"):] if m.group(3) else None
     flavour = cat["archive"]["flavour"]
-    found = candidates(cat, entry, index)
+    found = candidates(cat, entry, given.index)
     if pin:
         found = {k: v for k, v in found.items() if _pin_matches(pin, k, v[0].version, flavour)}
     if not found:
-        offline = _from_cache(cached or [], entry, pin, flavour)
+        offline = _from_cache(given.cached, entry, pin, flavour)
         if offline is not None:
-            k = Kernel(
+            return Kernel(
                 name,
                 "debian",
                 expected_for(spec, offline["version"]),
@@ -256,12 +307,11 @@ def resolve(
                 suite=offline.get("suite"),
                 append=append,
             )
-            return _nolandlock(k, nolandlock)
         what = f"build {pin}" if pin else f"{flavour} kernel of series {series}"
-        if not index:
+        if not given.index:
             raise NotServed(
                 f"{name}: no package lists and nothing cached; "
-                f"run `python3 -m vm fetch {name}` online"
+                f"run `./llconform fetch {name}` online"
             )
         raise NotServed(
             f"{name}: Debian's archive serves no {what} (scheme {spec['scheme']}: "
@@ -270,7 +320,7 @@ def resolve(
         )
     krel, pkgs = max(found.items(), key=lambda kv: debversion.sort_key(kv[1][0].version))
     scheme = cat["schemes"][spec["scheme"]]
-    k = Kernel(
+    return Kernel(
         name,
         "debian",
         expected_for(spec, pkgs[0].version),
@@ -283,13 +333,6 @@ def resolve(
         members=[mb.format(krel=krel) for mb in scheme["members"]],
         append=append,
     )
-    return _nolandlock(k, nolandlock)
-
-
-def _nolandlock(k: Kernel, nolandlock: bool) -> Kernel:
-    if nolandlock:
-        k.expected = {"status": "disabled", "abi": None, "errata": None, "errata_source": None}
-    return k
 
 
 def _from_cache(
@@ -310,42 +353,27 @@ def source_packages(index: list[Package], series: str) -> list[Package]:
     return sorted(pkgs, key=lambda p: debversion.sort_key(p.version))
 
 
-def resolve_src(
-    name: str,
-    what: str,
-    cat: dict[str, Any],
-    index: list[Package],
-    file_abi: int | None,
-    file_errata: int | None,
-    patches: str | None,
-    fragments: list[str],
-    cached_sources: list[dict[str, Any]],
-    append: list[str],
-) -> Kernel:
+def resolve_src(name: str, what: str, given: Given, append: list[str]) -> Kernel:
     """`src:debian-<series>` or `src:<path>`: a kernel built from a source tree."""
+    cat, index, patches = given.cat, given.index, given.patches
     if patches is not None:
         if not os.path.isdir(patches):
             raise CatalogueError(f"{name}: --patches {patches}: no such directory")
         if not any(n.endswith(".patch") for n in os.listdir(patches)):
             raise CatalogueError(f"{name}: --patches {patches}: no *.patch file in it")
         patches = os.path.abspath(patches)
-    for frag in fragments:
+    for frag in given.fragments:
         if not os.path.isfile(frag):
             raise CatalogueError(f"{name}: --config-fragment {frag}: no such file")
-    fragments = [os.path.abspath(f) for f in fragments]
-    option = {
-        "status": "enabled" if file_abi else None,
-        "abi": file_abi,
-        "errata": file_errata,
-        "errata_source": "option" if file_errata is not None else None,
-    }
+    fragments = [os.path.abspath(f) for f in given.fragments]
+    option = given_expectation(given.abi, given.errata, "enabled" if given.abi else None)
     m = re.match(r"^debian-(\d+\.\d+)$", what)
     if m:
         series = m.group(1)
         entry = f"debian-{series}"
         # Debian's own source without patches behaves like Debian's binary of the
         # series (same code); anything patched needs --expect-abi/--expect-errata.
-        if file_abi is None and not patches and entry in cat["kernels"]:
+        if given.abi is None and not patches and entry in cat["kernels"]:
             exp = expected_for(cat["kernels"][entry], None)
         else:
             exp = option
@@ -357,14 +385,14 @@ def resolve_src(
         if pkgs:
             k.version, k.suite, k.packages = pkgs[-1].version, pkgs[-1].suite, [pkgs[-1]]
             return k
-        hits = [c for c in cached_sources if c.get("package") == f"linux-source-{series}"]
+        hits = [c for c in given.cached_sources if c.get("package") == f"linux-source-{series}"]
         if hits:
             k.version = max(hits, key=lambda c: debversion.sort_key(c["version"]))["version"]
             return k
         if not index:
             raise NotServed(
                 f"{name}: no package lists and no extracted linux-source-{series}; "
-                f"run `python3 -m vm fetch {name}` online"
+                f"run `./llconform fetch {name}` online"
             )
         raise NotServed(
             f"{name}: Debian's archive serves no linux-source-{series} in "

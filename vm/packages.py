@@ -15,6 +15,7 @@ TOOLS: dict[str, tuple[str, str]] = {
     "zstd": ("zstd", "decompresses zstd kernel payloads (6.12 and later)"),
     "lz4": ("lz4", "decompresses lz4 kernel payloads (5.10, 6.1)"),
     "gcc": ("gcc", "builds the guest /init"),
+    "setpriv": ("util-linux", "runs the host row as another user (host@USER)"),
     # kernels built from source (vm/build.py)
     "make": ("make", "runs the kernel build"),
     "ld": ("binutils", "links the kernel"),

@@ -30,7 +30,6 @@ Guest part (bench_guests.py, unless --no-guests): boot times of the
 catalogue's kernels under TCG, bare and with every suite.
 """
 
-import argparse
 import os
 import re
 import shutil
@@ -42,7 +41,10 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+
+if TYPE_CHECKING:
+    from vm.api import BootRequest
 
 # (upstream selftest, our suite covering the same ground)
 PAIRS: List[Tuple[str, str]] = [("base_test", "base"), ("fs_test", "abi1_fs")]
@@ -549,28 +551,28 @@ def report_tree(
     abi_note(source)
 
 
-def run(args: argparse.Namespace) -> int:
-    from .bench_upstream import DEFAULT_TREE
+def run(build: Path, repeat: Optional[int], upstream_tree: Optional[str],
+        host: bool, guests: bool, kernels: List[str],
+        request: "BootRequest") -> int:
+    """The whole bench; `upstream_tree` None: the default tree, reported
+    and left out when it cannot be obtained; "none": no tree comparison."""
+    from . import bench_upstream
 
-    build: Path = args.build
-    explicit = args.upstream_tree is not None
-    tree = args.upstream_tree or DEFAULT_TREE
+    explicit = upstream_tree is not None
+    tree: Optional[str] = upstream_tree or bench_upstream.DEFAULT_TREE
     if tree == "none":
         tree = None
-
     status = 0
-    if not args.no_host:
-        status = host_part(build, args.repeat or 3)
+    if host:
+        status = host_part(build, repeat or 3)
         if tree:
             print()
-            status = max(status, tree_part(build, tree, args.repeat or 1,
+            status = max(status, tree_part(build, tree, repeat or 1,
                                            explicit))
-    if not args.no_guests:
+    if guests:
         from . import bench_guests
         print()
-        guests = bench_guests.run(build, args.kernels, args.jobs,
-                                  args.vm_arg)
-        status = max(status, guests)
+        status = max(status, bench_guests.run(build, kernels, request))
     return status
 
 

@@ -17,6 +17,7 @@ snapshot of build/ in build/bench/guests/snapshot/.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shlex
@@ -29,12 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
+from vm import api as vmapi
+from vm import boot as vmboot
 from vm import cache as vmcache
-from vm import cli as vmcli
 from vm import framing, initramfs
-from vm import run as vmrun
 
-from . import kernels, ktap
+from . import ktap
+from . import selection as kernels
 from .bench import fmt_totals, load, parse_totals
 
 BOOT_RATIO_TARGET = 1.2
@@ -79,13 +81,13 @@ def default_kernels() -> List[str]:
 
 
 def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
-         jobs: int, vm_args: List[str]) -> GuestRun:
+         request: vmapi.BootRequest) -> GuestRun:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    args = vmcli.parser().parse_args(
-        ["boot", *names, "--suites", str(suites), "--out", str(out),
-         "--init", str(init), "-j", str(jobs), "--accel", "tcg", *vm_args])
+    request = dataclasses.replace(request, out=str(out), suites=str(suites),
+                                  init=str(init), accel="tcg")
+    jobs = request.jobs
     run = GuestRun(label, out)
     lock = threading.Lock()
 
@@ -102,7 +104,11 @@ def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
     say(f"{label}: booting {len(names)} kernel(s), {jobs} at a time, into "
         f"{out}")
     run.started = time.monotonic()
-    run.exit_code = vmcli.cmd_boot(vmcli.Context(args), on_done=done)
+    results = []
+    for result in vmapi.boot(names, request):
+        results.append(result)
+        done(result.to_json())
+    run.exit_code = vmapi.exit_code(results)
     run.wall = time.monotonic() - run.started
     return run
 
@@ -152,7 +158,7 @@ def warm_initramfs(cache_override: Optional[str], init: Path,
     root = vmcache.cache_dir(cache_override)
     start = time.monotonic()
     for d in dirs:
-        initramfs.build_cached(str(init), vmrun.suite_programs(str(d)),
+        initramfs.build_cached(str(init), vmboot.suite_programs(str(d)),
                                compression, root)
     return time.monotonic() - start
 
@@ -415,7 +421,7 @@ def snapshot(build: Path, dest: Path) -> Tuple[Path, Path]:
     initramfs prepared before them) see the same programs even if the
     build directory is rebuilt meanwhile."""
     init, suites = build / "guest_init", build / "suites"
-    programs = vmrun.suite_programs(str(suites)) if suites.is_dir() else []
+    programs = vmboot.suite_programs(str(suites)) if suites.is_dir() else []
     if not init.is_file() or not programs:
         raise RuntimeError(f"{init} or the programs of {suites} are "
                            f"missing: run `make B={build}`")
@@ -428,9 +434,12 @@ def snapshot(build: Path, dest: Path) -> Tuple[Path, Path]:
     return dest / "guest_init", dest / "suites"
 
 
-def run(build: Path, patterns: List[str], jobs: int,
-        vm_args: List[str]) -> int:
-    """The guest part of `llconform bench`; 0, or 1 on a failure."""
+def run(build: Path, patterns: List[str],
+        request: vmapi.BootRequest) -> int:
+    """The guest part of `llconform bench`; 0, or 1 on a failure.
+    `request` says how to boot (its out, suites, init and accel are set
+    here; its programs select among the suites of (b))."""
+    jobs = request.jobs
     try:
         names = (kernels.select(patterns) if patterns
                  else default_kernels())
@@ -447,27 +456,23 @@ def run(build: Path, patterns: List[str], jobs: int,
     if empty.exists():
         shutil.rmtree(empty)
     empty.mkdir(parents=True)
-    opts = vmcli.parser().parse_args(
-        ["boot", *names, "--out", str(root), *vm_args])
-    compression = str(opts.initramfs_compression)
+    compression = request.compression
     try:
-        warm = warm_initramfs(opts.cache, init, [empty, suites], compression)
+        warm = warm_initramfs(request.kernels.cache, init, [empty, suites],
+                              compression)
     except (OSError, RuntimeError) as err:
         say(f"error: building the initramfs: {err}")
         return 1
     loads = [load()]
     # --programs selects among the suites: the bare boot has none.
-    bare_args = [w for i, w in enumerate(vm_args)
-                 if not w.startswith("--programs")
-                 and not (i and vm_args[i - 1] == "--programs")]
-    bare = boot("(a) bare", names, empty, root / "bare", init, jobs,
-                bare_args)
+    bare = boot("(a) bare", names, empty, root / "bare", init,
+                dataclasses.replace(request, programs=None))
     loads.append(load())
-    full = boot("(b) suites", names, suites, root / "suites", init, jobs,
-                vm_args)
+    full = boot("(b) suites", names, suites, root / "suites", init, request)
     loads.append(load())
     summary = {
-        "kernels": names, "jobs": jobs, "vm_args": vm_args,
+        "kernels": names, "jobs": jobs, "programs": request.programs,
+        "compression": compression,
         "wall": {"bare": round(bare.wall, 3), "suites": round(full.wall, 3)},
         "load": loads,
     }

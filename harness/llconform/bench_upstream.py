@@ -5,7 +5,7 @@ of the linux-source tree our kselftest harness headers come from
 (build/kselftest/). This module builds the selftests of any other tree the
 vm tool can obtain (`src:debian-7.3`: Debian's linux-source-7.3, fetched
 and unpacked through the vm tool's private, signature-verified apt state
-into its cache, as `python3 -m vm fetch src:debian-7.3` does; `src:PATH`:
+into its cache, as `./llconform fetch src:debian-7.3` does; `src:PATH`:
 a local tree) into build/bench/upstream-<series>/, each program with that
 tree's own kselftest harness, its landlock/*.h and copies of its UAPI
 headers (see UAPI_HEADERS).
@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Tuple
 
+from vm import api as vmapi
 from vm import catalogue as vmcatalogue
-from vm import cli as vmcli
+from vm import kernels as vmkernels
 from vm import packages as vmpackages
 from vm import source as vmsource
 
@@ -52,7 +53,7 @@ class Tree:
 def obtain_tree(name: str) -> Tree:
     """The source tree of a `src:` name, fetched through the vm tool.
 
-    In process, as `python3 -m vm fetch NAME` does: resolve the name in
+    In process, as `./llconform fetch NAME` does: resolve the name in
     the catalogue (Debian's package lists, refreshed when old), then
     download and unpack the linux-source package unless it already is in
     the cache.
@@ -63,20 +64,20 @@ def obtain_tree(name: str) -> Tree:
             f"{DEFAULT_TREE} (Debian's linux-source-7.3) or src:/path/to/tree"
         )
     try:
-        ctx = vmcli.Context(vmcli.parser().parse_args(["fetch", name]))
-        k = ctx.resolve(name)
+        kernels = vmapi.Kernels(vmapi.KernelOptions())
+        k = kernels.resolve(name)
         if k.kind != "src":
             raise BenchError(f"--upstream-tree {name}: not a source tree")
-        if vmsource.available(k, ctx.cache) is None and k.packages:
-            vmpackages.ensure_packages(vmcli.FETCH_TOOLS[:2] + ["xz"])
-        tree, desc = vmsource.obtain(k, ctx.apt, ctx.cache)
+        if vmsource.available(k, kernels.cache) is None and k.packages:
+            vmpackages.ensure_packages(vmkernels.SOURCE_TOOLS)
+        tree, desc = vmsource.obtain(k, kernels.apt, kernels.cache)
     except BenchError:
         raise
     except (vmcatalogue.CatalogueError, vmsource.SourceError,
             vmpackages.MissingTool, RuntimeError, OSError) as e:
         raise BenchError(
             f"--upstream-tree {name}: could not obtain the tree: {e} (try "
-            f"`python3 -m vm fetch {name}`)"
+            f"`./llconform fetch {name}`)"
         ) from e
     version = str(desc["kernelversion"])
     series = ".".join(version.split(".")[:2])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .matrix import TEST_FAILURES
+from . import outcomes
 
 
 def changes(old: dict[str, Any], new: dict[str, Any]
@@ -28,4 +28,4 @@ def changes(old: dict[str, Any], new: dict[str, Any]
 
 
 def is_new_failure(was: str, now: str) -> bool:
-    return now in TEST_FAILURES and was not in TEST_FAILURES
+    return now in outcomes.KERNEL_FAILURES and was not in outcomes.KERNEL_FAILURES

@@ -1,17 +1,23 @@
-"""Parse the KTAP (TAP 13) that a kselftest-harness program prints.
+"""KTAP (TAP 13) that a kselftest-harness program prints -> ProgramResult.
 
 A result line that never came is not a pass: `parse` reports what it saw,
 and `missing` (with the program's --list-json) names the tests that
 crashed.  A line that is neither KTAP nor a diagnostic is an error naming
-its line number, never ignored.
+its line number, never ignored.  A skip made by the gate of the test's
+declared needs carries the harness's GATE_MARK line (harness/ll_harness.h
+LL_GATE_MARK): the driver reads it, it never re-derives the gate.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-OUTCOMES = ("pass", "fail", "skip", "xfail", "xpass", "broken", "timeout",
-            "crashed")
+from . import outcomes
+
+# harness/ll_harness.h LL_GATE_MARK: the gate skipped this test.
+GATE_MARK = "# llconform: gate=skip"
+# harness/ll_harness.h LL_ENV_PREFIX: a skip for what the machine lacks.
+ENV_SKIP = "environment: "
 
 _RESULT = re.compile(
     r"^(?P<ok>ok|not ok) (?P<num>\d+) (?P<name>[^#]*?)"
@@ -31,10 +37,18 @@ class Result:
     number: int = 0
     seconds: float | None = None
     diagnostics: list[str] = field(default_factory=list)
+    gated: bool = False  # a skip of the gate (declared needs), not the test's own
+
+    @property
+    def environment_skip(self) -> bool:
+        """A skip for what the machine lacks (no IPv6, ...): the reason says what."""
+        return self.outcome == outcomes.SKIP and self.reason.startswith(ENV_SKIP)
 
 
 @dataclass
-class Stream:
+class ProgramResult:
+    """What one program's KTAP says: its header, plan, results, errors."""
+
     header: dict[str, str] = field(default_factory=dict)
     plan: int | None = None
     results: list[Result] = field(default_factory=list)
@@ -50,22 +64,23 @@ def _classify(ok: bool, directive: str, diags: list[str]) -> tuple[str, str]:
     directive = directive.strip()
     word, _, rest = directive.partition(" ")
     if ok:
-        if word in ("SKIP", "XFAIL", "XPASS"):
-            return word.lower(), rest.strip()
-        return "pass", directive
+        directives = {"SKIP": outcomes.SKIP, "XFAIL": outcomes.XFAIL, "XPASS": outcomes.XPASS}
+        if word in directives:
+            return directives[word], rest.strip()
+        return outcomes.PASS, directive
     if directive.startswith("BROKEN"):
-        return "broken", directive[len("BROKEN"):].strip(" :")
+        return outcomes.BROKEN, directive[len("BROKEN"):].strip(" :")
     for line in diags:
         if "Test terminated by timeout" in line:
-            return "timeout", "test timeout (kselftest harness)"
+            return outcomes.TIMEOUT, "test timeout (kselftest harness)"
         if "terminated unexpectedly by signal" in line:
-            return "crashed", line.lstrip("# ").strip()
+            return outcomes.CRASHED, line.lstrip("# ").strip()
     asserts = [d.lstrip("# ") for d in diags if _ASSERTION.match(d)]
-    return "fail", directive or "; ".join(asserts[:2])
+    return outcomes.FAIL, directive or "; ".join(asserts[:2])
 
 
-def parse(text: str) -> Stream:
-    stream = Stream()
+def parse(text: str) -> ProgramResult:
+    stream = ProgramResult()
     pending: list[str] = []
     seconds: float | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -98,7 +113,8 @@ def parse(text: str) -> Stream:
         outcome, reason = _classify(ok, match["directive"] or "", pending)
         stream.results.append(Result(
             name=match["name"].strip(), outcome=outcome, reason=reason,
-            number=int(match["num"]), diagnostics=pending, seconds=seconds))
+            number=int(match["num"]), diagnostics=pending, seconds=seconds,
+            gated=GATE_MARK in pending))
         pending, seconds = [], None
     if stream.plan is not None and len(stream.results) > stream.plan:
         stream.errors.append(
@@ -106,7 +122,7 @@ def parse(text: str) -> Stream:
     return stream
 
 
-def missing(stream: Stream, expected: list[str]) -> list[str]:
+def missing(stream: ProgramResult, expected: list[str]) -> list[str]:
     """Expected tests with no result line: they crashed or never ran."""
     seen = stream.by_name()
     return [name for name in expected if name not in seen]

@@ -1,8 +1,8 @@
 """The compatibility matrix: every test on every kernel, in one document.
 
 `matrix.json` (schema below) is what the renderers, the comparison and the
-shard merge read; its cells keep the outcome classes of ktap.OUTCOMES plus
-`tainted`, never collapsed into pass/fail.
+shard merge read; its cells keep the outcomes of outcomes.ALL, never
+collapsed into pass/fail.
 
 Schema `llconform-matrix/1`:
   schema, created (ISO 8601), suite_build (hash of the suite programs: shards
@@ -25,11 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import findings, outcomes
+
 SCHEMA = "llconform-matrix/1"
-OUTCOMES = ("pass", "fail", "skip", "xfail", "xpass", "broken", "timeout",
-            "crashed", "tainted")
-# Outcomes that fail a run: the kernel deviates (or the suite is wrong).
-TEST_FAILURES = ("fail", "timeout", "crashed", "tainted")
 # The identity of the check that the kernel reports what the catalogue says.
 PROBE_CELL = "probe::landlock_matches_catalogue"
 
@@ -116,32 +114,37 @@ def load(path: Path) -> dict[str, Any]:
         raise MatrixError(f"{path}: kernels and cells disagree")
     for kernel, cells in doc["cells"].items():
         for test, cell in cells.items():
-            if cell.get("outcome") not in OUTCOMES:
+            if cell.get("outcome") not in outcomes.ALL:
                 raise MatrixError(f"{path}: {kernel}::{test}: unknown "
                                   f"outcome {cell.get('outcome')!r}")
     return doc
 
 
-def exit_status(doc: dict[str, Any]) -> int:
-    """0 nothing failed, 1 a test failed, 2 only infrastructure failed.
+def exit_status(doc: dict[str, Any], allow_known: bool = False) -> int:
+    """0 nothing failed, 1 a kernel deviates, 2 only our side failed.
 
     The cells of a kernel whose guest never ran cleanly (no boot, panic,
-    hang) say what happened, but they are infrastructure, not verdicts.
+    hang) say what happened, but they are our side's failure, not verdicts.
+    With `allow_known`, a `fail` that findings.toml explains is not counted
+    (it stays a failure in every report).
     """
     faulty = {k["name"] for k in doc["kernels"] if k.get("problem")}
-    if any(c["outcome"] in TEST_FAILURES
-           for kernel, cells in doc["cells"].items() if kernel not in faulty
-           for c in cells.values()):
-        return 1
-    if faulty or any(c["outcome"] == "broken"
-                     for cells in doc["cells"].values()
-                     for c in cells.values()):
+    unames = {k["name"]: k.get("uname") or "" for k in doc["kernels"]}
+    known = findings.load() if allow_known else []
+
+    def explained(kernel: str, test: str, outcome: str) -> bool:
+        return outcome == outcomes.FAIL and findings.known(known, test, unames[kernel]) is not None
+
+    seen = {c["outcome"] for kernel, cells in doc["cells"].items() if kernel not in faulty
+            for test, c in cells.items() if not explained(kernel, test, c["outcome"])}
+    status = outcomes.status(seen)
+    if status == 0 and faulty:
         return 2
-    return 0
+    return status
 
 
 def counts(cells: dict[str, dict[str, Any]]) -> dict[str, int]:
-    found = {o: 0 for o in OUTCOMES}
+    found = {o: 0 for o in outcomes.ALL}
     for cell in cells.values():
         found[cell["outcome"]] += 1
     return {o: n for o, n in found.items() if n}

@@ -12,6 +12,7 @@ matrix's: 0 nothing failed, 1 a kernel deviates, 2 our side failed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import threading
 from pathlib import Path
@@ -19,9 +20,9 @@ from typing import Any
 
 import pytest
 
-from . import kernels, render, report, run_matrix
+from . import render, results, run_matrix, selection
 from .matrix import PROBE_CELL, Cell, KernelRow, exit_status
-from .rows import NEEDS_CELL
+from .verdicts import NEEDS_CELL
 
 KEY = pytest.StashKey["MatrixRun"]()
 
@@ -45,36 +46,50 @@ def main(args: argparse.Namespace, pytest_args: list[str]) -> int:
         _preset = None
 
 
-def option(config: pytest.Config, name: str) -> Any:
+class _Options:
+    """run_matrix.add_arguments' options as pytest options (long flags only:
+    pytest keeps the short ones), remembering their names."""
+
+    def __init__(self, group: Any = None) -> None:
+        self.group = group
+        self.dests: list[str] = []
+
+    def add_argument(self, *flags: str, **kwargs: Any) -> None:
+        longs = [f for f in flags if f.startswith("--")]
+        self.dests.append(kwargs.get("dest") or longs[0][2:].replace("-", "_"))
+        if self.group is not None:
+            self.group.addoption(*longs, **kwargs)
+
+
+def options(config: pytest.Config) -> argparse.Namespace:
+    """The run's options: from `./llconform matrix`, or pytest's own."""
     if _preset is not None:
-        return getattr(_preset, name)
-    return config.getoption(name)
+        return _preset
+    names = _Options()
+    run_matrix.add_arguments(names)
+    return argparse.Namespace(**{d: config.getoption(d) for d in names.dests})
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    if _preset is not None:
-        return
-    group = parser.getgroup("llconform")
-    for flags, options in run_matrix.OPTIONS:
-        group.addoption(*(f for f in flags if f.startswith("--")),
-                        **options)
+    if _preset is None:
+        run_matrix.add_arguments(_Options(parser.getgroup("llconform")))
 
 
 class MatrixRun:
     """The background run that every item of one kernel waits for."""
 
     def __init__(self, config: pytest.Config) -> None:
-        self.config = config
-        self.build = Path(option(config, "build"))
-        self.names = run_matrix.select(option(config, "kernels"),
-                                       option(config, "shard"))
-        self.tests = run_matrix.program_tests(self.build)
+        self.options = options(config)
+        self.names = run_matrix.select(self.options.kernels, self.options.shard)
+        self.request = run_matrix.request_from(self.options, self.names)
+        self.tests = run_matrix.program_tests(self.request.build)
+        if self.request.programs is not None:
+            self.tests = {p: t for p, t in self.tests.items() if p in self.request.programs}
         self.rows: dict[str, KernelRow] = {}
         self.done = {name: threading.Event() for name in self.names}
         self.doc: dict[str, Any] | None = None
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
-        self.run_dir: Path | None = None
 
     def cells(self) -> list[tuple[str, str, str]]:
         found = []
@@ -87,13 +102,11 @@ class MatrixRun:
         return found
 
     def start(self, names: list[str], programs: set[str]) -> None:
+        request = dataclasses.replace(self.request, kernels=names, programs=programs)
+
         def work() -> None:
             try:
-                _, self.doc = run_matrix.run(
-                    names, self.build, Path(option(self.config, "results")),
-                    option(self.config, "jobs"),
-                    option(self.config, "vm_arg"), only=programs,
-                    on_row=self.arrived, run_dir=self.run_dir)
+                _, self.doc = run_matrix.run(request, on_row=self.arrived)
             except BaseException as err:  # reported by every waiting item
                 self.error = err
             finally:
@@ -123,14 +136,11 @@ class MatrixRun:
 def pytest_configure(config: pytest.Config) -> None:
     """Bad input ends the session at once with status 2 and says why."""
     try:
-        config.stash[KEY] = MatrixRun(config)
-    except (kernels.SelectionError, SystemExit) as err:
+        run = MatrixRun(config)
+        run.request.run_dir = results.new_run_dir(run.request.results)
+    except (selection.SelectionError, RuntimeError, results.ResultsError) as err:
         pytest.exit(f"llconform: error: {err}", returncode=2)
-    try:
-        config.stash[KEY].run_dir = report.new_run_dir(
-            Path(option(config, "results")))
-    except SystemExit as err:
-        pytest.exit(str(err), returncode=2)
+    config.stash[KEY] = run
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -174,6 +184,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     run.thread.join()
     if run.doc is not None and exitstatus in (0, 1):
-        session.exitstatus = exit_status(run.doc)
+        session.exitstatus = exit_status(run.doc, run.options.allow_known)
     elif run.error is not None:
         session.exitstatus = 2

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from . import findings
-from .matrix import OUTCOMES, counts
+from . import findings, outcomes
+from .matrix import counts
 
 GUEST_LOGS = ("console", "results", "guest")
 SYMBOL = {"pass": "ok", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
@@ -47,15 +47,15 @@ def markdown(doc: dict[str, Any]) -> str:
            f"Suite build `{doc['suite_build']}`, llconform "
            f"`{doc['llconform']}`.", "",
            "| kernel | version | Landlock | guest | boot s | run s | "
-           + " | ".join(OUTCOMES) + " |",
-           "|---|---|---|---|---|---|" + "---|" * len(OUTCOMES)]
+           + " | ".join(outcomes.ALL) + " |",
+           "|---|---|---|---|---|---|" + "---|" * len(outcomes.ALL)]
     for k in kernels:
         c = counts(doc["cells"][k["name"]])
         out.append(f"| {k['name']} | {k.get('package_version') or '-'} | "
                    f"{kernel_caption(k)} | {k.get('guest')} | "
                    f"{_num(k.get('boot_seconds'))} | "
                    f"{_num(k.get('run_seconds'))} | "
-                   + " | ".join(str(c.get(o, 0)) for o in OUTCOMES) + " |")
+                   + " | ".join(str(c.get(o, 0)) for o in outcomes.ALL) + " |")
     out += ["", "Where each kernel came from: " + "; ".join(
         f"{k['name']}: {k.get('source') or '-'}" for k in kernels) + "."]
     problems = [k for k in kernels if k.get("problem")]
@@ -79,8 +79,9 @@ def markdown(doc: dict[str, Any]) -> str:
 
 
 def not_passing_lines(doc: dict[str, Any]) -> list[str]:
-    """Every cell that did not pass, skip or xfail, one line each, with the
-    known deviation that explains it; a kernel that never ran is one line."""
+    """Every cell a run does not accept (outcomes.accepted), one line each,
+    with the known deviation that explains it; a kernel that never ran is
+    one line."""
     known = findings.load()
     kernels = {k["name"]: k for k in doc["kernels"]}
     lines = [f"{name}: did not run: {k['problem'].splitlines()[0]}"
@@ -99,7 +100,7 @@ def not_passing_lines(doc: dict[str, Any]) -> list[str]:
 def _not_passing(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     return [(k, t, c) for k, cells in doc["cells"].items()
             for t, c in cells.items()
-            if c["outcome"] not in ("pass", "skip", "xfail")]
+            if not outcomes.accepted(c["outcome"])]
 
 
 def _num(value: Any) -> str:
@@ -127,7 +128,7 @@ def page(doc: dict[str, Any]) -> str:
         "<th>source</th>"
         "<th>uname -r</th><th>Landlock</th><th>guest</th><th>boot s</th>"
         "<th>run s</th>" + "".join(f"<th class={o}>{o}</th>"
-                                   for o in OUTCOMES) + "<th>logs</th></tr>"]
+                                   for o in outcomes.ALL) + "<th>logs</th></tr>"]
     for k in kernels:
         c = counts(doc["cells"][k["name"]])
         # Per-program logs are linked from the cells; here the guest's own.
@@ -144,7 +145,7 @@ def page(doc: dict[str, Any]) -> str:
             f"</td><td>{_num(k.get('boot_seconds'))}</td>"
             f"<td>{_num(k.get('run_seconds'))}</td>"
             + "".join(f"<td class={o if c.get(o) else ''}>{c.get(o, 0)}</td>"
-                      for o in OUTCOMES) + f"<td>{logs}</td></tr>")
+                      for o in outcomes.ALL) + f"<td>{logs}</td></tr>")
     parts.append("</table>")
     for program, tests in tests_by_program(doc):
         summary = {n: counts({t: doc["cells"][n][f"{program}::{t}"]
@@ -168,7 +169,7 @@ def page(doc: dict[str, Any]) -> str:
                 o = cell["outcome"]
                 label = SYMBOL[o]
                 log = k.get("logs", {}).get(program)
-                if o not in ("pass", "skip", "xfail") and log:
+                if not outcomes.accepted(o) and log:
                     label = f"<a href='{e(log)}'>{label}</a>"
                 cells.append(f"<td class={o} title='{e(cell['reason'])}'>"
                              f"{label}</td>")
@@ -186,10 +187,9 @@ def junit(doc: dict[str, Any]) -> str:
         c = counts(cells)
         suite = ET.SubElement(
             suites, "testsuite", name=k["name"], tests=str(len(cells)),
-            failures=str(sum(c.get(o, 0) for o in
-                             ("fail", "tainted", "crashed", "timeout"))),
-            errors=str(c.get("broken", 0)),
-            skipped=str(c.get("skip", 0) + c.get("xfail", 0)))
+            failures=str(sum(c.get(o, 0) for o in outcomes.KERNEL_FAILURES)),
+            errors=str(sum(c.get(o, 0) for o in outcomes.INFRASTRUCTURE)),
+            skipped=str(sum(c.get(o, 0) for o in outcomes.NOT_APPLICABLE)))
         for key, cell in cells.items():
             program, _, test = key.partition("::")
             case = ET.SubElement(suite, "testcase", name=test,
@@ -197,14 +197,15 @@ def junit(doc: dict[str, Any]) -> str:
             if cell.get("seconds") is not None:
                 case.set("time", f"{cell['seconds']:.3f}")
             o, reason = cell["outcome"], cell["reason"]
-            if o in ("fail", "tainted", "crashed", "timeout"):
+            kind = outcomes.kind(o)
+            if kind == "kernel_failure":
                 ET.SubElement(case, "failure", type=o, message=reason)
-            elif o == "broken":
+            elif kind == "infrastructure":
                 ET.SubElement(case, "error", type=o, message=reason)
-            elif o in ("skip", "xfail"):
+            elif kind == "not_applicable":
                 ET.SubElement(case, "skipped", message=f"{o}: {reason}")
-            elif o == "xpass":
-                ET.SubElement(case, "system-out").text = f"xpass: {reason}"
+            elif o != outcomes.PASS:  # passing, but worth a note (xpass)
+                ET.SubElement(case, "system-out").text = f"{o}: {reason}"
     ET.indent(suites)
     return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
 

@@ -8,27 +8,32 @@ releases a binary search for the first flip needs.
 """
 from __future__ import annotations
 
-import argparse
 import fnmatch
 import sys
 from typing import Any
 
+import dataclasses
+
 from vm import catalogue, debversion
-from vm import cli as vmcli
+from vm.api import KernelOptions, Kernels
 
-from . import report, run_matrix
+from . import results, run_matrix
 
 
-def releases(entry: str) -> list[str]:
+class SweepError(ValueError):
+    pass
+
+
+def releases(entry: str, options: KernelOptions) -> list[str]:
     """Pins of every build of `entry`'s series the archive serves, oldest
     first (`debian-6.1.170-3`, ...)."""
-    ctx = vmcli.Context(vmcli.parser().parse_args(["list"]))
-    ctx.lists()
-    cat = ctx.cat
+    kernels = Kernels(options)
+    kernels.lists()
+    cat = kernels.cat
     if entry not in cat["kernels"]:
-        raise SystemExit(f"llconform sweep: unknown series '{entry}': "
+        raise SweepError(f"unknown series '{entry}': "
                          f"{', '.join(catalogue.entry_names(cat))}")
-    found = catalogue.candidates(cat, entry, ctx.apt.index())
+    found = catalogue.candidates(cat, entry, kernels.apt.index())
     versions = sorted({pkgs[0].version for pkgs in found.values()},
                       key=debversion.sort_key)
     return [f"debian-{v}" for v in versions]
@@ -42,19 +47,18 @@ def signature(doc: dict[str, Any], kernel: str, patterns: list[str]
 
 
 class Sweep:
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.dir = report.new_run_dir(args.results / "sweeps")
+    def __init__(self, request: run_matrix.MatrixRequest, tests: list[str]) -> None:
+        self.request = request
+        self.tests = tests
+        self.dir = results.new_run_dir(request.results / "sweeps")
         self.docs: dict[str, dict[str, Any]] = {}
 
     def boot(self, pins: list[str]) -> None:
         todo = [p for p in pins if p not in self.docs]
         if not todo:
             return
-        _, doc = run_matrix.run(
-            todo, self.args.build, self.args.results, self.args.jobs,
-            self.args.vm_arg, only=set(self.args.programs) or None,
-            run_dir=self.dir / f"step-{len(self.docs):02d}")
+        _, doc = run_matrix.run(dataclasses.replace(
+            self.request, kernels=todo, run_dir=self.dir / f"step-{len(self.docs):02d}"))
         for pin in todo:
             self.docs[pin] = doc
 
@@ -77,7 +81,7 @@ class Sweep:
         return kept
 
     def sig(self, pin: str) -> dict[str, str]:
-        return signature(self.docs[pin], pin, self.args.tests)
+        return signature(self.docs[pin], pin, self.tests)
 
     def log(self, pin: str, test: str) -> str:
         doc = self.docs[pin]
@@ -104,17 +108,19 @@ def report_flips(sweep: Sweep, pins: list[str]) -> int:
     return flips
 
 
-def run(args: argparse.Namespace) -> int:
-    args.tests = args.tests or ["*"]
-    pins = releases(args.series)
+def run(series: str, tests: list[str], bisect: bool,
+        request: run_matrix.MatrixRequest) -> int:
+    """Sweeps `tests` (program::test globs) over the releases of `series`."""
+    tests = tests or ["*"]
+    pins = releases(series, request.boot.kernels)
     if len(pins) < 2:
-        print(f"llconform sweep: {args.series}: only {pins} served: nothing "
+        print(f"llconform sweep: {series}: only {pins} served: nothing "
               "to sweep", file=sys.stderr)
         return 2
-    print(f"llconform sweep: {len(pins)} releases of {args.series}: "
-          f"{pins[0]} ... {pins[-1]}", flush=True)
-    sweep = Sweep(args)
-    if not args.bisect:
+    print(f"llconform sweep: {len(pins)} releases of {series}: "
+          f"{pins[0]} ... {pins[-1]}", file=sys.stderr, flush=True)
+    sweep = Sweep(request, tests)
+    if not bisect:
         sweep.boot(pins)
         flips = report_flips(sweep, sweep.usable(pins))
     else:

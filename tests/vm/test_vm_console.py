@@ -2,7 +2,8 @@
 
 import pytest
 
-from vm import console, framing, run
+from vm import boot, console, framing
+from vm.guest import GuestResult, exit_code
 from vmdata import read_data
 
 LIMITS = {"boot": 60.0, "guest": 1800.0, "program": 600.0}
@@ -13,7 +14,7 @@ def classify(
 ) -> tuple:
     report = console.analyse(read_data(console_log) if console_log else "")
     results = framing.parse(read_data(results_log) if results_log else "")
-    return run.classify(rc, killed, report, results, LIMITS)
+    return boot.classify(rc, killed, report, results, LIMITS)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ def test_splat_kinds_and_attribution() -> None:
         ("kasan", "base"),
         ("ubsan", "base"),
     ]
-    status, _, message, line = run.classify(
+    status, _, message, line = boot.classify(
         1, None, r, framing.parse(read_data("results-ok.log")), LIMITS
     )
     assert status == "crashed" and "while base ran" in message and line == 6
@@ -110,7 +111,7 @@ def test_splat_kinds_and_attribution() -> None:
 
 def test_warning_only_is_tainted() -> None:
     r = console.analyse(SPLATS.split("[    2.400000]")[0])
-    status, _, message, _ = run.classify(
+    status, _, message, _ = boot.classify(
         1, None, r, framing.parse(read_data("results-ok.log")), LIMITS
     )
     assert status == "tainted" and message.startswith("WARNING: CPU: 0")
@@ -122,15 +123,19 @@ def test_user_text_is_not_a_fault() -> None:
     )
 
 
+def guest(status: str, level: str | None = None) -> GuestResult:
+    return GuestResult(kernel="k", folder="k", status=status, timeout_level=level)
+
+
 def test_exit_codes() -> None:
-    assert run.exit_code([{"status": "ok"}, {"status": "ok"}]) == 0
-    assert run.exit_code([{"status": "ok"}, {"status": "tainted"}]) == 1
-    assert run.exit_code([{"status": "timeout", "timeout_level": "program"}]) == 1
+    assert exit_code([guest("ok"), guest("ok")]) == 0
+    assert exit_code([guest("ok"), guest("tainted")]) == 1
+    assert exit_code([guest("timeout", "program")]) == 1
     for bad in [
-        {"status": "panic"},
-        {"status": "error"},
-        {"status": "crashed"},
-        {"status": "timeout", "timeout_level": "boot"},
-        {"status": "timeout", "timeout_level": "guest"},
+        guest("panic"),
+        guest("error"),
+        guest("crashed"),
+        guest("timeout", "boot"),
+        guest("timeout", "guest"),
     ]:
-        assert run.exit_code([{"status": "ok"}, bad]) == 2
+        assert exit_code([guest("ok"), bad]) == 2

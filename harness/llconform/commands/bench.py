@@ -7,8 +7,9 @@ this kernel, then boots the catalogue's kernels bare and with our suites
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
+
+from vm import cli as vmcli
 
 from .. import bench
 from ..bench_upstream import DEFAULT_TREE
@@ -48,12 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="guest part: catalogue names, globs "
                         "(debian-7.*), comma lists (default: every "
                         "debian-* series of the catalogue)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1,
-                        help="guests in parallel (default: the cores)")
-    parser.add_argument("--vm-arg", action="append", default=[],
-                        help="guest part: an option of `llconform boot` "
-                        "(e.g. --vm-arg=--initramfs-compression=gzip)")
+    parser.add_argument("--programs", help="guest part: only these suite programs "
+                        "in the boots with suites (comma list)")
+    vmcli.add_kernel_options(parser)
+    vmcli.add_guest_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    return bench.run(args)
+    programs = args.programs.split(",") if args.programs else None
+    return bench.run(Path(args.build), args.repeat, args.upstream_tree,
+                     not args.no_host, not args.no_guests, args.kernels,
+                     vmcli.boot_request(args, out="", suites=None, programs=programs))

@@ -15,4 +15,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return vmcli.cmd_boot(vmcli.Context(args))
+    return vmcli.cmd_boot(args)

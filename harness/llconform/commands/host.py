@@ -1,30 +1,49 @@
-"""Every suite program on the running kernel, as root and other users.
+"""Every suite program on the running kernel, as root and as other users.
 
-The same judging as the matrix's host row: one cell per test, and per
-program the check that its skips match its declared needs.
+The matrix's host row, nothing else: the kernels `host` and `host@USER`
+run through the same boot, timeouts and judging as in `matrix`, into a
+matrix of their own (matrix.json, .md, .html, junit.xml).
 """
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from pathlib import Path
 
-from .. import host
+from .. import render, results, run_matrix
+from ..matrix import exit_status
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--build", type=Path, default=Path("build"),
-                        help="the build folder (default: build)")
-    parser.add_argument("--results", type=Path,
-                        help="write results/<timestamp>/ and results/latest")
-    parser.add_argument("--out", type=Path,
-                        help="write into this folder (replacing its files)")
     parser.add_argument("--as-root", action="store_true",
                         help="run as root (the default without --as-user)")
-    parser.add_argument("--as-user", action="append", default=[],
-                        metavar="USER", help="also run as this user")
-    parser.add_argument("--timeout", type=float, default=300,
-                        help="seconds per program (default 300)")
+    parser.add_argument("--as-user", action="append", default=[], metavar="USER",
+                        help="also run as this user (the kernel host@USER)")
+    parser.add_argument("--out", type=Path,
+                        help="write into this folder instead of results/<timestamp>/")
+    run_matrix.add_run_arguments(parser)
+
+
+def host_names(as_root: bool, users: list[str]) -> list[str]:
+    """`host` (as root, or as ourselves when not root) and `host@USER`."""
+    if os.geteuid() != 0:
+        return ["host"]  # not root: run as ourselves only
+    names = ["host"] if as_root or not users else []
+    return names + [f"host@{u}" for u in users]
 
 
 def run(args: argparse.Namespace) -> int:
-    return host.run(args)
+    request = run_matrix.request_from(args, host_names(args.as_root, args.as_user))
+    request.run_dir = args.out
+    request.record_probed = args.out is None
+    try:
+        run_dir, doc = run_matrix.run(request)
+    except (RuntimeError, results.ResultsError) as err:
+        print(f"llconform: error: {err}", file=sys.stderr)
+        return 2
+    for line in render.not_passing_lines(doc):
+        print(line)
+    status = exit_status(doc, args.allow_known)
+    print(f"llconform: host results in {run_dir}; exit {status}", file=sys.stderr)
+    return status

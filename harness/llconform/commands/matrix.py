@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .. import kernels, render, run_matrix
+from .. import render, results, run_matrix, selection
 from ..matrix import exit_status
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    for flags, options in run_matrix.OPTIONS:
-        parser.add_argument(*flags, **options)
+    run_matrix.add_arguments(parser)
     parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
                         help="pytest options: the cells as pytest items")
 
@@ -29,18 +27,20 @@ def run(args: argparse.Namespace) -> int:
         return pytest_matrix.main(args, args.pytest_args)
     try:
         names = run_matrix.select(args.kernels, args.shard)
-    except kernels.SelectionError as err:
+    except selection.SelectionError as err:
         print(f"llconform: error: {err}", file=sys.stderr)
         return 2
     if not names:
-        print(f"llconform: shard {args.shard} holds no kernel",
-              file=sys.stderr)
+        print(f"llconform: shard {args.shard} holds no kernel", file=sys.stderr)
         return 0
-    run_dir, doc = run_matrix.run(names, Path(args.build),
-                                  Path(args.results), args.jobs, args.vm_arg)
+    try:
+        run_dir, doc = run_matrix.run(run_matrix.request_from(args, names))
+    except (RuntimeError, results.ResultsError) as err:
+        print(f"llconform: error: {err}", file=sys.stderr)
+        return 2
     for line in render.not_passing_lines(doc):
         print(line)
-    status = exit_status(doc)
-    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, "
-          f"junit.xml; exit {status}", file=sys.stderr)
+    status = exit_status(doc, args.allow_known)
+    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, junit.xml; exit {status}",
+          file=sys.stderr)
     return status
