@@ -61,8 +61,9 @@ class GuestProgram:
         """What the results channel said of the program (framing.Program's
         JSON, every field this class knows), its KTAP file, its faults."""
         known = {f.name for f in fields(cls)}
-        said = {k: v for k, v in p.to_json().items() if k in known}
-        return cls(**{**said, "ktap": ktap, "faults": faults})
+        said: dict[str, Any] = {k: v for k, v in p.to_json().items() if k in known}
+        said.update(ktap=ktap, faults=faults)
+        return cls(**said)
 
 
 @dataclass
