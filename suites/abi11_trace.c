@@ -108,33 +108,45 @@ static const char *object(const char *path, char *buf, size_t size)
 	return buf;
 }
 
+/* The trace as diagnostic lines (KTAP: each starts with "# "). */
+static void dump_trace(const char *text)
+{
+	const char *end;
+
+	for (; *text; text = *end ? end + 1 : end) {
+		end = strchrnul(text, '\n');
+		if (text[0] != '#')
+			printf("# trace: %.*s\n", (int)(end - text), text);
+	}
+}
+
 /* The n-th `event` line (its fields), asserted to exist. */
 #define LINE(event, n, buf)                                                  \
 	do {                                                                 \
 		ASSERT_LT((n), ll_trace_line(self->text, (event), NULL, (n), \
 					     (buf), sizeof(buf)))            \
 		{                                                            \
-			TH_LOG("no %s event #%d in:\n%s", (event), (n),      \
-			       self->text);                                  \
+			TH_LOG("no %s event #%d", (event), (n));             \
+			dump_trace(self->text);                              \
 		}                                                            \
 	} while (0)
 
 /* One `event` line equal to `want` (all its fields). */
-#define EXPECT_LINE(event, want)                                               \
-	do {                                                                   \
-		char _line[600];                                               \
-		int _i, _n = ll_trace_count(self->text, (event), NULL),        \
-			_found = 0;                                            \
-		for (_i = 0; _i < _n; _i++) {                                  \
-			ll_trace_line(self->text, (event), NULL, _i, _line,    \
-				      sizeof(_line));                          \
-			_found += !strcmp(_line, (want));                      \
-		}                                                              \
-		ASSERT_EQ(1, _found)                                           \
-		{                                                              \
-			TH_LOG("want one \"%s: %s\" in:\n%s", (event), (want), \
-			       self->text);                                    \
-		}                                                              \
+#define EXPECT_LINE(event, want)                                            \
+	do {                                                                \
+		char _line[600];                                            \
+		int _i, _n = ll_trace_count(self->text, (event), NULL),     \
+			_found = 0;                                         \
+		for (_i = 0; _i < _n; _i++) {                               \
+			ll_trace_line(self->text, (event), NULL, _i, _line, \
+				      sizeof(_line));                       \
+			_found += !strcmp(_line, (want));                   \
+		}                                                           \
+		ASSERT_EQ(1, _found)                                        \
+		{                                                           \
+			TH_LOG("want one \"%s: %s\"", (event), (want));     \
+			dump_trace(self->text);                             \
+		}                                                           \
 	} while (0)
 
 static void read_trace(struct __test_metadata *_metadata,
@@ -180,7 +192,7 @@ LL_TEST_F(trace, create_and_free_ruleset_events, .root = ROOT_WHY)
 
 	ASSERT_EQ(2,
 		  ll_trace_count(self->text, "landlock_create_ruleset", NULL))
-	TH_LOG("%s", self->text);
+	dump_trace(self->text);
 	LINE("landlock_create_ruleset", 0, line);
 	ll_trace_field(line, "ruleset", id1, sizeof(id1));
 	snprintf(want, sizeof(want),
@@ -256,7 +268,7 @@ LL_TEST_F(trace, add_rule_events_name_version_rights_and_object,
 	object(ll_at("a"), obj, sizeof(obj));
 	ASSERT_EQ(2, ll_trace_count(self->text,
 				    "landlock_add_rule_path_beneath", NULL))
-	TH_LOG("%s", self->text);
+	dump_trace(self->text);
 	snprintf(want, sizeof(want),
 		 "ruleset=%s.1 access_rights=read_file|read_dir %s", base, obj);
 	EXPECT_LINE("landlock_add_rule_path_beneath", want);
@@ -321,7 +333,7 @@ LL_TEST_F(trace, restrict_self_events_create_and_enforce_each_domain,
 	LINE("landlock_create_ruleset", 1, line);
 	ll_trace_field(line, "ruleset", r2, sizeof(r2));
 	ASSERT_EQ(2, ll_trace_count(self->text, "landlock_create_domain", NULL))
-	TH_LOG("%s", self->text);
+	dump_trace(self->text);
 	LINE("landlock_create_domain", 0, line);
 	ll_trace_field(line, "domain", d1, sizeof(d1));
 	snprintf(want, sizeof(want), "domain=%s parent=0 ruleset=%.*s.1", d1,
@@ -481,7 +493,7 @@ LL_TEST_F(trace, fs_denial_events_name_domain_logged_blockers_and_object,
 	EXPECT_LINE("landlock_deny_access_fs", want);
 	ASSERT_EQ(4,
 		  ll_trace_count(self->text, "landlock_deny_access_fs", NULL))
-	TH_LOG("%s", self->text);
+	dump_trace(self->text);
 }
 
 static void quiet_denials(void *p)
@@ -625,7 +637,7 @@ LL_TEST_F(trace, net_denial_events_name_blocker_and_port, .root = ROOT_WHY)
 	EXPECT_LINE("landlock_deny_access_net", want);
 	ASSERT_EQ(3,
 		  ll_trace_count(self->text, "landlock_deny_access_net", NULL))
-	TH_LOG("%s", self->text);
+	dump_trace(self->text);
 }
 
 /* The test's abstract listener: "\0llconform-trace-<test pid>". */
