@@ -129,14 +129,14 @@ def exit_status(doc: dict[str, Any], allow_known: bool = False) -> int:
     (it stays a failure in every report).
     """
     faulty = {k["name"] for k in doc["kernels"] if k.get("problem")}
-    unames = {k["name"]: k.get("uname") or "" for k in doc["kernels"]}
+    headers = {k["name"]: k for k in doc["kernels"]}
     known = findings.load() if allow_known else []
 
-    def explained(kernel: str, test: str, outcome: str) -> bool:
-        return outcome == outcomes.FAIL and findings.known(known, test, unames[kernel]) is not None
+    def explained(kernel: str, test: str, cell: dict[str, Any]) -> bool:
+        return findings.known(known, headers[kernel], test, cell) is not None
 
     seen = {c["outcome"] for kernel, cells in doc["cells"].items() if kernel not in faulty
-            for test, c in cells.items() if not explained(kernel, test, c["outcome"])}
+            for test, c in cells.items() if not explained(kernel, test, c)}
     status = outcomes.status(seen)
     if status == 0 and faulty:
         return 2

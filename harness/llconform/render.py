@@ -89,8 +89,7 @@ def not_passing_lines(doc: dict[str, Any]) -> list[str]:
     for kernel, test, cell in _not_passing(doc):
         if kernels[kernel].get("problem"):
             continue
-        finding = findings.known(known, test, kernels[kernel].get("uname")
-                                 or "")
+        finding = findings.known(known, kernels[kernel], test, cell)
         tag = f" (known deviation `{finding.id}`)" if finding else ""
         lines.append(f"`{kernel}::{test}` {cell['outcome']}{tag}: "
                      f"{cell['reason']}")
