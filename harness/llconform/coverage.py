@@ -52,6 +52,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from vm.api import OBTAIN_ERRORS, BootRequest, GuestResult, KernelOptions, Kernels, boot
+
 REPO = Path(__file__).resolve().parents[2]
 COVERAGE_FRAGMENT = REPO / "vm" / "config" / "coverage.config"
 HELPERS = REPO / "harness" / "coverage"
@@ -130,14 +132,11 @@ class Kernel:
     gcov: dict[str, Any]
 
 
-def vm_args(name: str, patches: Path, fragments: list[str],
-            cache: str | None) -> list[str]:
-    args = [name, "--patches", str(patches)]
-    for f in fragments:
-        args += ["--config-fragment", f]
-    if cache:
-        args += ["--cache", cache]
-    return args
+def kernel_options(patches: Path | None, fragments: list[str], cache: str | None,
+                   jobs: int | None = None, offline: bool = False) -> KernelOptions:
+    return KernelOptions(cache=cache, offline=offline,
+                         patches=str(patches) if patches else None,
+                         config_fragments=fragments, build_jobs=jobs)
 
 
 def build_kernel(name: str, user_patches: Path | None,
@@ -149,33 +148,20 @@ def build_kernel(name: str, user_patches: Path | None,
             f"{name}: coverage needs a kernel built here with gcov, a src: "
             "name (src:debian-7.3, src:/path/to/tree); Debian's binary "
             "kernels have no CONFIG_GCOV_KERNEL")
-    from vm import cli as vmcli
-    from vm import packages as vmpackages
-    from vm import source as vmsource
-    from vm.catalogue import CatalogueError
-
     fragments = [str(COVERAGE_FRAGMENT), *user_fragments]
     try:
-        ctx = vmcli.Context(vmcli.parser().parse_args(
-            ["fetch", name] + (["--cache", cache] if cache else [])))
-        k = ctx.resolve(name)
-        if k.packages and vmsource.available(k, ctx.cache) is None:
-            vmpackages.ensure_packages(vmcli.FETCH_TOOLS[:2] + ["xz"])
-        tree, _ = vmsource.obtain(k, ctx.apt, ctx.cache)
-    except (CatalogueError, vmsource.SourceError, vmpackages.MissingTool,
-            OSError) as e:
+        kernels = Kernels(kernel_options(None, [], cache))
+        tree = kernels.source_tree(kernels.resolve(name))
+    except OBTAIN_ERRORS as e:
         raise CoverageError(f"{name}: cannot obtain the source tree: {e}") from e
-    patches = patches_dir(Path(ctx.cache), Path(tree), user_patches)
-    args = vmcli.parser().parse_args(
-        ["build", *vm_args(name, patches, fragments, cache)]
-        + (["--build-jobs", str(jobs)] if jobs else []))
-    ctx = vmcli.Context(args)
+    patches = patches_dir(Path(kernels.cache), Path(tree), user_patches)
     t0 = time.monotonic()
-    ok, failed = vmcli.resolve_and_fetch(ctx, [name])
-    if failed or not ok:
-        msg = failed[0].get("message") if failed else "no image"
-        raise CoverageError(f"{name}: the gcov kernel did not build: {msg}")
-    k, img = ok[0]
+    try:
+        kernels = Kernels(kernel_options(patches, fragments, cache, jobs))
+        k = kernels.resolve(name)
+        img = kernels.obtain(k)
+    except OBTAIN_ERRORS as e:
+        raise CoverageError(f"{name}: the gcov kernel did not build: {e}") from e
     assert img is not None
     d = Path(k.build["dir"])
     meta = json.loads((d / "meta.json").read_text())
@@ -245,45 +231,29 @@ def stage_upstream(stage: Path, programs: dict[str, Path], helper: Path,
     return sorted(programs) + [DUMP]
 
 
-def boot_argv(k: Kernel, stage: Path, programs: list[str], out: Path,
-              cache: str | None, timeout: int) -> list[str]:
-    return [sys.executable, "-m", "vm", "boot",
-            *vm_args(k.name, k.patches, k.fragments, cache),
-            "--suites", str(stage), "--programs", ",".join(programs),
-            "--out", str(out), "-j", "1", "--offline",
-            "--program-timeout", str(timeout),
-            "--guest-timeout", str(max(1800, 3 * timeout))]
-
-
 def boot_sets(k: Kernel, stages: dict[str, tuple[Path, list[str]]],
               out: Path, cache: str | None, timeout: int) -> dict[str, Path]:
     """Boot one guest per set, at the same time; each set's guest dir."""
-    env = dict(os.environ, PYTHONPATH=f"{REPO / 'harness'}:{REPO}")
 
-    def one(item: tuple[str, tuple[Path, list[str]]]) -> tuple[str, int]:
+    def one(item: tuple[str, tuple[Path, list[str]]]) -> tuple[str, GuestResult | None]:
         label, (stage, programs) = item
-        gout = out / f"guest-{label}"
-        argv = boot_argv(k, stage, programs, gout, cache, timeout)
+        request = BootRequest(
+            out=str(out / f"guest-{label}"), suites=str(stage), programs=programs, jobs=1,
+            program_timeout=timeout, guest_timeout=max(1800, 3 * timeout),
+            kernels=kernel_options(k.patches, k.fragments, cache, offline=True))
         say(f"{label}: booting {k.name} with {len(programs) - 1} program(s)")
-        with open(out / f"guest-{label}.log", "w") as log:
-            rc = subprocess.run(argv, cwd=REPO, env=env, stdout=log,
-                                stderr=subprocess.STDOUT).returncode
-        return label, rc
+        return label, next(iter(boot([k.name], request)), None)
 
     dirs: dict[str, Path] = {}
     with concurrent.futures.ThreadPoolExecutor(len(stages)) as pool:
-        for label, rc in pool.map(one, stages.items()):
-            summary = out / f"guest-{label}" / "summary.json"
-            rows = json.loads(summary.read_text()) if summary.is_file() else []
-            st = rows[0].get("status") if rows else "error"
-            msg = rows[0].get("message") if rows else "no summary.json"
-            say(f"{label}: guest {st} (vm boot exit {rc})"
-                + (f": {msg}" if msg else ""))
+        for label, guest in pool.map(one, stages.items()):
+            st = guest.status if guest else "error"
+            msg = guest.message if guest else "no result"
+            say(f"{label}: guest {st}" + (f": {msg}" if msg else ""))
             found = sorted((out / f"guest-{label}").glob(f"*/{DUMP}.ktap"))
             if not found:
                 raise CoverageError(
-                    f"{label}: the guest gave no {DUMP} output ({st}: {msg}); "
-                    f"see {out / f'guest-{label}.log'}")
+                    f"{label}: the guest gave no {DUMP} output ({st}: {msg})")
             dirs[label] = found[0].parent
     return dirs
 
