@@ -1001,6 +1001,58 @@ LL_TEST_F(audit, log_subdomains_off_mutes_later_domains_only,
 }
 
 /*
+ * LOG_SUBDOMAINS_OFF set with a domain lives in the credentials: a child
+ * forked afterwards inherits it (its own later domain does not log, w)
+ * while the inherited domain goes on logging in the child (r2) as in the
+ * parent (r).
+ */
+static void outer_muting_child_domains(void *p)
+{
+	struct denial_arg *a = p;
+	char path[512];
+	int status;
+	pid_t g;
+
+	a->res[0] = enforce_flags(R_READ, NO_RULES, SUBDOMAINS_OFF);
+	a->res[1] =
+		ll_try_open(ll_path(path, sizeof(path), a->dir, "r"), O_RDONLY);
+	fflush(NULL);
+	g = fork();
+	if (g == 0) {
+		a->res[2] = enforce_flags(R_WRITE, NO_RULES, 0);
+		a->res[3] = ll_try_open(
+			ll_path(path, sizeof(path), a->dir, "w"), O_WRONLY);
+		a->res[4] = ll_try_open(
+			ll_path(path, sizeof(path), a->dir, "r2"), O_RDONLY);
+		_exit(0);
+	}
+	if (g < 0 || waitpid(g, &status, 0) != g)
+		_exit(1);
+}
+
+LL_TEST_F(audit, log_subdomains_off_reaches_domains_of_later_children,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	struct denial_arg a = { .res = shared_results() };
+	const char *r_rec = NULL, *r2_rec = NULL;
+	struct ll_audit_records r;
+	char dir[256];
+
+	denial_scratch(_metadata, &a, "subdomains_fork", dir, sizeof(dir));
+	LL_AUDIT_START(&self->st);
+	RUN_DENIALS(outer_muting_child_domains, &a, &r, 0, EACCES, 0, EACCES,
+		    EACCES);
+	ASSERT_EQ(1, access_count(&r, dir, "r", NULL, &r_rec))
+	dump(_metadata, &r);
+	ASSERT_EQ(1, access_count(&r, dir, "r2", NULL, &r2_rec))
+	dump(_metadata, &r);
+	ASSERT_EQ(record_domain(r_rec), record_domain(r2_rec));
+	ASSERT_EQ(0, access_count(&r, dir, "w", NULL, NULL))
+	dump(_metadata, &r);
+	ll_audit_records_free(&r);
+}
+
+/*
  * The mute call (fd -1) alone: the caller's later domains and those of
  * children forked after it do not log.
  */
