@@ -104,9 +104,9 @@ check-kernels: deps-matrix all
 	@test -d '$(NO_INHERIT_PATCHES)' || { echo "check-kernels: no patch series at $(NO_INHERIT_PATCHES) (set NO_INHERIT_PATCHES=DIR)" >&2; exit 2; }
 	./llconform matrix --build $(B) --results results \
 		--kernels 'src:debian-7.3,debian-7.3' \
-		--vm-arg=--patches='$(NO_INHERIT_PATCHES)' \
-		--vm-arg=--config-fragment='$(NO_INHERIT_PATCHES)/config-fragment' \
-		--vm-arg=--expect-abi=12 --vm-arg=--expect-errata=0xf \
+		--patches '$(NO_INHERIT_PATCHES)' \
+		--config-fragment '$(NO_INHERIT_PATCHES)/config-fragment' \
+		--expect-abi 12 --expect-errata 0xf \
 		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 # The coverage report (slow, not part of `make check`): Debian's 7.3 source

@@ -31,11 +31,9 @@ def test_every_outcome_is_read() -> None:
 
 def test_reasons_are_kept() -> None:
     results = ktap.parse((DATA / "mixed.ktap").read_text()).by_name()
-    assert results["global.needs_udp"].reason == \
-        "needs ABI 10 (net_udp), kernel has 7"
+    assert results["global.needs_udp"].reason == "needs ABI 10 (net_udp), kernel has 7"
     assert results["global.setup"].reason == "mkdir: Permission denied"
-    assert "Expected EACCES (13) == errno (0)" in \
-        results["global.denied"].reason
+    assert "Expected EACCES (13) == errno (0)" in results["global.denied"].reason
 
 
 def test_garbage_line_is_an_error_naming_it() -> None:
@@ -44,8 +42,8 @@ def test_garbage_line_is_an_error_naming_it() -> None:
 
 
 def test_truncated_stream_leaves_tests_crashed() -> None:
-    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
-           "TAP version 13\n1..3\nok 1 global.a\n"
+    text = ("# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n"
+            "TAP version 13\n1..3\nok 1 global.a\n")
     stream = ktap.parse(text)
     tests = {f"global.{n}": needs() for n in "abc"}
     results, problems = judge("p", stream, tests, exit_code=None)
@@ -108,7 +106,7 @@ def test_python_never_re_derives_the_gate() -> None:
 
 
 def test_all_skipped_row_with_landlock_enabled_is_a_problem() -> None:
-    text = "# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n" \
-           "1..1\nok 1 global.a # SKIP something odd\n"
+    text = ("# llconform: program=p landlock=enabled abi=7 errata=0x7 uid=0\n"
+            "1..1\nok 1 global.a # SKIP something odd\n")
     _, problems = judge("p", ktap.parse(text), {"global.a": needs()}, 0)
     assert any("every test skipped" in p for p in problems)

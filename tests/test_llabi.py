@@ -12,7 +12,7 @@ import re
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 
@@ -44,7 +44,7 @@ PROBE_LINE = re.compile(
     r" abi=(?P<abi>\d+) errata=(?P<errata>0x[0-9a-f]+|none)"
 )
 
-Json = Dict[str, Any]
+Json = dict[str, Any]
 
 
 def run(*args: str) -> "subprocess.CompletedProcess[str]":
@@ -134,7 +134,7 @@ def test_every_family_is_listed(tables: Json) -> None:
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_family_bits_are_well_formed(tables: Json, family: str) -> None:
-    bits: List[Json] = tables["families"][family]
+    bits: list[Json] = tables["families"][family]
     last = tables["abi_last"]
     assert bits, family
     names = [b["name"] for b in bits]
@@ -215,7 +215,7 @@ def test_file_rights_are_fs_rights(tables: Json) -> None:
 
 
 def test_ruleset_attr_sizes_follow_the_fields(tables: Json) -> None:
-    fields: List[Json] = tables["ruleset_attr_fields"]
+    fields: list[Json] = tables["ruleset_attr_fields"]
     assert fields[0]["name"] == "handled_access_fs"
     assert fields[0]["abi"] == 1
     offset = 0
@@ -243,7 +243,7 @@ def test_rule_attr_sizes(tables: Json) -> None:
 
 
 def test_errata_are_well_formed(tables: Json) -> None:
-    errata: List[Json] = tables["errata"]
+    errata: list[Json] = tables["errata"]
     assert [e["id"] for e in errata] == list(range(1, len(errata) + 1))
     for erratum in errata:
         assert set(erratum) == {"id", "bit", "abi", "summary"}
@@ -259,7 +259,7 @@ def test_errata_are_well_formed(tables: Json) -> None:
 
 
 def test_behaviours_are_well_formed(tables: Json) -> None:
-    behaviours: List[Json] = tables["behaviours"]
+    behaviours: list[Json] = tables["behaviours"]
     names = [b["name"] for b in behaviours]
     assert len(set(names)) == len(names)
     for b in behaviours:
@@ -355,7 +355,7 @@ def check_downgrade(tables: Json, doc: Json, src: int, dst: int) -> None:
 
     # Dropped lists exactly what was removed.
     fields = [*ATTR_FIELDS.values(), *QUIET_FIELDS.values(), flags]
-    dropped: Dict[str, int] = {}
+    dropped: dict[str, int] = {}
     for drop in doc["dropped"]:
         assert set(drop) == {"where", "family", "bits", "why"}
         assert drop["family"] in FAMILIES
@@ -432,7 +432,7 @@ def test_unknown_option_is_a_usage_error(option: str) -> None:
         (["--json", "extra"], "'extra'"),
     ],
 )
-def test_bad_arguments_are_usage_errors(args: List[str], needle: str) -> None:
+def test_bad_arguments_are_usage_errors(args: list[str], needle: str) -> None:
     proc = run(*args)
     assert proc.returncode == 2
     assert proc.stdout == ""

@@ -59,11 +59,9 @@ def test_series_level_errata_guess_does_not_fail() -> None:
     guest, tests = recorded()
     guest.expected = dict(guest.expected or {}, errata=0,
                           errata_source="series")
-    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
-        == "pass"
+    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome == "pass"
     guest.expected["errata_source"] = "measured"
-    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome \
-        == "fail"
+    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome == "fail"
 
 
 def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:
@@ -83,8 +81,7 @@ def test_program_timeout_and_taint_keep_their_class() -> None:
     timed = copy.deepcopy(guest)
     timed.programs[0].timeout, timed.programs[0].exit = True, None
     row = row_from_guest(timed, GUEST, tests)
-    assert row.cells["base::global.version_query_returns_the_probed_abi"] \
-        .outcome == "pass"
+    assert row.cells["base::global.version_query_returns_the_probed_abi"].outcome == "pass"
     tainted = copy.deepcopy(guest)
     tainted.programs[0].tainted = True
     tainted.programs[0].faults = [Fault("warning", 1, "WARNING: at x", "base")]
@@ -147,8 +144,7 @@ def test_compare_puts_new_failures_first(tmp_path: Path,
     def regress(row: Any) -> None:
         cell = row.cells["base::global.version_query_returns_the_probed_abi"]
         cell.outcome, cell.reason = "fail", "Expected 2 got 3"
-        row.cells["base::global.add_rule_accepts_the_same_rule_twice"] \
-            .outcome = "skip"
+        row.cells["base::global.add_rule_accepts_the_same_rule_twice"].outcome = "skip"
     old = document_of(tmp_path, "old.json")
     new = document_of(tmp_path, "new.json", regress)
     assert cli.main(["compare", str(old), str(new)]) == 1
@@ -181,8 +177,7 @@ def test_kernel_globs_lists_and_shards() -> None:
     assert default[-2:] == ["host", "debian-7.3+nolandlock"]
     shards = [kernels.shard(default, f"{i}/3") for i in (1, 2, 3)]
     assert sorted(sum(shards, [])) == sorted(default)
-    assert kernels.shard(list(reversed(default)), "2/3") == \
-        list(reversed(shards[1]))
+    assert kernels.shard(list(reversed(default)), "2/3") == list(reversed(shards[1]))
 
 
 @pytest.mark.parametrize("patterns, error", [

@@ -41,13 +41,13 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:
     from vm.api import BootRequest
 
 # (upstream selftest, our suite covering the same ground)
-PAIRS: List[Tuple[str, str]] = [("base_test", "base"), ("fs_test", "abi1_fs")]
+PAIRS: list[tuple[str, str]] = [("base_test", "base"), ("fs_test", "abi1_fs")]
 TIMEOUT_S = 900
 # Headers the selftests need from their own tree (the host's are older).
 UAPI_HEADERS = ("linux/landlock.h", "linux/fs.h", "linux/mount.h")
@@ -66,13 +66,13 @@ class BenchError(Exception):
 @dataclass
 class Timing:
     path: Path
-    times: List[float] = field(default_factory=list)
-    totals: Dict[str, int] = field(default_factory=dict)
-    exit_codes: List[int] = field(default_factory=list)
-    error: Optional[str] = None
+    times: list[float] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    exit_codes: list[int] = field(default_factory=list)
+    error: str | None = None
 
     @property
-    def median(self) -> Optional[float]:
+    def median(self) -> float | None:
         return statistics.median(self.times) if self.times else None
 
 
@@ -83,7 +83,7 @@ def say(msg: str) -> None:
 # --- building the upstream selftests -------------------------------------
 
 
-def kselftest_source(ksrc: Path) -> Tuple[str, str]:
+def kselftest_source(ksrc: Path) -> tuple[str, str]:
     """The (package, version) named by build/kselftest/SOURCE."""
     source = ksrc / "SOURCE"
     if not source.is_file():
@@ -158,12 +158,12 @@ def ensure_uapi_headers(pkg: str, version: str, include: Path) -> None:
 class Upstream:
     """The upstream programs that built, and those that did not (why)."""
 
-    programs: Dict[str, Path] = field(default_factory=dict)
-    skipped: Dict[str, str] = field(default_factory=dict)
-    helper: Optional[Path] = None
+    programs: dict[str, Path] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)
+    helper: Path | None = None
 
 
-def build_failure(name: str, cmd: List[str], stderr: str) -> str:
+def build_failure(name: str, cmd: list[str], stderr: str) -> str:
     """Why `name` did not build, in a few lines, with what to do."""
     errors = [ln.strip() for ln in stderr.splitlines() if "error" in ln]
     first = errors[:3] or stderr.strip().splitlines()[-3:]
@@ -249,7 +249,7 @@ def build_upstream(build: Path) -> Upstream:
 # --- running and timing --------------------------------------------------
 
 
-def parse_totals(ktap: str) -> Dict[str, int]:
+def parse_totals(ktap: str) -> dict[str, int]:
     """Counts of the last `# Totals: pass:N fail:N ...` line, or {}."""
     found = TOTALS.findall(ktap)
     if not found:
@@ -311,8 +311,8 @@ def time_program(
 
 def time_sets(
     upstream: Upstream, ours: Sequence[Path], repeat: int, workdir: Path,
-    after_upstream: Optional[Callable[[Timing], None]] = None,
-) -> Tuple[List[Timing], List[Timing]]:
+    after_upstream: Callable[[Timing], None] | None = None,
+) -> tuple[list[Timing], list[Timing]]:
     """REPEAT rounds; each round runs every upstream and every own program
     once, so a burst of load on the machine hits both sets alike.
     `after_upstream` is called after each upstream run (untimed)."""
@@ -331,7 +331,7 @@ def time_sets(
     return up, our
 
 
-def our_programs(build: Path) -> List[Path]:
+def our_programs(build: Path) -> list[Path]:
     suites = build / "suites"
     found = sorted(p for p in suites.glob("*")
                    if p.is_file() and os.access(p, os.X_OK))
@@ -376,38 +376,38 @@ def load() -> str:
 # --- report --------------------------------------------------------------
 
 
-def fmt_time(t: Optional[float]) -> str:
+def fmt_time(t: float | None) -> str:
     return "-" if t is None else f"{t:8.3f}s"
 
 
-def fmt_totals(totals: Dict[str, int]) -> str:
+def fmt_totals(totals: dict[str, int]) -> str:
     if not totals:
         return "-"
     return " ".join(f"{k}:{v}" for k, v in totals.items() if v)
 
 
-def total_time(timings: Sequence[Timing]) -> Optional[float]:
+def total_time(timings: Sequence[Timing]) -> float | None:
     medians = [t.median for t in timings]
     if not medians or any(m is None for m in medians):
         return None
     return sum(m for m in medians if m is not None)
 
 
-def sum_totals(timings: Sequence[Timing]) -> Dict[str, int]:
-    summed: Dict[str, int] = {}
+def sum_totals(timings: Sequence[Timing]) -> dict[str, int]:
+    summed: dict[str, int] = {}
     for t in timings:
         for k, v in t.totals.items():
             summed[k] = summed.get(k, 0) + v
     return summed
 
 
-def fmt_ratio(a: Optional[float], b: Optional[float]) -> str:
+def fmt_ratio(a: float | None, b: float | None) -> str:
     return f"{b / a:5.2f}x" if a and b is not None else "  -"
 
 
 def whole_sets(
-    upstream: List[Timing], ours: List[Timing], source: str,
-    skipped: Dict[str, str],
+    upstream: list[Timing], ours: list[Timing], source: str,
+    skipped: dict[str, str],
 ) -> None:
     """The sums of both sets, their ratio and the target's verdict."""
     a, b = total_time(upstream), total_time(ours)
@@ -432,15 +432,15 @@ def whole_sets(
     print()
 
 
-def name_width(upstream: List[Timing], ours: List[Timing],
-               skipped: Dict[str, str]) -> int:
+def name_width(upstream: list[Timing], ours: list[Timing],
+               skipped: dict[str, str]) -> int:
     return max(len(n) for n in [
         *(t.path.name for t in [*upstream, *ours]), *skipped
     ]) + 1
 
 
 def per_program(
-    upstream: List[Timing], ours: List[Timing], skipped: Dict[str, str]
+    upstream: list[Timing], ours: list[Timing], skipped: dict[str, str]
 ) -> None:
     """Every program, the two sets side by side."""
     print("per program (median), side by side:")
@@ -469,7 +469,7 @@ def per_program(
 
 
 def outcomes(
-    upstream: List[Timing], ours: List[Timing], skipped: Dict[str, str]
+    upstream: list[Timing], ours: list[Timing], skipped: dict[str, str]
 ) -> None:
     """Every program's counts, exit codes and run times, and the skips."""
     width = name_width(upstream, ours, skipped)
@@ -498,8 +498,8 @@ def abi_note(source: str) -> None:
 
 
 def report(
-    upstream: List[Timing], ours: List[Timing], repeat: int, source: str,
-    kernel: str, skipped: Dict[str, str], loads: Tuple[str, str],
+    upstream: list[Timing], ours: list[Timing], repeat: int, source: str,
+    kernel: str, skipped: dict[str, str], loads: tuple[str, str],
 ) -> None:
     print(f"kernel: {os.uname().release}, llabi --probe: {kernel}")
     print(f"upstream selftests: {source}; median of {repeat} run(s) per "
@@ -532,9 +532,9 @@ def report(
 
 
 def report_tree(
-    upstream: List[Timing], ours: List[Timing], repeat: int, name: str,
-    source: str, out: Path, skipped: Dict[str, str],
-    loads: Tuple[str, str], spent: float,
+    upstream: list[Timing], ours: list[Timing], repeat: int, name: str,
+    source: str, out: Path, skipped: dict[str, str],
+    loads: tuple[str, str], spent: float,
 ) -> None:
     """The second comparison: the selftests of --upstream-tree."""
     print(f"=== upstream selftests of {name}: {source} ===")
@@ -551,15 +551,15 @@ def report_tree(
     abi_note(source)
 
 
-def run(build: Path, repeat: Optional[int], upstream_tree: Optional[str],
-        host: bool, guests: bool, kernels: List[str],
+def run(build: Path, repeat: int | None, upstream_tree: str | None,
+        host: bool, guests: bool, kernels: list[str],
         request: "BootRequest") -> int:
     """The whole bench; `upstream_tree` None: the default tree, reported
     and left out when it cannot be obtained; "none": no tree comparison."""
     from . import bench_upstream
 
     explicit = upstream_tree is not None
-    tree: Optional[str] = upstream_tree or bench_upstream.DEFAULT_TREE
+    tree: str | None = upstream_tree or bench_upstream.DEFAULT_TREE
     if tree == "none":
         tree = None
     status = 0
@@ -618,7 +618,7 @@ def tree_part(build: Path, name: str, repeat: int, explicit: bool) -> int:
         return 0
     workdir = build / "bench" / "work"
     workdir.mkdir(parents=True, exist_ok=True)
-    cleared: List[str] = []
+    cleared: list[str] = []
 
     def clear_audit(t: Timing) -> None:
         cleared.extend(f"{r} after {t.path.name}"

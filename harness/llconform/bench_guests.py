@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from vm import api as vmapi
 from vm import boot as vmboot
@@ -51,11 +51,11 @@ class GuestRun:
     out: Path
     wall: float = 0.0
     exit_code: int = 0
-    guests: Dict[str, Dict[str, Any]] = field(default_factory=dict)
-    ended: Dict[str, float] = field(default_factory=dict)
+    guests: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ended: dict[str, float] = field(default_factory=dict)
     started: float = 0.0
 
-    def setup(self) -> Optional[float]:
+    def setup(self) -> float | None:
         """Seconds from the run's start to its first QEMU spawn (resolving
         the kernels, building or finding the initramfs)."""
         spawns = [
@@ -69,18 +69,18 @@ def say(msg: str) -> None:
     print(f"bench: {msg}", file=sys.stderr, flush=True)
 
 
-def times(guest: Dict[str, Any]) -> Dict[str, Optional[float]]:
+def times(guest: dict[str, Any]) -> dict[str, float | None]:
     found = guest.get("times")
     return found if isinstance(found, dict) else {}
 
 
-def default_kernels() -> List[str]:
+def default_kernels() -> list[str]:
     """The guests of the default matrix: every debian-* series of the
     catalogue, oldest first, and the newest one without Landlock."""
     return [n for n in kernels.default_set() if n != "host"]
 
 
-def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
+def boot(label: str, names: list[str], suites: Path, out: Path, init: Path,
          request: vmapi.BootRequest) -> GuestRun:
     if out.exists():
         shutil.rmtree(out)
@@ -91,7 +91,7 @@ def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
     run = GuestRun(label, out)
     lock = threading.Lock()
 
-    def done(guest: Dict[str, Any]) -> None:
+    def done(guest: dict[str, Any]) -> None:
         now = time.monotonic()
         t = times(guest)
         with lock:
@@ -113,13 +113,13 @@ def boot(label: str, names: List[str], suites: Path, out: Path, init: Path,
     return run
 
 
-def fmt(t: Optional[float], width: int = 0) -> str:
+def fmt(t: float | None, width: int = 0) -> str:
     text = "-" if t is None else f"{t:.2f}s"
     return f"{text:>{width}}" if width else text
 
 
-def guest_totals(folder: Path, guest: Dict[str, Any]) -> Dict[str, int]:
-    summed: Dict[str, int] = {}
+def guest_totals(folder: Path, guest: dict[str, Any]) -> dict[str, int]:
+    summed: dict[str, int] = {}
     for prog in guest.get("programs") or []:
         ktap = folder / str(prog.get("ktap") or f"{prog.get('name')}.ktap")
         try:
@@ -131,7 +131,7 @@ def guest_totals(folder: Path, guest: Dict[str, Any]) -> Dict[str, int]:
     return summed
 
 
-def initramfs_of(guest: Dict[str, Any]) -> Optional[Path]:
+def initramfs_of(guest: dict[str, Any]) -> Path | None:
     words = shlex.split(guest.get("qemu_command") or "")
     for flag, value in zip(words, words[1:]):
         if flag == "-initrd":
@@ -151,8 +151,8 @@ def describe_initramfs(run: GuestRun, suites: Path, init: Path) -> str:
     return "-"
 
 
-def warm_initramfs(cache_override: Optional[str], init: Path,
-                   dirs: List[Path], compression: str) -> float:
+def warm_initramfs(cache_override: str | None, init: Path,
+                   dirs: list[Path], compression: str) -> float:
     """Build (or find) the images vm boots, outside the timed runs: the
     targets are for a warm cache. Seconds spent (0 when cached)."""
     root = vmcache.cache_dir(cache_override)
@@ -163,8 +163,8 @@ def warm_initramfs(cache_override: Optional[str], init: Path,
     return time.monotonic() - start
 
 
-def report(names: List[str], bare: GuestRun, full: GuestRun, jobs: int,
-           compression: str, loads: List[str], empty: Path, suites: Path,
+def report(names: list[str], bare: GuestRun, full: GuestRun, jobs: int,
+           compression: str, loads: list[str], empty: Path, suites: Path,
            init: Path, warm: float) -> None:
     print(f"guests: {len(names)} kernel(s), TCG, -j {jobs}, initramfs "
           f"{compression}; machine: {loads[0]} before, {loads[-1]} after")
@@ -181,8 +181,8 @@ def report(names: List[str], bare: GuestRun, full: GuestRun, jobs: int,
     print(f"  {'':<13}{'(a)':>10}{'(b)':>10}{'b/a':>8}  {'(b)':>8}"
           f"{'(b) sum':>10}")
     print("  " + "-" * (len(head) - 2 + 20))
-    ratios: Dict[str, float] = {}
-    overheads: List[float] = []
+    ratios: dict[str, float] = {}
+    overheads: list[float] = []
     for name in names:
         a = bare.guests.get(name, {})
         b = full.guests.get(name, {})
@@ -246,14 +246,14 @@ def report(names: List[str], bare: GuestRun, full: GuestRun, jobs: int,
     print("\n".join(budget_lines(names, bare, full)))
 
 
-def budgets(names: List[str], run: GuestRun) -> List[Budget]:
+def budgets(names: list[str], run: GuestRun) -> list[Budget]:
     return [budget(n, run.guests[n], run.out / str(run.guests[n].get(
         "folder") or n)) for n in names if n in run.guests
         and run.guests[n].get("machine") != "host"]
 
 
-def budget_lines(names: List[str], bare: GuestRun,
-                 full: GuestRun) -> List[str]:
+def budget_lines(names: list[str], bare: GuestRun,
+                 full: GuestRun) -> list[str]:
     lines = budget_table(f"{full.label}", budgets(names, full))
     lines.append("")
     lines += budget_table(f"{bare.label}", budgets(names, bare))[:-len(
@@ -278,7 +278,7 @@ def budget_lines(names: List[str], bare: GuestRun,
 # Programs whose test bodies wait on the audit netlink (records that must
 # come, or must not come within a deadline): their bodies are counted apart.
 AUDIT_PROGRAMS = ("abi7_logging", "no_inherit")
-BUDGET_COLUMNS: List[Tuple[str, str]] = [
+BUDGET_COLUMNS: list[tuple[str, str]] = [
     ("qemu", "QEMU start: spawn to the kernel's clock zero (host clock at "
              "the init's start line minus the guest's clock there)"),
     ("kernel", "kernel boot to /init, less the initramfs unpacking"),
@@ -303,25 +303,25 @@ BUDGET_COLUMNS: List[Tuple[str, str]] = [
 @dataclass
 class Budget:
     kernel: str
-    total: Optional[float] = None
-    parts: Dict[str, Optional[float]] = field(default_factory=dict)
+    total: float | None = None
+    parts: dict[str, float | None] = field(default_factory=dict)
     bytes: int = 0
     tests: int = 0
     timeouts: int = 0
     clocksource: str = "-"
 
-    def to_json(self) -> Dict[str, Any]:
+    def to_json(self) -> dict[str, Any]:
         return {"kernel": self.kernel, "total": _r(self.total),
                 "parts": {k: _r(v) for k, v in self.parts.items()},
                 "bytes": self.bytes, "tests": self.tests,
                 "timeouts": self.timeouts, "clocksource": self.clocksource}
 
 
-def _r(x: Optional[float]) -> Optional[float]:
+def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 3)
 
 
-def _f(fields: Dict[str, str], key: str) -> Optional[float]:
+def _f(fields: dict[str, str], key: str) -> float | None:
     try:
         v = float(fields[key])
     except (KeyError, ValueError):
@@ -329,7 +329,7 @@ def _f(fields: Dict[str, str], key: str) -> Optional[float]:
     return v if v >= 0 else None
 
 
-def budget(name: str, guest: Dict[str, Any], folder: Path) -> Budget:
+def budget(name: str, guest: dict[str, Any], folder: Path) -> Budget:
     """Where one guest's wall time went, from its guest.json, results.log
     and KTAP (see guest_init.c for the fields)."""
     b = Budget(name, times(guest).get("total"))
@@ -386,7 +386,7 @@ def budget(name: str, guest: Dict[str, Any], folder: Path) -> Budget:
     return b
 
 
-def budget_table(title: str, budgets: List[Budget]) -> List[str]:
+def budget_table(title: str, budgets: list[Budget]) -> list[str]:
     cols = [c for c, _ in BUDGET_COLUMNS]
     head = f"  {'kernel':<22}{'total':>7}" + "".join(
         f"{c:>8}" for c in cols) + f"{'KiB':>7}{'tests':>6}{'ms/test':>8}  clock"
@@ -412,11 +412,11 @@ def budget_table(title: str, budgets: List[Budget]) -> List[str]:
     return lines
 
 
-def _cell(v: Optional[float], width: int) -> str:
+def _cell(v: float | None, width: int) -> str:
     return f"{'-':>{width}}" if v is None else f"{v:{width}.2f}"
 
 
-def snapshot(build: Path, dest: Path) -> Tuple[Path, Path]:
+def snapshot(build: Path, dest: Path) -> tuple[Path, Path]:
     """A copy of build/guest_init and build/suites: both runs (and the
     initramfs prepared before them) see the same programs even if the
     build directory is rebuilt meanwhile."""
@@ -434,7 +434,7 @@ def snapshot(build: Path, dest: Path) -> Tuple[Path, Path]:
     return dest / "guest_init", dest / "suites"
 
 
-def run(build: Path, patterns: List[str],
+def run(build: Path, patterns: list[str],
         request: vmapi.BootRequest) -> int:
     """The guest part of `llconform bench`; 0, or 1 on a failure.
     `request` says how to boot (its out, suites, init and accel are set

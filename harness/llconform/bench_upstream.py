@@ -19,7 +19,7 @@ import socket
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
+
 
 from vm import api as vmapi
 from vm import catalogue as vmcatalogue
@@ -96,7 +96,7 @@ def copy_if_changed(src: Path, dst: Path) -> None:
     shutil.copy2(src, dst)
 
 
-def build_tree(tree: Tree, build: Path) -> Tuple[Upstream, Path]:
+def build_tree(tree: Tree, build: Path) -> tuple[Upstream, Path]:
     """Every `landlock/*_test.c` of the tree, and `true`, statically.
 
     Returns the programs (those that did not build are in `skipped`, with
@@ -132,10 +132,10 @@ RULE_HEAD = 12 + 4 * 64 * 4 + 4  # flags action field_count, 4 arrays, buflen
 
 def _audit_request(
     sock: socket.socket, msg_type: int, payload: bytes, flags: int
-) -> List[Tuple[int, bytes]]:
+) -> list[tuple[int, bytes]]:
     sock.send(struct.pack("=IHHII", 16 + len(payload), msg_type, flags, 1, 0)
               + payload)
-    out: List[Tuple[int, bytes]] = []
+    out: list[tuple[int, bytes]] = []
     while True:
         data = sock.recv(1 << 16)
         off = 0
@@ -147,11 +147,11 @@ def _audit_request(
             return out
 
 
-def clear_audit_rules(out: Path) -> List[str]:
+def clear_audit_rules(out: Path) -> list[str]:
     """Delete the audit rules whose AUDIT_EXE field names a program of
     `out` (a selftest of ours built there); what was deleted, or why not."""
     prefix = str(out.resolve()).encode() + b"/"
-    done: List[str] = []
+    done: list[str] = []
     try:
         with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW,
                            NETLINK_AUDIT) as sock:

@@ -194,9 +194,8 @@ def compile_helper(name: str, build: Path) -> Path:
 
 def our_suites(build: Path, selection: list[str] | None) -> list[Path]:
     suites = build / "suites"
-    found = sorted(p for p in suites.glob("*")
-                   if p.is_file() and os.access(p, os.X_OK)) \
-        if suites.is_dir() else []
+    found = (sorted(p for p in suites.glob("*") if p.is_file() and os.access(p, os.X_OK))
+             if suites.is_dir() else [])
     if not found:
         raise CoverageError(f"no suites in {suites}: run `make` first")
     if selection is None:
@@ -387,8 +386,7 @@ def read_info(path: Path, strip: str = "") -> dict[str, FileCov]:
     for line in path.read_text().splitlines():
         tag, _, rest = line.partition(":")
         if tag == "SF":
-            name = rest[len(strip):] if strip and rest.startswith(strip) \
-                else rest
+            name = rest[len(strip):] if strip and rest.startswith(strip) else rest
             cur = files.setdefault(name, FileCov())
             starts = {}
         elif tag == "DA":

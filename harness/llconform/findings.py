@@ -75,8 +75,8 @@ def assertions(reason: str) -> list[str]:
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     value = entry.get(key)
-    if not isinstance(value, list) or not value or \
-            not all(isinstance(v, str) and v for v in value):
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(v, str) and v for v in value)):
         raise FindingsError(f"{where}: '{key}' must be a non-empty list of "
                             "strings")
     return tuple(value)
@@ -95,8 +95,8 @@ def load(path: Path = FILE) -> list[Finding]:
         if unknown:
             raise FindingsError(f"{where}: unknown keys {sorted(unknown)} "
                                 f"(a finding has {sorted(KEYS)})")
-        if not isinstance(entry.get("id"), str) or \
-                not isinstance(entry.get("summary"), str):
+        if (not isinstance(entry.get("id"), str)
+                or not isinstance(entry.get("summary"), str)):
             raise FindingsError(f"{where}: needs 'id' and 'summary'")
         for build in _strings(entry, "builds", where):
             if any(c in build for c in "*?[^$"):

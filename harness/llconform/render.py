@@ -20,8 +20,7 @@ COLOUR = {"pass": "#cdeccd", "fail": "#f4a6a6", "skip": "#e6e6e6",
 
 
 def _errata(value: Any) -> str:
-    return "-" if value is None else hex(value) if isinstance(value, int) \
-        else str(value)
+    return "-" if value is None else hex(value) if isinstance(value, int) else str(value)
 
 
 def kernel_caption(k: dict[str, Any]) -> str:
