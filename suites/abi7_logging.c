@@ -2144,6 +2144,217 @@ LL_TEST_F(audit, whiteout_denial_logs_make_reg, .erratum = 4,
 	ll_audit_records_free(&r);
 }
 
+/* --- which layer a record names, with which rights -------------------------
+ *
+ * Two layers; one operation denied.  The record goes to the youngest layer
+ * that denies any of the requested rights and names only the rights that
+ * layer denies (an older layer's denial of other rights is not logged),
+ * and that layer alone counts it.  Each layer also handles a right of its
+ * own (L1 MAKE_SYM, L2 MAKE_FIFO) whose denial, after the operation,
+ * gives its domain id.
+ */
+FIXTURE(audit_layers)
+{
+	struct ll_audit st;
+};
+
+FIXTURE_VARIANT(audit_layers)
+{
+	uint64_t l1, l2; /* handled besides the marker rights */
+	uint64_t l1_rule; /* granted on T by L1 */
+	int (*op)(const char *t); /* on T/f */
+	int err;
+	int layer; /* 1 or 2: the layer the record names */
+	const char *blockers;
+};
+
+FIXTURE_SETUP(audit_layers)
+{
+	self->st.fd = -1;
+}
+
+FIXTURE_TEARDOWN(audit_layers)
+{
+	ll_audit_stop(&self->st);
+}
+
+static int t_open_rdwr(const char *t)
+{
+	char path[512];
+
+	return ll_try_open(ll_path(path, sizeof(path), t, "f"), O_RDWR);
+}
+
+static int t_truncate(const char *t)
+{
+	char path[512];
+
+	return ll_errno_of(truncate(ll_path(path, sizeof(path), t, "f"), 0));
+}
+
+FIXTURE_VARIANT_ADD(audit_layers, read_then_write){
+	.l1 = R_READ,
+	.l2 = R_WRITE,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.write_file",
+};
+
+FIXTURE_VARIANT_ADD(audit_layers, write_then_read){
+	.l1 = R_WRITE,
+	.l2 = R_READ,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.read_file",
+};
+
+FIXTURE_VARIANT_ADD(audit_layers, both_then_read){
+	.l1 = R_READ | R_WRITE,
+	.l2 = R_READ,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.read_file",
+};
+
+FIXTURE_VARIANT_ADD(audit_layers, read_then_both){
+	.l1 = R_READ,
+	.l2 = R_READ | R_WRITE,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.write_file,fs.read_file",
+};
+
+/* The younger layer does not handle what is denied: the older one. */
+FIXTURE_VARIANT_ADD(audit_layers, both_then_other){
+	.l1 = R_READ | R_WRITE,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 1,
+	.blockers = "fs.write_file,fs.read_file",
+};
+
+/* L1 grants READ, denies WRITE; L2 denies READ: only L2's shows. */
+FIXTURE_VARIANT_ADD(audit_layers, older_denial_of_another_right_unlogged){
+	.l1 = R_READ | R_WRITE,
+	.l1_rule = R_READ,
+	.l2 = R_READ,
+	.op = t_open_rdwr,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.read_file",
+};
+
+/* TRUNCATE (an optional right) follows the same rule. */
+FIXTURE_VARIANT_ADD(audit_layers, truncate_in_both){
+	.l1 = R_TRUNCATE,
+	.l2 = R_TRUNCATE,
+	.op = t_truncate,
+	.err = EACCES,
+	.layer = 2,
+	.blockers = "fs.truncate",
+};
+
+FIXTURE_VARIANT_ADD(audit_layers, truncate_in_older_only){
+	.l1 = R_TRUNCATE,
+	.l2 = R_WRITE,
+	.op = t_truncate,
+	.err = EACCES,
+	.layer = 1,
+	.blockers = "fs.truncate",
+};
+
+struct layers_arg {
+	const FIXTURE_VARIANT(audit_layers) * v;
+	const char *t;
+	int *res;
+};
+
+static void two_layers_one_denial(void *p)
+{
+	struct layers_arg *a = p;
+	struct ll_path_rule rules[2] = { { 0 } };
+	char path[512];
+
+	rules[0].path = a->t;
+	rules[0].access = a->v->l1_rule;
+	a->res[0] = enforce_flags(a->v->l1 | R_MAKE_SYM,
+				  a->v->l1_rule ? rules : NO_RULES, 0);
+	a->res[1] = enforce_flags(a->v->l2 | R_MAKE_FIFO, NO_RULES, 0);
+	a->res[2] = a->v->op(a->t);
+	a->res[3] = ll_errno_of(
+		symlink("f", ll_path(path, sizeof(path), a->t, "a/s")));
+	a->res[4] = ll_errno_of(mknod(ll_path(path, sizeof(path), a->t, "a/p"),
+				      S_IFIFO | 0600, 0));
+}
+
+LL_TEST_F(audit_layers, record_names_youngest_denying_layer_and_its_rights,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	static const char *const layout[] = { "marker", "f", "a/", NULL };
+	struct layers_arg a = { .v = variant, .res = shared_results() };
+	const char *sym = NULL, *fifo = NULL, *rec = NULL;
+	uint64_t ids[2], want;
+	char t[256], path[512], needle[700];
+	struct ll_audit_records r;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, a.res);
+	LL_SETUP(ll_scratch_dir("layers", t, sizeof(t)));
+	LL_SETUP(ll_make_tree(t, layout));
+	a.t = t;
+	LL_AUDIT_START(&self->st);
+	pid = ll_fork_wait(two_layers_one_denial, &a, &status);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, a.res[0]);
+	ASSERT_EQ(0, a.res[1]);
+	ASSERT_EQ(variant->err, a.res[2]);
+	ASSERT_EQ(EACCES, a.res[3]);
+	ASSERT_EQ(EACCES, a.res[4]);
+	read_to_marker(_metadata, &self->st, t, &r);
+	ll_path(path, sizeof(path), t, "a");
+	snprintf(needle, sizeof(needle), " blockers=fs.make_sym path=\"%s\"",
+		 path);
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, &sym))
+	dump(_metadata, &r);
+	snprintf(needle, sizeof(needle), " blockers=fs.make_fifo path=\"%s\"",
+		 path);
+	ASSERT_EQ(1, ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL,
+				    &fifo))
+	dump(_metadata, &r);
+	ids[0] = record_domain(sym);
+	ids[1] = record_domain(fifo);
+	ASSERT_LT(ids[0], ids[1]);
+	want = ids[variant->layer - 1];
+	snprintf(needle, sizeof(needle), " path=\"%s/f\" dev=\"", t);
+	ASSERT_EQ(1,
+		  ll_audit_count(&r, AUDIT_LANDLOCK_ACCESS, needle, NULL, &rec))
+	dump(_metadata, &r);
+	snprintf(needle, sizeof(needle),
+		 " domain=%llx blockers=%s path=", (unsigned long long)want,
+		 variant->blockers);
+	ASSERT_NE(NULL, strstr(rec, needle))
+	TH_LOG("\"%s\" lacks \"%s\"", rec, needle);
+	/* Three records: the operation's and the two layers' own. */
+	ASSERT_EQ(3, records_of(&r, pid))
+	dump(_metadata, &r);
+	/* Only the naming layer counted the operation's denial. */
+	ASSERT_EQ(0,
+		  await_record(&self->st, AUDIT_LANDLOCK_DOMAIN,
+			       deallocated(needle, sizeof(needle), ids[0]), &r))
+	dump(_metadata, &r);
+	ASSERT_EQ(variant->layer == 1 ? 2 : 1, denials_of(&r, ids[0]))
+	dump(_metadata, &r);
+	ASSERT_EQ(variant->layer == 2 ? 2 : 1, denials_of(&r, ids[1]))
+	dump(_metadata, &r);
+	ll_audit_records_free(&r);
+}
+
 /* mount(2) in a domain handling an FS right: fs.change_topology (§5.5). */
 static void mount_in_private_ns(void *p)
 {
