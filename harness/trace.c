@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trace.h"
@@ -33,6 +35,11 @@ static int write_in(const struct ll_trace *t, const char *file,
 }
 
 int ll_trace_start(struct ll_trace *t)
+{
+	return ll_trace_start_events(t, "landlock", true);
+}
+
+int ll_trace_start_events(struct ll_trace *t, const char *events, bool own_only)
 {
 	char path[256], pid[16];
 	struct stat st;
@@ -67,9 +74,14 @@ int ll_trace_start(struct ll_trace *t)
 		return err;
 	}
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	err = write_in(t, "options/event-fork", "1") ?:
-		      write_in(t, "set_event_pid", pid) ?:
-			      write_in(t, "events/landlock/enable", "1");
+	snprintf(path, sizeof(path), "events/%s/enable", events);
+	/* buffer_percent 0: a reader of trace_pipe wakes for one event. */
+	err = write_in(t, "buffer_percent", "0");
+	if (!err && own_only)
+		err = write_in(t, "options/event-fork", "1")
+			      ?: write_in(t, "set_event_pid", pid);
+	if (!err)
+		err = write_in(t, path, "1");
 	if (err)
 		ll_trace_stop(t);
 	return err;
@@ -114,6 +126,59 @@ char *ll_trace_read(const struct ll_trace *t)
 	close(fd);
 	buf[len] = '\0';
 	return buf;
+}
+
+int ll_trace_wait(const struct ll_trace *t, const char *event,
+		  const char *needle, char *line, size_t size)
+{
+	char path[256], buf[8192];
+	struct timespec start, now;
+	size_t len = 0;
+	int fd, err = ETIMEDOUT;
+
+	snprintf(path, sizeof(path), "%s/trace_pipe", t->dir);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		long ms;
+		ssize_t n;
+		char *nl;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = 2000 - (now.tv_sec - start.tv_sec) * 1000 -
+		     (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (ms <= 0)
+			break;
+		if (poll(&p, 1, ms) < 0 && errno != EINTR) {
+			err = errno;
+			break;
+		}
+		n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			err = errno;
+			break;
+		}
+		if (n > 0)
+			len += n;
+		buf[len] = '\0';
+		/* Whole lines only; a partial one waits for its end. */
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			if (ll_trace_line(buf, event, needle, 0, line, size)) {
+				close(fd);
+				return 0;
+			}
+			len -= nl + 1 - buf;
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof(buf) - 1)
+			len = 0; /* a line longer than any event: dropped */
+	}
+	close(fd);
+	return err;
 }
 
 int ll_trace_line(const char *text, const char *event, const char *needle,

@@ -9,6 +9,7 @@
 #ifndef LLCONFORM_TRACE_H
 #define LLCONFORM_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define LL_TRACEFS "/sys/kernel/tracing"
@@ -25,6 +26,13 @@ struct ll_trace {
  * says which.
  */
 int ll_trace_start(struct ll_trace *t);
+/*
+ * The same for `events` ("landlock", or "landlock/<event>"), from every
+ * process unless `own_only`: for the events that kernel threads emit
+ * (landlock_free_domain comes from a kworker).
+ */
+int ll_trace_start_events(struct ll_trace *t, const char *events,
+			  bool own_only);
 /* Disables the events and removes the instance. */
 void ll_trace_stop(struct ll_trace *t);
 
@@ -39,6 +47,14 @@ char *ll_trace_read(const struct ll_trace *t);
 int ll_trace_count(const char *text, const char *event, const char *needle);
 int ll_trace_line(const char *text, const char *event, const char *needle,
 		  int n, char *line, size_t size);
+
+/*
+ * Waits (up to two seconds) for an `event` record containing `needle`,
+ * consuming the instance's buffer; its fields into `line`.  Returns 0 or
+ * ETIMEDOUT (or the errno that stopped it).
+ */
+int ll_trace_wait(const struct ll_trace *t, const char *event,
+		  const char *needle, char *line, size_t size);
 
 /*
  * The value of `name=` in an event's fields (up to the next space), or ""

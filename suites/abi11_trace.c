@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stddef.h>
@@ -760,6 +761,280 @@ LL_TEST_F(trace, scope_and_ptrace_denial_events_name_the_other_party,
 	TH_LOG("want \"%s...\", got \"%s\"", want, line);
 	ASSERT_NE(NULL, strstr(line, "llconform-trace-"))
 	TH_LOG("%s", line);
+}
+
+/* --- rule checks, log flags, threads, deallocation --------------------- */
+
+static void checked_rules(void *p)
+{
+	const struct layer first = {
+		.fs = R_READ | R_WRITE,
+		.rule = "a",
+		.rule_access = R_READ | R_WRITE,
+	};
+	const struct layer second = {
+		.fs = R_READ,
+		.net = LANDLOCK_ACCESS_NET_BIND_TCP,
+		.rule = "a",
+		.rule_access = R_READ,
+		.port = 4500,
+	};
+	int *res = p;
+
+	res[0] = ll_enter_netns();
+	if (res[0])
+		return;
+	res[1] = enforce(&first);
+	res[2] = enforce(&second);
+	res[3] = ll_try_open(ll_at("a/f"), O_RDONLY);
+	res[4] = ll_try_open(ll_at("a/g"), O_WRONLY);
+	/* Handled by no layer: no rule is checked. */
+	res[5] = ll_errno_of(mkdir(ll_at("a/d"), 0700));
+	res[6] = ll_try_bind(AF_INET, SOCK_STREAM, 0, 4500);
+}
+
+/*
+ * check_rule: one event per rule met on the walk, with the request and
+ * what the rule grants at each layer of the domain ({layer 1,layer 2});
+ * none for an access no layer handles.
+ */
+LL_TEST_F(trace, check_rule_events_show_each_layers_grants, .root = ROOT_WHY)
+{
+	int *res = ll_shared_ints(8), status;
+	char d2[40], obj[400], want[800];
+	struct stat st;
+
+	ASSERT_NE(NULL, res);
+	LL_TRACE_START(&self->t);
+	ASSERT_LT(0, ll_fork_wait(checked_rules, res, &status));
+	LL_SETUP(res[0]);
+	ASSERT_EQ(0, res[1]);
+	ASSERT_EQ(0, res[2]);
+	ASSERT_EQ(0, res[3]);
+	ASSERT_EQ(0, res[4]);
+	ASSERT_EQ(0, res[5]);
+	ASSERT_EQ(0, res[6]);
+	read_trace(_metadata, self);
+
+	domain_id(_metadata, self, 1, d2, sizeof(d2));
+	ASSERT_EQ(0, stat(ll_at("a"), &st));
+	object(ll_at("a"), obj, sizeof(obj));
+	/* "dev=... ino=..." of the rule's directory, without its path. */
+	obj[strstr(obj, " path=") - obj] = '\0';
+	snprintf(want, sizeof(want),
+		 "domain=%s access_request=read_file %s "
+		 "grants={read_file,read_file}",
+		 d2, obj);
+	EXPECT_LINE("landlock_check_rule_inode", want);
+	/*
+	 * The second layer does not handle WRITE_FILE: its rule holds every
+	 * right the layer leaves unhandled (rules are stored absolute).
+	 */
+	snprintf(want, sizeof(want),
+		 "domain=%s access_request=write_file %s "
+		 "grants={write_file,write_file}",
+		 d2, obj);
+	EXPECT_LINE("landlock_check_rule_inode", want);
+	ASSERT_EQ(2,
+		  ll_trace_count(self->text, "landlock_check_rule_inode", NULL))
+	dump_trace(self->text);
+	snprintf(want, sizeof(want),
+		 "domain=%s access_request=bind_tcp port=4500 "
+		 "grants={,bind_tcp}",
+		 d2);
+	EXPECT_LINE("landlock_check_rule_net_port", want);
+	ASSERT_EQ(0,
+		  ll_trace_count(self->text, "landlock_deny_access_fs", NULL));
+}
+
+static void log_flags(void *p)
+{
+	const struct layer outer = {
+		.fs = R_READ | R_EXECUTE,
+		.rule = "bin",
+		.rule_access = R_READ | R_EXECUTE,
+		.flags = LANDLOCK_RESTRICT_SELF_LOG_SUBDOMAINS_OFF |
+			 LANDLOCK_RESTRICT_SELF_LOG_NEW_EXEC_ON,
+	};
+	const struct layer inner = { .fs = R_WRITE };
+	char bin[PATH_MAX], path[PATH_MAX];
+	char *argv[] = { bin, OPEN_ARG, path, NULL };
+	int *res = p;
+
+	snprintf(bin, sizeof(bin), "%s", ll_at("bin/prog"));
+	snprintf(path, sizeof(path), "%s", ll_at("b/g"));
+	res[0] = enforce(&outer);
+	res[1] = enforce(&inner);
+	res[2] = ll_try_open(ll_at("b/f"), O_RDONLY);
+	res[3] = ll_try_open(ll_at("a/g"), O_WRONLY);
+	fflush(NULL);
+	execve(bin, argv, environ);
+	res[4] = errno;
+	_exit(255);
+}
+
+/*
+ * logged follows the log flags: the outer domain (LOG_SUBDOMAINS_OFF,
+ * LOG_NEW_EXEC_ON) logs its denials, before and after execve; the inner
+ * one, created under LOG_SUBDOMAINS_OFF, does not, and is traced anyway.
+ */
+LL_TEST_F(trace, logged_follows_subdomains_off_and_new_exec_on,
+	  .root = ROOT_WHY)
+{
+	int *res = ll_shared_ints(8), status;
+	char d1[40], d2[40], obj[400], want[800];
+
+	ASSERT_NE(NULL, res);
+	LL_SETUP(ll_copy_self(ll_at("bin/prog")));
+	LL_TRACE_START(&self->t);
+	ASSERT_LT(0, ll_fork_wait(log_flags, res, &status));
+	ASSERT_EQ(0, res[0]);
+	ASSERT_EQ(0, res[1]);
+	ASSERT_EQ(EACCES, res[2]);
+	ASSERT_EQ(EACCES, res[3]);
+	ASSERT_EQ(-1, res[4])
+	TH_LOG("execve: %s", strerror(res[4]));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(EACCES, WEXITSTATUS(status));
+	read_trace(_metadata, self);
+
+	domain_id(_metadata, self, 0, d1, sizeof(d1));
+	domain_id(_metadata, self, 1, d2, sizeof(d2));
+	snprintf(want, sizeof(want),
+		 "domain=%s same_exec=1 logged=1 blockers=read_file %s", d1,
+		 object(ll_at("b/f"), obj, sizeof(obj)));
+	EXPECT_LINE("landlock_deny_access_fs", want);
+	snprintf(want, sizeof(want),
+		 "domain=%s same_exec=1 logged=0 blockers=write_file %s", d2,
+		 object(ll_at("a/g"), obj, sizeof(obj)));
+	EXPECT_LINE("landlock_deny_access_fs", want);
+	snprintf(want, sizeof(want),
+		 "domain=%s same_exec=0 logged=1 blockers=read_file %s", d1,
+		 object(ll_at("b/g"), obj, sizeof(obj)));
+	EXPECT_LINE("landlock_deny_access_fs", want);
+}
+
+struct blocked_thread {
+	pthread_t thread;
+	int go[2];
+};
+
+static void *wait_for_go(void *p)
+{
+	struct blocked_thread *b = p;
+	char c;
+
+	return (void *)(long)read(b->go[0], &c, 1);
+}
+
+static void threads_enforced(void *p)
+{
+	const struct landlock_ruleset_attr attr = { .handled_access_fs =
+							    R_READ };
+	int *res = p, r1, r2;
+	struct blocked_thread b;
+
+	r1 = ll_create_ruleset(&attr, sizeof(attr), 0);
+	r2 = ll_create_ruleset(&attr, sizeof(attr), 0);
+	res[0] = r1 < 0 || r2 < 0 ? errno : 0;
+	if (!res[0] && pipe2(b.go, O_CLOEXEC))
+		res[0] = errno;
+	if (!res[0])
+		res[0] = pthread_create(&b.thread, NULL, wait_for_go, &b);
+	if (!res[0])
+		res[0] = ll_errno_of(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	if (res[0])
+		return;
+	/* The caller alone, then (TSYNC) every thread. */
+	res[1] = ll_errno_of(ll_restrict_self(r1, 0));
+	res[2] =
+		ll_errno_of(ll_restrict_self(r2, LANDLOCK_RESTRICT_SELF_TSYNC));
+	res[3] = write(b.go[1], "g", 1) == 1 ? 0 : errno;
+	pthread_join(b.thread, NULL);
+}
+
+/*
+ * enforce_domain in a two-thread process: without TSYNC the caller alone
+ * (process_wide=0); with TSYNC one event from the sibling (complete=0)
+ * and the caller's concluding one, both process-wide.
+ */
+LL_TEST_F(trace, enforce_events_per_thread_with_and_without_tsync,
+	  .root = ROOT_WHY)
+{
+	int *res = ll_shared_ints(4), status;
+	char d1[40], d2[40], want[300];
+
+	ASSERT_NE(NULL, res);
+	LL_TRACE_START(&self->t);
+	ASSERT_LT(0, ll_fork_wait(threads_enforced, res, &status));
+	LL_SETUP(res[0]);
+	ASSERT_EQ(0, res[1]);
+	ASSERT_EQ(0, res[2]);
+	LL_SETUP(res[3]);
+	read_trace(_metadata, self);
+
+	domain_id(_metadata, self, 0, d1, sizeof(d1));
+	domain_id(_metadata, self, 1, d2, sizeof(d2));
+	snprintf(want, sizeof(want),
+		 "domain=%s complete=1 process_wide=0 no_new_privs=1", d1);
+	EXPECT_LINE("landlock_enforce_domain", want);
+	snprintf(want, sizeof(want),
+		 "domain=%s complete=0 process_wide=1 no_new_privs=1", d2);
+	EXPECT_LINE("landlock_enforce_domain", want);
+	snprintf(want, sizeof(want),
+		 "domain=%s complete=1 process_wide=1 no_new_privs=1", d2);
+	EXPECT_LINE("landlock_enforce_domain", want);
+	ASSERT_EQ(3,
+		  ll_trace_count(self->text, "landlock_enforce_domain", NULL))
+	dump_trace(self->text);
+}
+
+static void unlogged_denials(void *p)
+{
+	const struct layer layer = { .fs = R_READ, .flags = SAME_EXEC_OFF };
+	int *res = p;
+
+	res[0] = enforce(&layer);
+	res[1] = ll_try_open(ll_at("b/f"), O_RDONLY);
+	res[2] = ll_try_open(ll_at("b/g"), O_RDONLY);
+}
+
+/*
+ * free_domain, from a kworker once the domain's last user is gone: its
+ * denials= counts every denial, logged or not (here none is logged).
+ */
+LL_TEST_F(trace, free_domain_event_counts_unlogged_denials, .root = ROOT_WHY)
+{
+	int *res = ll_shared_ints(4), status, err;
+	char d[40], line[600], needle[80];
+
+	ASSERT_NE(NULL, res);
+	/* Every process: the event comes from a kernel thread. */
+	err = ll_trace_start_events(&self->t, "landlock", false);
+	if (err && self->t.unavailable[0])
+		LL_SKIP_ENV(return, "%s", self->t.unavailable);
+	LL_SETUP(err);
+	ASSERT_LT(0, ll_fork_wait(unlogged_denials, res, &status));
+	ASSERT_EQ(0, res[0]);
+	ASSERT_EQ(EACCES, res[1]);
+	ASSERT_EQ(EACCES, res[2]);
+	/* The domain's id, from its creation by the child. */
+	read_trace(_metadata, self);
+	snprintf(needle, sizeof(needle), " logged=0 blockers=read_file ");
+	ASSERT_EQ(2,
+		  ll_trace_count(self->text, "landlock_deny_access_fs", needle))
+	dump_trace(self->text);
+	ASSERT_LT(0, ll_trace_line(self->text, "landlock_deny_access_fs",
+				   needle, 0, line, sizeof(line)));
+	ll_trace_field(line, "domain", d, sizeof(d));
+	snprintf(needle, sizeof(needle), "domain=%s denials=2", d);
+	ASSERT_EQ(0, ll_trace_wait(&self->t, "landlock_free_domain", needle,
+				   line, sizeof(line)))
+	{
+		TH_LOG("no \"landlock_free_domain: %s\"", needle);
+		dump_trace(self->text);
+	}
+	ASSERT_STREQ(needle, line);
 }
 
 LL_MAIN()
