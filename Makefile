@@ -106,7 +106,7 @@ check-kernels: deps-matrix all
 		--kernels 'src:debian-7.3,debian-7.3' \
 		--patches '$(NO_INHERIT_PATCHES)' \
 		--config-fragment '$(NO_INHERIT_PATCHES)/config-fragment' \
-		--expect-abi 12 --expect-errata 0xf \
+		--expect-abi 12 --expect-errata 0xf --expect-proposed no_inherit \
 		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 # The coverage report (slow, not part of `make check`): Debian's 7.3 source

@@ -20,7 +20,7 @@ from llconform import selection as kernels
 from llconform.matrix import (PROBE_CELL, MatrixError, document, exit_status,
                               load)
 from llconform.programs import Needs
-from llconform.verdicts import NEEDS_CELL, row_from_guest
+from llconform.verdicts import NEEDS_CELL, probe_cell, row_from_guest
 
 DATA = Path(__file__).parent / "data"
 GUEST = DATA / "guest-debian-6.1"
@@ -52,16 +52,68 @@ def test_probe_mismatch_fails_the_row() -> None:
     guest.expected = dict(guest.expected or {}, abi=6)
     row = row_from_guest(guest, GUEST, tests)
     assert row.cells[PROBE_CELL].outcome == "fail"
-    assert "expects enabled ABI 6" in row.cells[PROBE_CELL].reason
+    assert "ABI 2, expected 6" in row.cells[PROBE_CELL].reason
 
 
-def test_series_level_errata_guess_does_not_fail() -> None:
+def probe_of(expected: dict[str, Any], **probed: Any) -> tuple[str, str]:
+    """(outcome, reason) of the recorded 6.1 row's probe cell under
+    `expected`, the probe's header changed by `probed`."""
     guest, tests = recorded()
-    guest.expected = dict(guest.expected or {}, errata=0,
-                          errata_source="series")
-    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome == "pass"
-    guest.expected["errata_source"] = "measured"
-    assert row_from_guest(guest, GUEST, tests).cells[PROBE_CELL].outcome == "fail"
+    guest.expected = expected
+    row = row_from_guest(guest, GUEST, tests)
+    if probed:
+        row.probed.update(probed)
+        cell = probe_cell(expected, row.probed)
+    else:
+        cell = row.cells[PROBE_CELL]
+    return cell.outcome, cell.reason
+
+
+ENABLED_6_1 = {"status": "enabled", "abi": 2, "errata": 0xc, "errata_source": "measured",
+               "proposed": []}
+
+
+def test_expected_proposed_feature_rejected_fails_the_probe() -> None:
+    """Issue 12 item 1: --expect-proposed no_inherit (or the catalogue's
+    patch series) on a kernel that rejects the flag fails the probe cell;
+    before, the expectation did not exist and the no_inherit suite's skips
+    read as justified."""
+    nih = dict(ENABLED_6_1, proposed=["no_inherit"], errata_source="option")
+    outcome, reason = probe_of(nih)  # the 6.1 kernel reports proposed=none
+    assert outcome == "fail"
+    assert "the kernel rejects proposed no_inherit" in reason
+    assert probe_of(nih, proposed="no_inherit")[0] == "pass"
+    # A kernel that accepts a proposed feature nobody expected differs too.
+    outcome, reason = probe_of(ENABLED_6_1, proposed="no_inherit")
+    assert outcome == "fail" and "accepts proposed no_inherit, not expected" in reason
+
+
+def test_every_given_errata_expectation_is_compared() -> None:
+    """Issue 12 item 2: an errata expectation given with --expect-errata
+    (source "option", with or without --expect-abi) is compared; before,
+    only a measured catalogue value was, and without --expect-abi none."""
+    assert probe_of(dict(ENABLED_6_1, errata=0xe, errata_source="option"))[0] == "fail"
+    only_errata = {"status": None, "abi": None, "errata": 0xe, "errata_source": "option",
+                   "proposed": None}
+    outcome, reason = probe_of(only_errata)
+    assert outcome == "fail" and "errata 0xc, expected 0xe (option)" in reason
+
+
+def test_missing_expectation_is_unverified_never_pass() -> None:
+    """A Debian build the errata table never measured (series-level guess),
+    or a kernel without any expectation, says so: `unverified`."""
+    guess = dict(ENABLED_6_1, errata_source="series")
+    outcome, reason = probe_of(guess)
+    assert outcome == "unverified"
+    assert "no measured errata for this build (series-level guess 0xc)" in reason
+    # The guess differing from the probe is still not a pass.
+    assert probe_of(dict(guess, errata=0))[0] == "unverified"
+    nothing = {"status": None, "abi": None, "errata": None, "errata_source": None,
+               "proposed": None}
+    outcome, reason = probe_of(nothing)
+    assert outcome == "unverified" and "no expectation given" in reason
+    # A difference in what was given still fails, whatever is missing.
+    assert probe_of(dict(guess, abi=3))[0] == "fail"
 
 
 def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:

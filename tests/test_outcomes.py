@@ -66,7 +66,7 @@ def test_every_outcome_has_exactly_one_kind() -> None:
              outcomes.INFRASTRUCTURE]
     for o in outcomes.ALL:
         assert sum(o in k for k in kinds) == 1, o
-    assert set(outcomes.KTAP) | {outcomes.TAINTED} == set(outcomes.ALL)
+    assert set(outcomes.KTAP) | {outcomes.TAINTED, outcomes.UNVERIFIED} == set(outcomes.ALL)
 
 
 @pytest.mark.parametrize("outcome", outcomes.ALL)

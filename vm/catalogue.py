@@ -42,7 +42,7 @@ class NotServed(CatalogueError):
 class Kernel:
     name: str  # as asked for, e.g. "debian-6.1+nolandlock"
     kind: str  # "debian" | "host" | "file" | "src"
-    expected: dict[str, Any]  # status, abi, errata, errata_source
+    expected: dict[str, Any]  # status, abi, errata, errata_source, proposed
     entry: str | None = None  # catalogue entry, e.g. "debian-6.1"
     series: str | None = None
     krel: str | None = None  # kernel release, e.g. 6.1.0-57-cloud-amd64
@@ -161,6 +161,9 @@ def expected_for(spec: dict[str, Any], version: str | None) -> dict[str, Any]:
         "abi": spec.get("expected_abi"),
         "errata": spec.get("expected_errata"),
         "errata_source": "series",
+        # The proposed (unmerged) features the kernel must accept: none for
+        # Debian's builds, the patch series' own for a built kernel.
+        "proposed": list(spec.get("expected_proposed", [])),
     }
     by_version = spec.get("errata_by_version", {})
     if version is not None and debversion.upstream(version) in by_version:
@@ -169,20 +172,37 @@ def expected_for(spec: dict[str, Any], version: str | None) -> dict[str, Any]:
     if status == "none":
         exp["errata"] = None
         exp["errata_source"] = None
+        exp["proposed"] = None
     return exp
 
 
 def given_expectation(
-    abi: int | None, errata: int | None, status: str | None = None
+    abi: int | None, errata: int | None, status: str | None = None,
+    proposed: list[str] | None = None,
 ) -> dict[str, Any]:
     """An expectation given on the command line (or none: all None); the
-    catalogue's own come from `expected_for`."""
+    catalogue's own come from `expected_for`.  Any given field implies that
+    Landlock is expected enabled."""
+    if status is None and (abi is not None or errata is not None or proposed is not None):
+        status = "enabled"
     return {
         "status": status,
         "abi": abi,
         "errata": errata,
         "errata_source": "option" if errata is not None else None,
+        "proposed": list(proposed) if proposed is not None else None,
     }
+
+
+def patch_series_expectation(cat: dict[str, Any], patches: str) -> dict[str, Any] | None:
+    """What the catalogue expects of a kernel built with the patch series in
+    directory `patches` ([patch_series.<directory name>]), or None."""
+    spec = cat.get("patch_series", {}).get(os.path.basename(os.path.normpath(patches)))
+    if spec is None:
+        return None
+    exp = expected_for(spec, None)
+    exp["errata_source"] = "patch_series" if exp["errata"] is not None else None
+    return exp
 
 
 def split_name(name: str) -> tuple[str, bool]:
@@ -210,6 +230,14 @@ class Given:
     patches: str | None = None
     fragments: list[str] = field(default_factory=list)
     cached_sources: list[dict[str, Any]] = field(default_factory=list)
+    proposed: list[str] | None = None
+
+    def expectation(self, status: str | None = None) -> dict[str, Any]:
+        """What the options say to expect (all None when none was given)."""
+        return given_expectation(self.abi, self.errata, status, self.proposed)
+
+    def given(self) -> bool:
+        return self.abi is not None or self.errata is not None or self.proposed is not None
 
 
 def resolve(
@@ -222,6 +250,7 @@ def resolve(
     patches: str | None = None,
     fragments: list[str] | None = None,
     cached_sources: list[dict[str, Any]] | None = None,
+    proposed: list[str] | None = None,
 ) -> Kernel:
     """Resolve one kernel name. `file_abi`, `file_errata`: what to expect of
     kernels the catalogue does not describe; `cached`: metadata of cached
@@ -230,7 +259,7 @@ def resolve(
     use).  One resolver per kind of name."""
     given = Given(
         cat, index, file_abi, file_errata, cached or [], patches, fragments or [],
-        cached_sources or [],
+        cached_sources or [], proposed,
     )
     base, nolandlock = split_name(name)
     append = [NOLANDLOCK_APPEND] if nolandlock else []
@@ -261,7 +290,7 @@ def resolve_host(name: str, base: str, given: Given) -> Kernel:
             pwd.getpwnam(user)
         except KeyError:
             raise CatalogueError(f"{name}: no such user {user!r} on this machine") from None
-    return Kernel(name, "host", given_expectation(given.abi, given.errata), user=user)
+    return Kernel(name, "host", given.expectation(), user=user)
 
 
 def resolve_file(name: str, path: str, given: Given, append: list[str]) -> Kernel:
@@ -270,7 +299,7 @@ def resolve_file(name: str, path: str, given: Given, append: list[str]) -> Kerne
         raise CatalogueError(f"{name}: file: needs a path to a bzImage/vmlinuz or vmlinux")
     if not os.path.isfile(path):
         raise CatalogueError(f"{name}: no such kernel image file: {path}")
-    exp = given_expectation(given.abi, given.errata, "enabled" if given.abi else None)
+    exp = given.expectation()
     return Kernel(name, "file", exp, path=os.path.abspath(path), append=append)
 
 
@@ -366,14 +395,21 @@ def resolve_src(name: str, what: str, given: Given, append: list[str]) -> Kernel
         if not os.path.isfile(frag):
             raise CatalogueError(f"{name}: --config-fragment {frag}: no such file")
     fragments = [os.path.abspath(f) for f in given.fragments]
-    option = given_expectation(given.abi, given.errata, "enabled" if given.abi else None)
+    option = given.expectation()
     m = re.match(r"^debian-(\d+\.\d+)$", what)
     if m:
         series = m.group(1)
         entry = f"debian-{series}"
         # Debian's own source without patches behaves like Debian's binary of the
-        # series (same code); anything patched needs --expect-abi/--expect-errata.
-        if given.abi is None and not patches and entry in cat["kernels"]:
+        # series (same code); a patch series the catalogue knows
+        # ([patch_series]) brings its own expectation; anything else needs
+        # --expect-abi/--expect-errata/--expect-proposed, which always win.
+        series_exp = patch_series_expectation(cat, patches) if patches else None
+        if given.given():
+            exp = option
+        elif series_exp is not None:
+            exp = series_exp
+        elif not patches and entry in cat["kernels"]:
             exp = expected_for(cat["kernels"][entry], None)
         else:
             exp = option

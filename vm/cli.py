@@ -26,6 +26,13 @@ class Adder(Protocol):
     def add_argument(self, *flags: str, **kwargs: Any) -> Any: ...
 
 
+def _proposed_list(values: list[str] | None) -> list[str] | None:
+    """--expect-proposed a,b --expect-proposed c -> [a, b, c]; none -> []."""
+    if not values:
+        return None
+    return sorted({v.strip() for item in values for v in item.split(",")} - {"", "none"})
+
+
 def kernel_options(args: argparse.Namespace) -> KernelOptions:
     return KernelOptions(
         cache=args.cache,
@@ -33,6 +40,7 @@ def kernel_options(args: argparse.Namespace) -> KernelOptions:
         refresh=args.refresh,
         expect_abi=args.expect_abi,
         expect_errata=args.expect_errata,
+        expect_proposed=_proposed_list(args.expect_proposed),
         patches=args.patches,
         config_fragments=args.config_fragment or [],
         build_jobs=args.build_jobs,
@@ -164,6 +172,13 @@ def add_kernel_options(p: Adder) -> None:
     )
     p.add_argument(
         "--expect-errata", type=_int, help="expected errata bitmask of file: and host kernels"
+    )
+    p.add_argument(
+        "--expect-proposed",
+        action="append",
+        metavar="NAME[,NAME]",
+        help="proposed Landlock features (e.g. no_inherit) that file:, host and src: kernels "
+        "must accept; 'none' expects none (repeatable)",
     )
     p.add_argument(
         "--patches",

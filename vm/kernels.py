@@ -40,6 +40,7 @@ class KernelOptions:
     refresh: bool = False  # update them first
     expect_abi: int | None = None  # for file: and host kernels
     expect_errata: int | None = None
+    expect_proposed: list[str] | None = None  # proposed features it must accept
     patches: str | None = None  # src: kernels: DIR/*.patch
     config_fragments: list[str] = field(default_factory=list)
     build_jobs: int | None = None  # src: kernels: make -j
@@ -87,6 +88,7 @@ class Kernels:
                 patches=o.patches,
                 fragments=o.config_fragments,
                 cached_sources=source.cached_sources(self.cache),
+                proposed=o.expect_proposed,
             )
 
         if not catalogue.needs_package_lists(name):

@@ -24,8 +24,8 @@ def in_call(found: Cell, where: str = "") -> None:
     kind = outcomes.kind(found.outcome)
     if kind == "passing":
         return
-    if found.outcome == outcomes.SKIP:
-        pytest.skip(found.reason)
+    if found.outcome in (outcomes.SKIP, outcomes.UNVERIFIED):
+        pytest.skip(f"{found.outcome}: {found.reason}")
     if found.outcome == outcomes.XFAIL:
         pytest.xfail(found.reason)
     assert kind == "kernel_failure", found.outcome

@@ -9,7 +9,10 @@ Each outcome has exactly one kind:
   behaves fixed where it reports an erratum unfixed; worth a look, never a
   failure);
 - NOT_APPLICABLE: no verdict is due (skip: the test does not apply; xfail:
-  the erratum the kernel reports unfixed shows, as it must);
+  the erratum the kernel reports unfixed shows, as it must; unverified: the
+  probe cell of a kernel for which no expectation was given, or only a
+  series-level guess of its errata: nothing to compare what it reports
+  with, said as such and never as a pass);
 - KERNEL_FAILURES: the kernel deviates (or the suite is wrong): fail,
   timeout, crashed, tainted;
 - INFRASTRUCTURE: our side failed, no verdict on the kernel: broken (the
@@ -28,14 +31,17 @@ BROKEN = "broken"
 TIMEOUT = "timeout"
 CRASHED = "crashed"
 TAINTED = "tainted"
+UNVERIFIED = "unverified"
 
 # Table order (Markdown and HTML columns, counts).
-ALL: tuple[str, ...] = (PASS, FAIL, SKIP, XFAIL, XPASS, BROKEN, TIMEOUT, CRASHED, TAINTED)
-# What a program's KTAP can say by itself; `tainted` comes from the console.
-KTAP: tuple[str, ...] = tuple(o for o in ALL if o != TAINTED)
+ALL: tuple[str, ...] = (PASS, FAIL, SKIP, XFAIL, XPASS, BROKEN, TIMEOUT, CRASHED, TAINTED,
+                        UNVERIFIED)
+# What a program's KTAP can say by itself; `tainted` comes from the console,
+# `unverified` from the driver's probe cell.
+KTAP: tuple[str, ...] = tuple(o for o in ALL if o not in (TAINTED, UNVERIFIED))
 
 PASSING = frozenset({PASS, XPASS})
-NOT_APPLICABLE = frozenset({SKIP, XFAIL})
+NOT_APPLICABLE = frozenset({SKIP, XFAIL, UNVERIFIED})
 KERNEL_FAILURES = frozenset({FAIL, TIMEOUT, CRASHED, TAINTED})
 INFRASTRUCTURE = frozenset({BROKEN})
 # Everything a run accepts: the complement of the two failure sets.

@@ -13,10 +13,10 @@ from .matrix import counts
 GUEST_LOGS = ("console", "results", "guest")
 SYMBOL = {"pass": "ok", "fail": "FAIL", "skip": "skip", "xfail": "xfail",
           "xpass": "XPASS", "broken": "BROKEN", "timeout": "TIMEOUT",
-          "crashed": "CRASH", "tainted": "TAINT"}
+          "crashed": "CRASH", "tainted": "TAINT", "unverified": "unverified"}
 COLOUR = {"pass": "#cdeccd", "fail": "#f4a6a6", "skip": "#e6e6e6",
           "xfail": "#f3e2b3", "xpass": "#b3d9f3", "broken": "#e0b3f3",
-          "timeout": "#f4c6a6", "crashed": "#f48f8f", "tainted": "#f4a6d8"}
+          "timeout": "#f4c6a6", "crashed": "#f48f8f", "tainted": "#f4a6d8", "unverified": "#f3f0a0"}
 
 
 def _errata(value: Any) -> str:

@@ -36,33 +36,74 @@ def _probed(streams: dict[str, ktap.ProgramResult]) -> dict[str, Any]:
     return {}
 
 
+# Where a kernel's expected errata come from (vm/catalogue.py): a measured
+# build of the catalogue, an option (--expect-errata), a patch series of the
+# catalogue; "series" is the catalogue's guess for a build it never measured.
+GIVEN_ERRATA = ("measured", "option", "patch_series")
+
+
+def _proposed(value: Any) -> set[str]:
+    """The probe's `proposed` field ("none" or a comma list) as a set."""
+    if isinstance(value, (list, tuple, set)):
+        return set(value)
+    return {p for p in str(value or "none").split(",") if p and p != "none"}
+
+
 def probe_cell(expected: dict[str, Any], probed: dict[str, Any]) -> Cell:
-    """Does the kernel report what the catalogue expects of it?"""
+    """Does the kernel report what it was expected to report?
+
+    Every expectation that was given is compared: status, ABI, errata
+    (measured, or given with --expect-errata or a patch series), proposed
+    features (--expect-proposed, the catalogue).  Any difference fails.
+    Where an expectation is missing (a host without --expect-*, a Debian
+    build whose errata the catalogue never measured), the cell is
+    `unverified`: said as such, never a pass.
+    """
     if not probed:
         return Cell(outcomes.CRASHED, "no program reported what the kernel probes")
-    if not expected or expected.get("status") is None:
-        return Cell(outcomes.PASS, "no expectation given for this kernel: the "
-                    f"probe is the truth ({probed['status']} ABI "
-                    f"{probed['abi']} errata {_hex(probed['errata'])})")
-    want = STATUS_NAMES.get(expected.get("status", ""), expected.get("status"))
-    said = (f"catalogue expects {want} ABI {expected.get('abi')} errata "
-            f"{_hex(expected.get('errata'))}; kernel reports "
-            f"{probed['status']} ABI {probed['abi']} errata "
-            f"{_hex(probed['errata'])}")
+    got_proposed = _proposed(probed.get("proposed"))
+    reports = (f"kernel reports {probed['status']} ABI {probed['abi']} errata "
+               f"{_hex(probed['errata'])} proposed "
+               f"{','.join(sorted(got_proposed)) or 'none'}")
+    status = expected.get("status")
+    if status is None and any(expected.get(k) is not None
+                              for k in ("abi", "errata", "proposed")):
+        status = "enabled"
+    if status is None:
+        return Cell(outcomes.UNVERIFIED, f"no expectation given for this kernel: {reports}")
+    want = STATUS_NAMES.get(status, status)
+    differs: list[str] = []
+    missing: list[str] = []
     if probed["status"] != want:
-        return Cell(outcomes.FAIL, said)
-    if want != "enabled":
-        return Cell(outcomes.PASS, said)
-    if probed["abi"] != expected.get("abi"):
-        return Cell(outcomes.FAIL, said)
-    if probed["errata"] != expected.get("errata"):
-        # Errata grow within a series as fixes are backported: only a
-        # measured build's bitmask is a promise, a series-level one a guess.
-        if expected.get("errata_source") == "measured":
-            return Cell(outcomes.FAIL, said)
-        return Cell(outcomes.PASS, said + " (expected errata are a series-level "
-                    "guess for this build)")
-    return Cell(outcomes.PASS, said)
+        differs.append(f"status {probed['status']}, expected {want}")
+    elif want == "enabled":
+        if expected.get("abi") is None:
+            missing.append("no expected ABI")
+        elif probed["abi"] != expected["abi"]:
+            differs.append(f"ABI {probed['abi']}, expected {expected['abi']}")
+        errata, source = expected.get("errata"), expected.get("errata_source")
+        if errata is None or source not in GIVEN_ERRATA:
+            guess = f" (series-level guess {_hex(errata)})" if errata is not None else ""
+            missing.append(f"no measured errata for this build{guess}")
+        elif probed["errata"] != errata:
+            differs.append(f"errata {_hex(probed['errata'])}, expected {_hex(errata)} "
+                           f"({source})")
+        proposed = expected.get("proposed")
+        if proposed is None:
+            missing.append("no expected proposed features")
+        else:
+            rejected = sorted(set(proposed) - got_proposed)
+            extra = sorted(got_proposed - set(proposed))
+            if rejected:
+                differs.append(f"the kernel rejects proposed {', '.join(rejected)}")
+            if extra:
+                differs.append(f"the kernel accepts proposed {', '.join(extra)}, "
+                               "not expected")
+    if differs:
+        return Cell(outcomes.FAIL, "; ".join(differs) + f" ({reports})")
+    if missing:
+        return Cell(outcomes.UNVERIFIED, "; ".join(missing) + f": {reports}")
+    return Cell(outcomes.PASS, f"as expected: {reports}")
 
 
 def _hex(value: Any) -> str:

@@ -159,6 +159,7 @@ def test_errata_expectation_per_build(index: list) -> None:
         "abi": 2,
         "errata": 0,
         "errata_source": "measured",
+        "proposed": [],
     }
     assert resolve("debian-6.1", index).expected["errata"] == 0xC
     assert resolve("debian-7.2.6", index).expected["errata_source"] == "series"
@@ -167,6 +168,7 @@ def test_errata_expectation_per_build(index: list) -> None:
         "abi": None,
         "errata": None,
         "errata_source": None,
+        "proposed": None,
     }
 
 
@@ -230,7 +232,25 @@ def test_host_and_file(tmp_path: os.PathLike) -> None:
         "abi": 5,
         "errata": 1,
         "errata_source": "option",
+        "proposed": None,
     }
+    # Any expectation given implies Landlock enabled: --expect-errata alone
+    # is compared, never waved through (issue 12 item 2).
+    assert resolve("host", [], file_errata=7).expected["status"] == "enabled"
+    assert resolve("host", [], proposed=["no_inherit"]).expected == {
+        "status": "enabled", "abi": None, "errata": None, "errata_source": None,
+        "proposed": ["no_inherit"]}
+    assert resolve("host", []).expected["status"] is None
+
+
+def test_patch_series_expectation_from_the_catalogue() -> None:
+    """A kernel built with the NO_INHERIT series is expected to accept
+    no_inherit (issue 12 item 1), from vm/kernels.toml [patch_series]."""
+    cat = catalogue.load()
+    exp = catalogue.patch_series_expectation(cat, "../shared/patches/landlock-no-inherit/")
+    assert exp == {"status": "enabled", "abi": 12, "errata": 0xF,
+                   "errata_source": "patch_series", "proposed": ["no_inherit"]}
+    assert catalogue.patch_series_expectation(cat, "/tmp/other-series") is None
 
 
 def test_parse_packages_handles_last_stanza_and_continuations() -> None:
