@@ -252,6 +252,19 @@ static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
 			LL_BROKEN("%s: %s", #call, strerror(_ll_err)); \
 	} while (0)
 
+/*
+ * A call after enforcement returning 0 or an errno: an assertion about the
+ * kernel (Landlock itself could be what refuses it), never LL_SETUP().
+ * The log names the call and the error.
+ */
+#define LL_ASSERT_OK(call)                               \
+	do {                                             \
+		int _ll_err = (call);                    \
+		ASSERT_EQ(0, _ll_err)                    \
+		TH_LOG("in the domain, %s: %s", #call,   \
+		       strerrorname_np(_ll_err) ?: "?"); \
+	} while (0)
+
 /* A diagnostic line the driver reads as the test's duration. */
 static inline void ll_print_elapsed(const struct timespec *start)
 {

@@ -143,6 +143,17 @@ int ll_drop_caps(void)
 	return syscall(SYS_capset, &header, data) ? errno : 0;
 }
 
+int ll_keep_only_cap(int cap)
+{
+	struct __user_cap_header_struct header = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	data[cap / 32].effective = data[cap / 32].permitted = 1U << (cap % 32);
+	return syscall(SYS_capset, &header, data) ? errno : 0;
+}
+
 bool ll_has_cap(int cap)
 {
 	struct __user_cap_header_struct header = {

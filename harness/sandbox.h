@@ -81,6 +81,8 @@ pid_t ll_fork_wait(void (*fn)(void *arg), void *arg, int *status);
 
 /* Drops every capability of the calling thread (root becomes ordinary). */
 int ll_drop_caps(void);
+/* Keeps `cap` alone, effective and permitted (0 or the errno). */
+int ll_keep_only_cap(int cap);
 /* True when the process has CAP_SYS_ADMIN in its user namespace. */
 bool ll_has_cap(int cap);
 

@@ -441,11 +441,13 @@ static int probe_sibling(void *arg)
 	return err ?: 100 + environ_err(*pid) % 100;
 }
 
-LL_TEST_F(layout, ptrace_attach_to_a_less_restricted_process_fails_with_eperm)
+/* PTRACE_ATTACH from a child in a domain, with `cap` alone (-1: as is). */
+static void attach_across_domains(struct __test_metadata *_metadata, int cap)
 {
 	struct waiter w;
 
-	SKIP_IF_YAMA_DECIDES(1);
+	if (cap >= 0)
+		LL_SETUP(ll_keep_only_cap(cap));
 	LL_SETUP(start_waiter(&w, false));
 	ASSERT_EQ(0, ll_run_child(NULL, op_attach, &w.pid))
 	{
@@ -461,21 +463,42 @@ LL_TEST_F(layout, ptrace_attach_to_a_less_restricted_process_fails_with_eperm)
 	}
 }
 
+LL_TEST_F(layout, ptrace_attach_to_a_less_restricted_process_fails_with_eperm)
+{
+	SKIP_IF_YAMA_DECIDES(1);
+	attach_across_domains(_metadata, -1);
+}
+
+/* Landlock's hook runs after commoncap's CAP_SYS_PTRACE check passed. */
+LL_TEST_F(
+	layout,
+	ptrace_attach_to_a_less_restricted_process_fails_despite_cap_sys_ptrace,
+	.root = "keeps CAP_SYS_PTRACE alone")
+{
+	SKIP_IF_YAMA_DECIDES(2);
+	attach_across_domains(_metadata, CAP_SYS_PTRACE);
+}
+
 static int environ_of(void *arg)
 {
 	return environ_err(*(pid_t *)arg);
 }
 
-LL_TEST_F(layout, proc_environ_of_a_less_restricted_process_fails_with_eacces)
+/*
+ * /proc/PID/environ of an unsandboxed process, read from a sibling in a
+ * domain, with the capability `cap` alone (-1: none).  Landlock's
+ * ptrace_access_check hook denies by domain only, whatever the caller's
+ * capabilities (SPEC §5.7): __ptrace_may_access() calls the LSM hooks
+ * after its own uid and CAP_SYS_PTRACE checks, so CAP_SYS_PTRACE only
+ * gets the caller past commoncap.  The waiter has the same capabilities,
+ * so that commoncap allows the unsandboxed control.
+ */
+static void environ_across_domains(struct __test_metadata *_metadata, int cap)
 {
 	struct waiter w;
 	int unrestricted, restricted, own;
 
-	/*
-	 * Every process without capabilities, as the upstream selftest does:
-	 * with CAP_SYS_PTRACE a 6.18 kernel opened it despite the domain.
-	 */
-	LL_SETUP(ll_drop_caps());
+	LL_SETUP(cap < 0 ? ll_drop_caps() : ll_keep_only_cap(cap));
 	LL_SETUP(start_waiter(&w, false));
 	unrestricted = ll_run_child(NULL, environ_of, &w.pid);
 	restricted = ll_run_child(
@@ -490,13 +513,47 @@ LL_TEST_F(layout, proc_environ_of_a_less_restricted_process_fails_with_eacces)
 	ASSERT_EQ(0, own);
 }
 
+LL_TEST_F(layout, proc_environ_of_a_less_restricted_process_fails_with_eacces)
+{
+	environ_across_domains(_metadata, -1);
+}
+
+LL_TEST_F(
+	layout,
+	proc_environ_of_a_less_restricted_process_fails_despite_cap_sys_ptrace,
+	.root = "keeps CAP_SYS_PTRACE alone")
+{
+	environ_across_domains(_metadata, CAP_SYS_PTRACE);
+}
+
+/*
+ * The same with CAP_SYS_ADMIN or CAP_PERFMON alone: still denied as
+ * Landlock documents it.  Kernels whose mm_access() lets perfmon_capable()
+ * callers read another mm before asking ptrace_may_access() (and so any
+ * LSM) deviate: findings.toml `mm-access-perfmon-bypass`.
+ */
+LL_TEST_F(layout,
+	  proc_environ_of_a_less_restricted_process_fails_despite_cap_sys_admin,
+	  .root = "keeps CAP_SYS_ADMIN alone")
+{
+	environ_across_domains(_metadata, CAP_SYS_ADMIN);
+}
+
+LL_TEST_F(layout,
+	  proc_environ_of_a_less_restricted_process_fails_despite_cap_perfmon,
+	  .root = "keeps CAP_PERFMON alone")
+{
+	environ_across_domains(_metadata, CAP_PERFMON);
+}
+
 LL_TEST_F(layout, ptrace_attach_from_unrestricted_parent_is_allowed)
 {
 	struct waiter w;
 	int attach, environ;
 
 	SKIP_IF_YAMA_DECIDES(2);
-	LL_SETUP(start_waiter(&w, true));
+	/* The waiter's own layer is enforced in it: an assertion. */
+	LL_ASSERT_OK(start_waiter(&w, true));
 	attach = attach_err(w.pid);
 	environ = environ_err(w.pid);
 	stop_waiter(&w);
@@ -516,8 +573,9 @@ LL_TEST_F(layout, ptrace_reaches_same_and_nested_domains_only)
 
 	SKIP_IF_YAMA_DECIDES(1);
 	ASSERT_EQ(0, ptrace_only_layer());
-	LL_SETUP(start_waiter(&same, false));
-	LL_SETUP(start_waiter(&nested, true));
+	/* In the domain: pipes, forks and the nested layer are assertions. */
+	LL_ASSERT_OK(start_waiter(&same, false));
+	LL_ASSERT_OK(start_waiter(&nested, true));
 	to_same = attach_err(same.pid);
 	to_nested = attach_err(nested.pid);
 	env_nested = environ_err(nested.pid);
