@@ -24,6 +24,28 @@ int ll_set_nnp(void);
 int ll_enter_namespaces(int cap, int ns_flags);
 
 /*
+ * Whether this process is refused a user namespace (tried in a child, so
+ * nothing changes here); if so, `why` names the errno and what refuses it
+ * (a sysctl, AppArmor's restriction, a seccomp filter, a chroot).  Such a
+ * machine cannot run tests that need one as an unprivileged user: an
+ * environment skip, never a broken test nor a verdict on the kernel.
+ */
+bool ll_userns_refused(char *why, size_t size);
+
+/*
+ * In a test, after a namespace entry failed with `err` (before anything is
+ * enforced): an environment skip naming the restriction where user
+ * namespaces are refused, else a broken setup.
+ */
+#define LL_NAMESPACES_OR_SKIP(what, err)                         \
+	do {                                                     \
+		char _ll_why[256];                               \
+		if (ll_userns_refused(_ll_why, sizeof(_ll_why))) \
+			LL_SKIP_ENV(return, "%s", _ll_why);      \
+		LL_BROKEN("%s: %s", (what), strerror(err));      \
+	} while (0)
+
+/*
  * In a test: skips where no_new_privs was already set by whoever started
  * the program (it cannot be unset, so its absence cannot be tested).
  */

@@ -66,14 +66,13 @@ static int read_denying_ruleset(void)
 }
 
 /* CAP_SYS_ADMIN in the current user namespace, no no_new_privs. */
-#define BECOME_PRIVILEGED_IN_USERNS()                                         \
-	do {                                                                  \
-		LL_NNP_MUST_BE_UNSET();                                       \
-		if (unshare(CLONE_NEWUSER))                                   \
-			LL_SKIP_ENV(                                          \
-				return, "cannot create a user namespace: %s", \
-				      strerror(errno));                       \
-		ASSERT_TRUE(ll_has_cap(CAP_SYS_ADMIN));                       \
+#define BECOME_PRIVILEGED_IN_USERNS()                                   \
+	do {                                                            \
+		LL_NNP_MUST_BE_UNSET();                                 \
+		if (unshare(CLONE_NEWUSER))                             \
+			LL_NAMESPACES_OR_SKIP("unshare(CLONE_NEWUSER)", \
+					      errno);                   \
+		ASSERT_TRUE(ll_has_cap(CAP_SYS_ADMIN));                 \
 	} while (0)
 
 #define BECOME_PRIVILEGED()                            \

@@ -61,13 +61,12 @@ static int mount_tree(const char *const entries[])
 }
 
 /* In a test body: mount_tree(), a refused user namespace is a skip. */
-#define LL_MOUNT_TREE(entries)                                       \
-	do {                                                         \
-		int _err = mount_tree(entries);                      \
-		if (_err < 0)                                        \
-			LL_SKIP_ENV(return, "no user namespace: %s", \
-					  strerror(-_err));          \
-		LL_SETUP(_err);                                      \
+#define LL_MOUNT_TREE(entries)                                            \
+	do {                                                              \
+		int _err = mount_tree(entries);                           \
+		if (_err < 0)                                             \
+			LL_NAMESPACES_OR_SKIP("a user namespace", -_err); \
+		LL_SETUP(_err);                                           \
 	} while (0)
 
 /* A fresh tmpfs on T/rel, holding `entries`. */
@@ -919,15 +918,14 @@ static void chroot_layers(struct __test_metadata *_metadata)
 					 RULE(ll_at("s2/d"), ACCESS_RO))));
 }
 
-#define LL_CHROOT_TREE()                                             \
-	do {                                                         \
-		int _err;                                            \
-		LL_SETUP(ll_tree_make("t", chroot_tree));            \
-		_err = ll_enter_namespaces(CAP_SYS_CHROOT, 0);       \
-		if (_err < 0)                                        \
-			LL_SKIP_ENV(return, "no user namespace: %s", \
-					  strerror(-_err));          \
-		LL_SETUP(_err);                                      \
+#define LL_CHROOT_TREE()                                                  \
+	do {                                                              \
+		int _err;                                                 \
+		LL_SETUP(ll_tree_make("t", chroot_tree));                 \
+		_err = ll_enter_namespaces(CAP_SYS_CHROOT, 0);            \
+		if (_err < 0)                                             \
+			LL_NAMESPACES_OR_SKIP("a user namespace", -_err); \
+		LL_SETUP(_err);                                           \
 	} while (0)
 
 static int open_rel(const char *path)

@@ -107,13 +107,10 @@ LL_TEST(erratum1_tcp_rights_do_not_restrict_other_stream_protocols,
 	.needs = LL_B_NET_TCP, .erratum = 1)
 {
 	const char *name = NULL;
-	int proto, tcp_fd, other_fd, err;
+	int proto, tcp_fd, other_fd;
 	uint16_t tcp_port, other_port;
 
-	err = ll_enter_netns();
-	if (err)
-		LL_SKIP_ENV(return, "no private network namespace: %s",
-				  strerror(err));
+	LL_NETNS();
 	proto = other_stream_protocol(&name);
 	if (!proto)
 		LL_SKIP_ENV(return, "neither MPTCP nor SCTP is available");
@@ -235,13 +232,23 @@ static int disconnected_layout(int *dir_fd)
 	return rename(ll_at("src/d"), ll_at("out/d")) ? errno : 0;
 }
 
+/* Refused user namespaces named; other refusals of a mount namespace too. */
+#define SKIP_IF_NO_MOUNT_NS(err)                                              \
+	do {                                                                  \
+		char _why[256];                                               \
+		if ((err) == EPERM || (err) == EINVAL || (err) == ENOSPC) {   \
+			if (ll_userns_refused(_why, sizeof(_why)))            \
+				LL_SKIP_ENV(return, "%s", _why);              \
+			LL_SKIP_ENV(return, "no private mount namespace: %s", \
+					  strerror(err));                     \
+		}                                                             \
+	} while (0)
+
 LL_TEST(erratum3_disconnected_dir_gets_rules_from_its_mount_point, .erratum = 3)
 {
 	int dir_fd = -1, err = disconnected_layout(&dir_fd);
 
-	if (err == EPERM || err == EINVAL || err == ENOSPC)
-		LL_SKIP_ENV(return, "no private mount namespace: %s",
-				  strerror(err));
+	SKIP_IF_NO_MOUNT_NS(err);
 	LL_SETUP(err);
 	/* Disconnected: ".." does not lead anywhere. */
 	ASSERT_EQ(ENOENT, ll_try_openat(dir_fd, "..", O_RDONLY | O_DIRECTORY));
@@ -279,9 +286,7 @@ LL_TEST(erratum3_disconnected_dir_cannot_widen_rights_by_rename,
 	const uint64_t move = R_REFER | R_MAKE_REG | R_REMOVE_FILE | R_READ;
 	int dir_fd = -1, err = disconnected_layout(&dir_fd);
 
-	if (err == EPERM || err == EINVAL || err == ENOSPC)
-		LL_SKIP_ENV(return, "no private mount namespace: %s",
-				  strerror(err));
+	SKIP_IF_NO_MOUNT_NS(err);
 	LL_SETUP(err);
 	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("out/e"), 0700)));
 	ASSERT_EQ(0, ll_errno_of(mkdir(ll_at("src/e"), 0700)));
