@@ -54,12 +54,16 @@ $(B)/tests/check_abi: tests/unit/check_abi.c $(B)/libll.a
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ $$(pkg-config --cflags --libs check)
 
+$(B)/tests/without_userns: tests/unit/without_userns.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
+
 $(B)/tests/without_landlock: tests/unit/without_landlock.c abi/landlock_uapi.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< -o $@
 
 # --- make check ------------------------------------------------------------
-check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock
+check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns
 	@$(MAKE) --no-print-directory lint unit host pytest
 	@echo "make check: all passed"
 
@@ -80,7 +84,7 @@ unit: $(B)/tests/check_abi
 host: all
 	./llconform host --build $(B) --out $(B)/host-check --as-root --as-user nobody --allow-known
 
-pytest: all $(B)/tests/without_landlock
+pytest: all $(B)/tests/without_landlock $(B)/tests/without_userns
 	$(PYTHON) -m pytest -q tests
 
 # --- make matrix / bench ---------------------------------------------------
