@@ -48,8 +48,10 @@ def test_refused_user_namespaces_are_named_skips(program: Path) -> None:
         assert result.outcome not in NOT_VERDICTS, result
         if result.outcome == "fail":
             # Only a deviation of this kernel already explained.
-            assert findings.known(known, f"{program.name}::{result.name}",
-                                  platform.release()), result
+            assert findings.known(
+                known, {"uname": platform.release()},
+                f"{program.name}::{result.name}",
+                {"outcome": result.outcome, "reason": result.reason}), result
         if result.reason.startswith("environment:") and \
                 "namespace" in result.reason:
             assert result.reason.startswith(
