@@ -1,0 +1,232 @@
+"""Mutants of security/landlock, found with a real C parser (libclang).
+
+`generate()` parses each security/landlock/*.c of a tree with Debian's
+libclang bindings (python3-clang) and lists the places where a standard
+operator applies, inside function definitions of that file only:
+
+- ror: relational operator replacement (< <=, > >=, == !=, each way);
+- lor: logical operator replacement (&& ||);
+- bit: bitmask operator swap (& |);
+- const: an integer literal plus or minus one;
+- drop-if: the condition of an `if` whose branch returns or jumps made
+  false (the check, or the early return, removed);
+- swap-args: the two arguments of a two-argument call swapped, when both
+  are plain variables.
+
+The kernel's generated headers (asm/ wrappers, autoconf.h) do not exist in
+a source tree; libclang recovers from the missing includes and still gives
+the function bodies, and every mutant is checked against the file's own
+bytes (the operator is where the parser says), so a macro expansion never
+yields a mutant of text that is not there.
+
+A mutant is (file, offset, original text, replacement, operator, function,
+line); `apply()` writes it, `sample()` picks --max of them for --seed among
+--functions. Building and booting mutants is not done here yet (see
+results/README.md, "Mutation testing").
+"""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import random
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+LANDLOCK = "security/landlock"
+ROR = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
+LOR = {"&&": "||", "||": "&&"}
+BIT = {"&": "|", "|": "&"}
+
+
+class MutateError(RuntimeError):
+    """Bad input: a tree without security/landlock, no libclang."""
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: str  # relative to the tree
+    offset: int  # byte offset of the original text
+    original: str
+    replacement: str
+    operator: str
+    function: str
+    line: int
+
+    @property
+    def ident(self) -> str:
+        blob = f"{self.file}:{self.offset}:{self.original}:{self.replacement}"
+        return hashlib.sha256(blob.encode()).hexdigest()[:10]
+
+    def describe(self) -> str:
+        return (f"{self.file}:{self.line} {self.function}: {self.operator} "
+                f"`{self.original}` -> `{self.replacement}`")
+
+
+def clang_args(tree: Path) -> list[str]:
+    return ["-nostdinc", "-std=gnu11", "-D__KERNEL__", "-Wno-everything",
+            "-ferror-limit=0",
+            f"-I{tree}/include", f"-I{tree}/arch/x86/include",
+            f"-I{tree}/include/uapi", f"-I{tree}/arch/x86/include/uapi",
+            "-include", f"{tree}/include/linux/compiler_types.h"]
+
+
+def _index() -> Any:
+    try:
+        import clang.cindex as ci  # Debian: python3-clang
+    except ImportError as e:
+        raise MutateError("python3-clang is missing: apt-get install "
+                          "--no-install-recommends python3-clang") from e
+    return ci
+
+
+def sources(tree: Path) -> list[Path]:
+    d = tree / LANDLOCK
+    if not (d / "Makefile").is_file():
+        raise MutateError(f"{tree}: no {LANDLOCK}: nothing to mutate")
+    return sorted(p for p in d.glob("*.c"))
+
+
+def generate(tree: Path, files: list[Path] | None = None) -> list[Mutant]:
+    ci = _index()
+    index = ci.Index.create()
+    out: list[Mutant] = []
+    for path in files or sources(tree):
+        text = path.read_bytes()
+        rel = str(path.relative_to(tree))
+        tu = index.parse(str(path), args=clang_args(tree))
+        out += list(_walk(ci, tu.cursor, str(path), rel, text, None))
+    return sorted(set(out), key=lambda m: (m.file, m.offset, m.replacement))
+
+
+def _walk(ci: Any, cursor: Any, path: str, rel: str, text: bytes,
+          function: str | None) -> Iterator[Mutant]:
+    K = ci.CursorKind
+    for c in cursor.get_children():
+        loc = c.location
+        if loc.file is None or loc.file.name != path:
+            continue
+        if c.kind == K.FUNCTION_DECL:
+            if c.is_definition():
+                yield from _walk(ci, c, path, rel, text, c.spelling)
+            continue
+        if function is not None:
+            yield from _at(ci, c, rel, text, function)
+        yield from _walk(ci, c, path, rel, text, function)
+
+
+def _mutant(rel: str, text: bytes, offset: int, original: str,
+            replacement: str, operator: str, function: str
+            ) -> Mutant | None:
+    """A mutant, if the file really has `original` at `offset`."""
+    if text[offset:offset + len(original)] != original.encode():
+        return None
+    line = text.count(b"\n", 0, offset) + 1
+    return Mutant(rel, offset, original, replacement, operator, function,
+                  line)
+
+
+def _at(ci: Any, c: Any, rel: str, text: bytes, function: str
+        ) -> Iterator[Mutant]:
+    K = ci.CursorKind
+    found: list[Mutant | None] = []
+    if c.kind == K.BINARY_OPERATOR:
+        kids = list(c.get_children())
+        if len(kids) == 2:
+            lhs_end = kids[0].extent.end.offset
+            for tok in c.get_tokens():
+                if tok.extent.start.offset < lhs_end:
+                    continue
+                op = tok.spelling
+                for table, name in ((ROR, "ror"), (LOR, "lor"),
+                                    (BIT, "bit")):
+                    if op in table:
+                        found.append(_mutant(rel, text,
+                                             tok.extent.start.offset, op,
+                                             table[op], name, function))
+                break
+    elif c.kind == K.INTEGER_LITERAL:
+        tokens = list(c.get_tokens())
+        if len(tokens) == 1 and tokens[0].spelling.isdigit():
+            value = int(tokens[0].spelling)
+            off = tokens[0].extent.start.offset
+            found.append(_mutant(rel, text, off, tokens[0].spelling,
+                                 str(value + 1), "const", function))
+            if value > 0:
+                found.append(_mutant(rel, text, off, tokens[0].spelling,
+                                     str(value - 1), "const", function))
+    elif c.kind == K.IF_STMT:
+        kids = list(c.get_children())
+        if len(kids) >= 2 and _exits(ci, kids[1]):
+            cond = kids[0]
+            start, end = cond.extent.start.offset, cond.extent.end.offset
+            original = text[start:end].decode(errors="replace")
+            if 0 < end - start < 400 and "\n\n" not in original:
+                found.append(_mutant(rel, text, start, original, "0",
+                                     "drop-if", function))
+    elif c.kind == K.CALL_EXPR:
+        args = list(c.get_arguments())
+        if len(args) == 2 and all(
+                a.kind == K.UNEXPOSED_EXPR or a.kind == K.DECL_REF_EXPR
+                for a in args):
+            a, b = (text[x.extent.start.offset:x.extent.end.offset]
+                    .decode(errors="replace") for x in args)
+            if (a.isidentifier() and b.isidentifier() and a != b
+                    and args[0].type.spelling == args[1].type.spelling):
+                start = args[0].extent.start.offset
+                end = args[1].extent.end.offset
+                original = text[start:end].decode(errors="replace")
+                swapped = b + original[len(a):len(original) - len(b)] + a
+                found.append(_mutant(rel, text, start, original, swapped,
+                                     "swap-args", function))
+    yield from (m for m in found if m is not None)
+
+
+def _exits(ci: Any, body: Any) -> bool:
+    """An if branch that returns or jumps (an early return, a check)."""
+    K = ci.CursorKind
+    if body.kind in (K.RETURN_STMT, K.GOTO_STMT):
+        return True
+    if body.kind == K.COMPOUND_STMT:
+        return any(ch.kind in (K.RETURN_STMT, K.GOTO_STMT)
+                   for ch in body.get_children())
+    return False
+
+
+def sample(mutants: list[Mutant], max_n: int | None, seed: int,
+           functions: str | None) -> list[Mutant]:
+    pool = [m for m in mutants
+            if not functions or fnmatch.fnmatch(m.function, functions)]
+    if max_n is None or max_n >= len(pool):
+        return pool
+    return sorted(random.Random(seed).sample(pool, max_n),
+                  key=lambda m: (m.file, m.offset))
+
+
+def apply(tree: Path, m: Mutant) -> str:
+    """Writes the mutant into tree (a private copy); returns the original
+    file text to restore."""
+    path = tree / m.file
+    text = path.read_bytes()
+    if text[m.offset:m.offset + len(m.original)] != m.original.encode():
+        raise MutateError(f"{m.describe()}: the file changed since parsing")
+    path.write_bytes(text[:m.offset] + m.replacement.encode()
+                     + text[m.offset + len(m.original):])
+    return text.decode(errors="surrogateescape")
+
+
+def diff(tree: Path, m: Mutant) -> str:
+    import difflib
+    old = (tree / m.file).read_bytes()
+    new = (old[:m.offset] + m.replacement.encode()
+           + old[m.offset + len(m.original):])
+    return "".join(difflib.unified_diff(
+        old.decode(errors="replace").splitlines(keepends=True),
+        new.decode(errors="replace").splitlines(keepends=True),
+        f"a/{m.file}", f"b/{m.file}", n=2))
+
+
+def to_json(mutants: list[Mutant]) -> str:
+    return json.dumps([dict(asdict(m), id=m.ident) for m in mutants],
+                      indent=1) + "\n"
