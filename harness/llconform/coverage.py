@@ -470,6 +470,47 @@ def only_in(a: dict[str, FileCov], b: dict[str, FileCov]
     return out
 
 
+def _reached(fc: FileCov, n: int) -> bool | None:
+    """Whether the error path at line n runs: the line itself where gcc
+    kept it apart, else every branch of the check just before it (at -O2
+    a `return -ENOMEM;` often has no line record of its own)."""
+    if n in fc.lines:
+        return fc.lines[n] > 0
+    for m in range(n - 1, n - 4, -1):
+        taken = [h for (line, _, _), h in fc.branches.items() if line == m]
+        if taken:
+            return all(taken)
+        if m in fc.lines:
+            return None
+    return None
+
+
+def enomem_paths(data: dict[str, dict[str, FileCov]], src_root: Path
+                 ) -> list[dict[str, Any]]:
+    """Every line of security/landlock that returns ENOMEM (the error paths
+    of allocations) and which sets reach it: what the faults suite adds."""
+    rows: list[dict[str, Any]] = []
+    for rel in sorted({rel for files in data.values() for rel in files}):
+        try:
+            lines = (src_root / rel).read_text(errors="replace").splitlines()
+        except OSError:
+            continue
+        for n, text in enumerate(lines, 1):
+            if "ENOMEM" not in text:
+                continue
+            seen = {label: _reached(files[rel], n)
+                    for label, files in data.items() if rel in files}
+            if all(v is None for v in seen.values()):
+                continue
+            fc = next(files[rel] for files in data.values() if rel in files)
+            rows.append({"file": rel, "line": n,
+                         "function": function_at(fc, n),
+                         "text": text.strip(),
+                         "reached_by": sorted(k for k, v in seen.items()
+                                              if v)})
+    return rows
+
+
 def summarize(infos: dict[str, Path], src_root: Path,
               meta: dict[str, Any]) -> dict[str, Any]:
     strip = str(src_root.resolve()) + "/"
@@ -483,6 +524,7 @@ def summarize(infos: dict[str, Path], src_root: Path,
             "files": {rel: figures(fc) for rel, fc in sorted(files.items())},
             "uncovered": uncovered(files, src_root),
         }
+    summary["enomem_paths"] = enomem_paths(data, src_root)
     if "llconform" in data and "upstream" in data:
         summary["only_llconform"] = only_in(data["llconform"],
                                             data["upstream"])
@@ -538,6 +580,10 @@ def report(gcov_dir: Path, work: str, dumps: dict[str, dict[str, bytes]],
 
 def print_summary(summary: dict[str, Any], out: Path) -> None:
     print(table(summary))
+    paths = summary.get("enomem_paths", [])
+    print(f"allocation-failure paths (lines with ENOMEM): {len(paths)}, "
+          + ", ".join(f"{label} reaches {sum(label in r['reached_by'] for r in paths)}"
+                      for label in summary["sets"]))
     for label in ("only_llconform", "only_upstream"):
         lines = summary.get(label)
         if lines is None:
@@ -560,6 +606,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--programs", help="our suites to run (a,b; default all)")
     p.add_argument("--no-upstream", action="store_true",
                    help="only our suites (no upstream.info, no both.info)")
+    p.add_argument("--reuse-upstream", type=Path, metavar="RUN",
+                   help="take the upstream selftests' gcov data from RUN "
+                   "(an earlier results/<timestamp> of the same build) "
+                   "instead of booting them again")
     p.add_argument("--build", type=Path, default=REPO / "build")
     p.add_argument("--results", type=Path, default=REPO / "results")
     p.add_argument("--cache", help="vm's cache (default $LLCONFORM_CACHE or "
@@ -593,7 +643,11 @@ def _run(args: argparse.Namespace) -> int:
     stages["llconform"] = (out / "stage-llconform", stage_llconform(
         out / "stage-llconform", suites, dump))
     upstream_label = ""
-    if not args.no_upstream:
+    reused: dict[str, Path] = {}
+    if args.reuse_upstream:
+        reused["upstream"], upstream_label = reusable_upstream(
+            args.reuse_upstream, k)
+    elif not args.no_upstream:
         from .bench import BenchError
         from .bench_upstream import build_tree, obtain_tree
         try:
@@ -611,6 +665,7 @@ def _run(args: argparse.Namespace) -> int:
     t_boot = time.monotonic()
     guests = boot_sets(k, stages, out, args.cache, args.program_timeout)
     boot_s = time.monotonic() - t_boot
+    guests.update(reused)
     dumps = {label: decode_dump((d / f"{DUMP}.ktap").read_text(
         errors="replace")) for label, d in guests.items()}
     for label, d in guests.items():
@@ -623,8 +678,7 @@ def _run(args: argparse.Namespace) -> int:
         "upstream_tree": upstream_label or None,
         "programs": {label: [p for p in stages[label][1] if p != DUMP]
                      for label in stages},
-        "guests": {label: str(d.relative_to(out)) for label, d in
-                   guests.items()},
+        "guests": {label: str(d) for label, d in guests.items()},
         "guest_status": {label: _guest_status(d) for label, d in
                          guests.items()},
         "boot_seconds": round(boot_s, 1),
@@ -639,6 +693,27 @@ def _run(args: argparse.Namespace) -> int:
         latest.symlink_to(stamp)
     print_summary(summary, cov)
     return EXIT_OK
+
+
+def reusable_upstream(run: Path, k: Kernel) -> tuple[Path, str]:
+    """The upstream guest of an earlier run of the same build (its gcov
+    data and label), so that iterating on our suites does not boot the
+    upstream selftests again."""
+    summary = run / "coverage" / "coverage.json"
+    try:
+        old = json.loads(summary.read_text())
+    except (OSError, ValueError) as e:
+        raise CoverageError(f"--reuse-upstream {run}: {summary}: {e}") from e
+    if old.get("build", {}).get("key") != k.build.get("key"):
+        raise CoverageError(
+            f"--reuse-upstream {run}: another build "
+            f"({old.get('build', {}).get('key')}, this one "
+            f"{k.build.get('key')}): the counters would not match")
+    found = sorted((run / "guest-upstream").glob(f"*/{DUMP}.ktap"))
+    if not found:
+        raise CoverageError(f"--reuse-upstream {run}: no upstream guest")
+    say(f"upstream: reusing {found[0].parent}")
+    return found[0].parent, str(old.get("upstream_tree") or "")
 
 
 def _guest_status(d: Path) -> str:
