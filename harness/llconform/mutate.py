@@ -30,6 +30,9 @@ import fnmatch
 import hashlib
 import json
 import random
+import shutil
+import subprocess
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
@@ -74,7 +77,7 @@ def clang_args(tree: Path) -> list[str]:
 
 def _index() -> Any:
     try:
-        import clang.cindex as ci  # Debian: python3-clang
+        import clang.cindex as ci  # type: ignore[import]  # python3-clang
     except ImportError as e:
         raise MutateError("python3-clang is missing: apt-get install "
                           "--no-install-recommends python3-clang") from e
@@ -230,3 +233,103 @@ def diff(tree: Path, m: Mutant) -> str:
 def to_json(mutants: list[Mutant]) -> str:
     return json.dumps([dict(asdict(m), id=m.ident) for m in mutants],
                       indent=1) + "\n"
+
+
+# --- building and running mutants ---------------------------------------------
+
+KILLING = {"fail", "crashed", "timeout", "broken"}
+
+
+@dataclass
+class Base:
+    """A kept build tree (sources and objects) to rebuild mutants in."""
+    work: Path  # <cache>/mutate/<key>/
+    src: Path
+    out: Path
+    key: str
+
+
+def _run(argv: list[str], log: Path, cwd: Path | None = None) -> int:
+    with open(log, "a") as f:
+        f.write("$ " + " ".join(argv) + "\n")
+        f.flush()
+        return subprocess.run(argv, cwd=cwd, stdout=f,
+                              stderr=subprocess.STDOUT).returncode
+
+
+def base_tree(cache_root: Path, tree: Path, source_id: str,
+              patches: list[Path], fragments: list[Path],
+              jobs: int) -> Base:
+    """The mutation base of (source, patches, config): like vm's build
+    (hard-link copy, patches, tinyconfig + fragments, olddefconfig, make),
+    but the tree is kept so that a mutant rebuilds one file and relinks.
+    Ready when <work>/READY exists; a failed build leaves no READY."""
+    from vm import build as vmbuild
+    frags = [("vm/config/llconform.config",
+              vmbuild.read_fragment(vmbuild.PROJECT_FRAGMENT))]
+    frags += [(str(f), vmbuild.read_fragment(str(f))) for f in fragments]
+    merged, _ = vmbuild.merge_fragments(frags)
+    key = vmbuild.cache_key(
+        source_id, [(str(p), hashlib.sha256(p.read_bytes()).hexdigest())
+                    for p in patches], merged, vmbuild.compiler_version())
+    work = cache_root / "mutate" / key
+    base = Base(work, work / "src", work / "out", key)
+    if (work / "READY").is_file():
+        return base
+    shutil.rmtree(work, ignore_errors=True)
+    base.out.mkdir(parents=True)
+    log = work / "build.log"
+    vmbuild.link_tree(str(tree), str(base.src))
+    if patches:
+        vmbuild.apply_patches(str(base.src), [str(p) for p in patches])
+    make = vmbuild.make_argv(str(base.src), str(base.out), jobs)
+    if _run(make + ["tinyconfig"], log):
+        raise MutateError(f"make tinyconfig failed: {log}")
+    cfg = base.out / ".config"
+    cfg.write_text(vmbuild.apply_fragment(cfg.read_text(), merged))
+    if _run(make + ["olddefconfig"], log) or _run(
+            make + vmbuild.TARGETS, log):
+        raise MutateError(f"the base build failed: {log}")
+    (work / "READY").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+    return base
+
+
+def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
+                 ) -> Path | None:
+    """The vmlinux of the mutant, or None when it does not compile. The
+    tree is restored afterwards (the next build recompiles that file)."""
+    from vm import build as vmbuild
+    path = base.src / m.file
+    vmbuild._unshare(str(path))  # never write the cached source tree
+    original = apply(base.src, m)
+    try:
+        rc = _run(vmbuild.make_argv(str(base.src), str(base.out), jobs,
+                                    *vmbuild.TARGETS), log)
+    finally:
+        path.write_bytes(original.encode(errors="surrogateescape"))
+    if rc:
+        return None
+    return base.out / "vmlinux"
+
+
+def outcomes(guest_dir: Path) -> dict[str, str]:
+    """program::test -> outcome of every KTAP file of a guest."""
+    from .ktap import parse
+    out: dict[str, str] = {}
+    for f in sorted(guest_dir.glob("*.ktap")):
+        for r in parse(f.read_text(errors="replace")).results:
+            out[f"{f.stem}::{r.name}"] = r.outcome
+    return out
+
+
+def classify(baseline: dict[str, str], mutant: dict[str, str],
+             guest_status: str) -> tuple[str, list[str]]:
+    """killed (and by which cells) or survived, against the unmutated
+    kernel's outcomes: a cell that passed there and fails, crashes or
+    times out here, a test that vanished, or a guest that did not end ok
+    (panic, taint, timeout)."""
+    if guest_status != "ok":
+        return "killed", [f"guest {guest_status}"]
+    cells = [name for name, o in sorted(baseline.items())
+             if o not in KILLING and mutant.get(name, "crashed") in KILLING]
+    return ("killed", cells) if cells else ("survived", [])
