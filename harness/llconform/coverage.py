@@ -471,18 +471,17 @@ def only_in(a: dict[str, FileCov], b: dict[str, FileCov]
 
 
 def _reached(fc: FileCov, n: int) -> bool | None:
-    """Whether the error path at line n runs: the line itself where gcc
-    kept it apart, else every branch of the check just before it (at -O2
-    a `return -ENOMEM;` often has no line record of its own)."""
+    """Whether the error path at line n runs: the line's own count where
+    gcc kept it apart; else (at -O2 a `return -ENOMEM;` often has no line
+    record) whether fewer runs reached the next line than the check just
+    before it: some left through the error path."""
     if n in fc.lines:
         return fc.lines[n] > 0
-    for m in range(n - 1, n - 4, -1):
-        taken = [h for (line, _, _), h in fc.branches.items() if line == m]
-        if taken:
-            return all(taken)
-        if m in fc.lines:
-            return None
-    return None
+    before = next((m for m in range(n - 1, n - 4, -1) if m in fc.lines), None)
+    after = next((m for m in range(n + 1, n + 9) if m in fc.lines), None)
+    if before is None or after is None:
+        return None
+    return fc.lines[before] > fc.lines[after]
 
 
 def enomem_paths(data: dict[str, dict[str, FileCov]], src_root: Path
