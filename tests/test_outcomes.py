@@ -51,13 +51,14 @@ def junit_view(doc: dict[str, Any]) -> str:
 # What each kind must look like in every view.
 EXPECTED: dict[str, dict[str, Any]] = {
     "passing": {"status": 0, "listed": False, "linked": False, "junit": "passed",
-                "pytest": {"passed"}, "new_failure": False},
+                "pytest": {"passed"}, "new_failure": False, "regression": False},
     "not_applicable": {"status": 0, "listed": False, "linked": False, "junit": "skipped",
-                       "pytest": {"skipped", "xfailed"}, "new_failure": False},
+                       "pytest": {"skipped", "xfailed"}, "new_failure": False,
+                       "regression": False},
     "kernel_failure": {"status": 1, "listed": True, "linked": True, "junit": "failed",
-                       "pytest": {"failed"}, "new_failure": True},
+                       "pytest": {"failed"}, "new_failure": True, "regression": True},
     "infrastructure": {"status": 2, "listed": True, "linked": True, "junit": "error",
-                       "pytest": {"error"}, "new_failure": False},
+                       "pytest": {"error"}, "new_failure": False, "regression": True},
 }
 
 
@@ -84,6 +85,7 @@ def test_every_view_agrees(outcome: str) -> None:
     assert junit_view(doc) == want["junit"]
     assert pytest_view(outcome) in want["pytest"]
     assert compare.is_new_failure(outcomes.PASS, outcome) == want["new_failure"]
+    assert compare.is_regression(outcomes.PASS, outcome) == want["regression"]
     changed = compare.changes(doc_with(outcomes.PASS), doc)
     assert [c[3] for c in changed] == ([] if outcome == outcomes.PASS else [outcome])
 
