@@ -201,11 +201,11 @@ def test_compare_puts_new_failures_first(tmp_path: Path,
     new = document_of(tmp_path, "new.json", regress)
     assert cli.main(["compare", str(old), str(new)]) == 1
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith("NEW FAILURE: debian-6.1::base::global."
-                             "version_query_returns_the_probed_abi: pass -> "
-                             "fail")
+    assert out[0] == ("REGRESSION: debian-6.1::base::global."
+                      "version_query_returns_the_probed_abi: pass -> fail: Expected 2 got 3")
     assert out[1].startswith("changed: ")
-    assert out[-1] == "2 cells changed, 1 new failures"
+    assert out[-1] == ("1 regressions, 0 kernels not run, 0 known deviations, "
+                       "1 other changes")
     assert cli.main(["compare", str(new), str(old)]) == 0
 
 
