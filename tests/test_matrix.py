@@ -128,6 +128,33 @@ def test_hung_guest_fails_its_items_with_what_happened(tmp_path: Path) -> None:
     assert exit_status(doc) == 2
 
 
+def test_kernel_crash_after_init_is_a_deviation_not_infrastructure() -> None:
+    """Issue 12 item 5: the recorded 6.1 guest, its kernel panicking in
+    Landlock's ptrace hook while `base` ran (after /init started): the
+    program's cells are crashed and the matrix exits 1 (it said 2, our
+    side).  The probe cell still judges what the kernel reported."""
+    guest, tests = recorded()
+    panicked = copy.deepcopy(guest)
+    panicked.status, panicked.kernel_failed = "panic", True
+    panicked.message = ("kernel panic while base ran: Kernel panic - not syncing: "
+                        "Fatal exception in hook_ptrace_access_check")
+    panicked.programs = []
+    row = row_from_guest(panicked, GUEST, tests)
+    assert row.kernel_failed and row.problem
+    assert row.cells[PROBE_CELL].outcome == "pass"
+    cells = [c for k, c in row.cells.items() if k.startswith("base::") and NEEDS_CELL not in k]
+    assert {c.outcome for c in cells} == {"crashed"}
+    assert all("hook_ptrace_access_check" in c.reason for c in cells)
+    doc = document([row], {"base": list(tests["base"])}, "b", "v")
+    assert exit_status(doc) == 1
+    assert render.not_passing_lines(doc)[0].startswith("debian-6.1: the kernel failed: ")
+    # The same panic before /init started is our side's: 2.
+    panicked.kernel_failed = False
+    doc = document([row_from_guest(panicked, GUEST, tests)], {"base": list(tests["base"])},
+                   "b", "v")
+    assert exit_status(doc) == 2
+
+
 def test_program_timeout_and_taint_keep_their_class() -> None:
     guest, tests = recorded()
     timed = copy.deepcopy(guest)

@@ -151,6 +151,23 @@ def classify(
     return "ok", None, "", None
 
 
+def kernel_failed(
+    status: str, report: console.ConsoleReport, results: framing.Results, qemu_stderr: str | None
+) -> bool:
+    """Whether a guest that did not finish failed because of its kernel: it
+    crashed (panic, Oops, BUG, KASAN, hung task, ...) or died or hung after
+    /init started, and QEMU itself reported no error.  A boot that never
+    reached /init (no initramfs, a corrupt image, no init found) stays our
+    side's failure, like a missing QEMU or a failed download (status error)."""
+    if status not in ("panic", "crashed", "timeout") or not (
+        report.init_started or results.started
+    ):
+        return False
+    if report.first({"panic"} | console.CRASH_KINDS):
+        return True
+    return not (qemu_stderr or "").strip()
+
+
 def write_programs(
     out: str, results: framing.Results, report: console.ConsoleReport
 ) -> list[GuestProgram]:
@@ -202,6 +219,9 @@ def finish(
     if results.missing:
         message += ("; " if message else "") + "no such program: " + ", ".join(results.missing)
     res.status, res.timeout_level, res.message = status, level, message
+    res.kernel_failed = level not in ("boot", "program") and kernel_failed(
+        status, report, results, res.qemu_stderr
+    )
     res.uname = results.uname or report.uname
     res.programs = write_programs(out, results, report)
     res.missing_programs = results.missing

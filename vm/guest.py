@@ -19,7 +19,8 @@ from .framing import Program
 # Guest statuses (guest.json `status`); `timeout` has a `timeout_level`.
 OK = "ok"
 TAINTED = "tainted"
-# Statuses that are our side's failure or a guest that never finished.
+# Statuses of a guest that never finished: our side's failure unless
+# `kernel_failed` says the kernel itself failed after /init started.
 INFRA = {"panic", "crashed", "timeout-boot", "timeout-guest", "error"}
 GUEST_JSON = "guest.json"
 
@@ -75,6 +76,10 @@ class GuestResult:
     status: str  # ok | timeout | panic | crashed | tainted | error
     timeout_level: str | None = None  # boot | guest | program
     message: str = ""
+    # The kernel failed once /init had started (a panic, Oops, BUG, KASAN,
+    # hung task, or the guest dying or hanging mid-run without QEMU saying
+    # why): the kernel's failure, not ours (boot.kernel_failed).
+    kernel_failed: bool = False
     kernel_info: dict[str, Any] | None = None  # catalogue.Kernel.describe()
     expected: dict[str, Any] | None = None  # passed through, never judged here
     uname: str | None = None
@@ -101,7 +106,11 @@ class GuestResult:
 
     @property
     def infrastructure_failed(self) -> bool:
-        return self.exit_class in INFRA or bool(self.missing_programs)
+        """Our side failed: no QEMU, a download, a corrupt image, a boot that
+        never reached /init, a program missing from the initramfs."""
+        return (self.exit_class in INFRA and not self.kernel_failed) or bool(
+            self.missing_programs
+        )
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -135,7 +144,8 @@ def _program(data: dict[str, Any]) -> GuestProgram:
 
 def exit_code(results: list[GuestResult]) -> int:
     """0: every guest ok; 2: an infrastructure failure anywhere;
-    1: findings only (tainted, program timeout)."""
+    1: the kernels' failures only (tainted, program timeout, a crash after
+    /init started)."""
     if any(r.infrastructure_failed for r in results):
         return 2
     return 0 if all(r.exit_class == OK for r in results) else 1

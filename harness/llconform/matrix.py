@@ -10,7 +10,9 @@ Schema `llconform-matrix/1`:
   kernels: [ {name, package_version, uname, source, expected: {status, abi,
              errata}, probed: {status, abi, errata}, guest (ok | timeout-* |
              panic | crashed | error | native), problem (why a guest or
-             probe failed, or null), boot_seconds, run_seconds,
+             probe failed, or null), kernel_failed (the problem is the
+             kernel's: it crashed or hung after /init started; its cells
+             count as verdicts), boot_seconds, run_seconds,
              logs: {name: path relative to the run folder}} ],
   programs: {program: [test names in order]},
   cells: {kernel: {"program::test": {outcome, reason, seconds}}}
@@ -57,6 +59,9 @@ class KernelRow:
     probed: dict[str, Any] = field(default_factory=dict)
     guest: str = "ok"
     problem: str | None = None
+    # The problem is the kernel's (it crashed or hung after /init started):
+    # its cells are verdicts, not our side's failure (vm GuestResult).
+    kernel_failed: bool = False
     boot_seconds: float | None = None
     run_seconds: float | None = None
     logs: dict[str, str] = field(default_factory=dict)
@@ -123,12 +128,16 @@ def load(path: Path) -> dict[str, Any]:
 def exit_status(doc: dict[str, Any], allow_known: bool = False) -> int:
     """0 nothing failed, 1 a kernel deviates, 2 only our side failed.
 
-    The cells of a kernel whose guest never ran cleanly (no boot, panic,
-    hang) say what happened, but they are our side's failure, not verdicts.
+    The cells of a kernel whose guest never ran because of our side (no
+    QEMU, a download, a corrupt image, a boot that never reached /init) say
+    what happened, but they are not verdicts: 2.  A kernel that crashed or
+    hung after /init started (`kernel_failed`) is the kernel's failure: its
+    crashed and tainted cells count, 1.
     With `allow_known`, a `fail` that findings.toml explains is not counted
     (it stays a failure in every report).
     """
-    faulty = {k["name"] for k in doc["kernels"] if k.get("problem")}
+    faulty = {k["name"] for k in doc["kernels"]
+              if k.get("problem") and not k.get("kernel_failed")}
     headers = {k["name"]: k for k in doc["kernels"]}
     known = findings.load() if allow_known else []
 

@@ -83,10 +83,11 @@ def not_passing_lines(doc: dict[str, Any]) -> list[str]:
     one line."""
     known = findings.load()
     kernels = {k["name"]: k for k in doc["kernels"]}
-    lines = [f"{name}: did not run: {k['problem'].splitlines()[0]}"
+    lines = [f"{name}: {'the kernel failed' if k.get('kernel_failed') else 'did not run'}: "
+             f"{k['problem'].splitlines()[0]}"
              for name, k in kernels.items() if k.get("problem")]
     for kernel, test, cell in _not_passing(doc):
-        if kernels[kernel].get("problem"):
+        if kernels[kernel].get("problem") and not kernels[kernel].get("kernel_failed"):
             continue
         finding = findings.known(known, kernels[kernel], test, cell)
         tag = f" (known deviation `{finding.id}`)" if finding else ""

@@ -140,7 +140,7 @@ def row_from_guest(guest: GuestResult, folder: Path,
         name=guest.kernel, package_version=info.get("version"),
         uname=guest.uname, source=source_of(info),
         expected=guest.expected or {},
-        guest=guest.exit_class,
+        guest=guest.exit_class, kernel_failed=guest.kernel_failed,
         boot_seconds=guest.times.boot_to_first_program,
         run_seconds=guest.times.total)
     if guest.status not in ("ok", "tainted"):
@@ -159,7 +159,7 @@ def row_from_guest(guest: GuestResult, folder: Path,
             streams[program] = ktap.parse(ktap_file.read_text(
                 errors="replace"))
     row.probed = _probed(streams)
-    if row.problem:
+    if row.problem and not (row.kernel_failed and row.probed):
         row.cells[PROBE_CELL] = Cell(outcomes.CRASHED,
                                      row.problem.splitlines()[0])
     else:

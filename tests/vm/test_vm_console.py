@@ -139,3 +139,43 @@ def test_exit_codes() -> None:
         guest("timeout", "guest"),
     ]:
         assert exit_code([guest("ok"), bad]) == 2
+
+
+def kernel_failed(console_log: str, results_log: str, qemu_stderr: str = "",
+                  rc: int | None = 0, killed: str | None = None) -> tuple[str, bool]:
+    report = console.analyse(read_data(console_log) if console_log else "")
+    results = framing.parse(read_data(results_log) if results_log else "")
+    status = boot.classify(rc, killed, report, results, LIMITS)[0]
+    return status, boot.kernel_failed(status, report, results, qemu_stderr)
+
+
+def test_a_crash_after_init_started_is_the_kernels_failure() -> None:
+    """Issue 12 item 5, recorded 6.12 guests: a panic while a program ran is
+    the kernel's failure (exit 1); a panic before /init is our side's
+    (exit 2), like a boot that never reaches /init."""
+    assert kernel_failed("console-panic-program.log", "results-panic-program.log") == (
+        "panic", True)
+    assert kernel_failed("console-panic-noinit.log", "") == ("panic", False)
+    assert kernel_failed("console-boot-hang.log", "", rc=None, killed="boot") == (
+        "timeout", False)
+    # The guest died mid-run with no console fault: the kernel's, unless
+    # QEMU itself reported an error.
+    assert kernel_failed("console-hang.log", "results-hang.log") == ("crashed", True)
+    assert kernel_failed("console-hang.log", "results-hang.log",
+                         qemu_stderr="qemu: fatal: lost the plot") == ("crashed", False)
+    for crash in ("BUG: KASAN: slab-use-after-free in hook_ptrace_access_check",
+                  "Oops: general protection fault, probably for non-canonical address",
+                  "INFO: task abi6_scope:120 blocked for more than 120 seconds."):
+        text = read_data("console-ok-6.12.log").replace(
+            "llconform: end", f"{crash}\nllconform: end", 1)
+        report = console.analyse(text)
+        results = framing.parse(read_data("results-ok.log"))
+        status = boot.classify(1, None, report, results, LIMITS)[0]
+        assert status == "crashed" and boot.kernel_failed(status, report, results, ""), crash
+
+
+def test_kernel_failure_exit_code() -> None:
+    crashed = GuestResult(kernel="k", folder="k", status="panic", kernel_failed=True)
+    assert not crashed.infrastructure_failed
+    assert exit_code([guest("ok"), crashed]) == 1
+    assert exit_code([crashed, guest("timeout", "boot")]) == 2
