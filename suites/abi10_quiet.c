@@ -376,6 +376,9 @@ enum q_op {
 	Q_ABSTRACT, /* connect to the test's abstract socket */
 	Q_PTRACE, /* PTRACE_ATTACH to an unsandboxed child */
 	Q_MOUNT, /* tmpfs on T/rel, in a private mount namespace */
+	/* T/rel/f renamed into the next probe's directory (Q_RENAMED_TO). */
+	Q_RENAME,
+	Q_RENAMED_TO, /* that rename, seen from its destination */
 };
 
 /* A path rule (rel set, "" is T) or a port rule. */
@@ -696,6 +699,50 @@ FIXTURE_VARIANT_ADD(quiet_audit, topology_is_never_quiet){
 	},
 };
 
+/*
+ * A rename is checked on both parents, each its own object and record:
+ * the source loses a file (REMOVE_FILE), the destination gains one
+ * (MAKE_REG), both are reparented (REFER); each side is quiet on its own.
+ */
+#define MOVE (R_MAKE_REG | R_REMOVE_FILE | R_REFER)
+
+FIXTURE_VARIANT_ADD(quiet_audit, rename_quiet_on_both_sides){
+	.layers = { { .fs = MOVE, .qfs = MOVE,
+		      .rules = { QUIET_ON("a"), QUIET_ON("c") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, NULL },
+		{ Q_RENAMED_TO, "c", 0, EACCES, NULL },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, rename_quiet_on_the_source_only){
+	.layers = { { .fs = MOVE, .qfs = MOVE,
+		      .rules = { QUIET_ON("a") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, NULL },
+		{ Q_RENAMED_TO, "c", 0, EACCES, "fs.make_reg,fs.refer" },
+	},
+};
+
+FIXTURE_VARIANT_ADD(quiet_audit, rename_quiet_on_the_destination_only){
+	.layers = { { .fs = MOVE, .qfs = MOVE,
+		      .rules = { QUIET_ON("c") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, "fs.remove_file,fs.refer" },
+		{ Q_RENAMED_TO, "c", 0, EACCES, NULL },
+	},
+};
+
+/* Only REFER quiet: both sides also miss another right, both log. */
+FIXTURE_VARIANT_ADD(quiet_audit, rename_with_only_refer_quiet){
+	.layers = { { .fs = MOVE, .qfs = R_REFER,
+		      .rules = { QUIET_ON("a"), QUIET_ON("c") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, "fs.remove_file,fs.refer" },
+		{ Q_RENAMED_TO, "c", 0, EACCES, "fs.make_reg,fs.refer" },
+	},
+};
+
 FIXTURE_SETUP(quiet_audit)
 {
 	self->st.fd = -1;
@@ -823,6 +870,11 @@ static int q_probe(const struct q_probe *p, struct q_arg *a)
 	case Q_MOUNT:
 		return ll_errno_of(
 			mount("tmpfs", ll_at("%s", p->rel), "tmpfs", 0, NULL));
+	case Q_RENAME:
+		return ll_errno_of(
+			rename(ll_at("%s/f", p->rel), ll_at("%s/f", p[1].rel)));
+	case Q_RENAMED_TO:
+		return a->res[Q_RES_PROBE + (p - a->v->probes) - 1];
 	case Q_END:
 		break;
 	}
@@ -917,7 +969,7 @@ static const char *q_op_name(enum q_op op)
 		"end",	       "read",	   "write",	  "rdwr",
 		"truncate",    "tcp bind", "tcp connect", "udp bind",
 		"udp connect", "signal",   "abstract",	  "ptrace",
-		"mount",
+		"mount",       "rename",   "renamed to",
 	};
 
 	return names[op];
