@@ -96,22 +96,141 @@ def not_passing_lines(doc: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _not_passing(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+def _not_passing(doc: dict[str, Any], look: bool = False
+                 ) -> list[tuple[str, str, dict[str, Any]]]:
+    """Cells a run does not accept; with `look`, xpass and unverified too."""
+    extra = {outcomes.XPASS, outcomes.UNVERIFIED} if look else set()
     return [(k, t, c) for k, cells in doc["cells"].items()
             for t, c in cells.items()
-            if not outcomes.accepted(c["outcome"])]
+            if not outcomes.accepted(c["outcome"]) or c["outcome"] in extra]
 
 
 def _num(value: Any) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
+# Worst first: the colour of a program x kernel square of the overview.
+SEVERITY = ("crashed", "tainted", "timeout", "fail", "broken", "xpass", "unverified",
+            "xfail", "skip", "pass")
+# A square whose only failures are known deviations.
+KNOWN_COLOUR = "#f6d2b0"
+NEW = "new"
+
+
+def deviation_groups(doc: dict[str, Any]
+                     ) -> list[tuple[str, str, list[tuple[str, str, list[str], str]]]]:
+    """Every cell that did not pass, grouped by what explains it: (group id,
+    title, [(test, outcome, kernels, reason)]).  New (unexplained) cells
+    first, then each known deviation of findings.toml, then the cells worth
+    a look (xpass, unverified probe); skip and xfail are not listed."""
+    known = {f.id: f for f in findings.load()}
+    headers = {k["name"]: k for k in doc["kernels"]}
+    grouped: dict[str, dict[tuple[str, str], tuple[list[str], str]]] = {}
+    for kernel, test, cell in _not_passing(doc, look=True):
+        o = cell["outcome"]
+        if headers[kernel].get("problem") and not headers[kernel].get("kernel_failed"):
+            continue
+        finding = findings.known(list(known.values()), headers[kernel], test, cell)
+        group = finding.id if finding else (NEW if not outcomes.accepted(o) else "look")
+        entry = grouped.setdefault(group, {}).setdefault((test, o), ([], cell["reason"]))
+        entry[0].append(kernel)
+    titles = {NEW: "new: not explained by any known deviation",
+              "look": "worth a look (not failures): xpass, unverified probe"}
+    titles.update({i: f"known deviation {i}: {f.summary}" for i, f in known.items()})
+    order = [NEW, *known, "look"]
+    return [(g, titles[g], [(test, o, kernels, reason)
+                            for (test, o), (kernels, reason) in grouped[g].items()])
+            for g in order if g in grouped]
+
+
+def short(kernel: str) -> str:
+    """A kernel's name in the overview: debian-6.16 -> 6.16."""
+    return kernel.removeprefix("debian-")
+
+
+def worst(found: dict[str, int]) -> str:
+    return next((o for o in SEVERITY if found.get(o)), "pass")
+
+
+def overview(doc: dict[str, Any]) -> list[str]:
+    """The first screen: what deviates, where; then programs x kernels."""
+    e = html.escape
+    names = [k["name"] for k in doc["kernels"]]
+    groups = deviation_groups(doc)
+    not_run = [k for k in doc["kernels"] if k.get("problem") and not k.get("kernel_failed")]
+    crashed = [k for k in doc["kernels"] if k.get("kernel_failed")]
+    total = {g: sum(len(kernels) for _, _, kernels, _ in rows) for g, _, rows in groups}
+    new = total.get(NEW, 0)
+    known_cells = sum(n for g, n in total.items() if g not in (NEW, "look"))
+    parts = ["<h2 id=deviations>What deviates, where</h2>",
+             f"<p class=verdict><b>{new}</b> new failing cell(s), {known_cells} cell(s) of "
+             f"{sum(1 for g in total if g not in (NEW, 'look'))} known deviation(s), "
+             f"{len(crashed)} kernel(s) crashed, {len(not_run)} kernel(s) did not run "
+             "(our side).</p>"]
+    for k in crashed:
+        parts.append(f"<p class=crashed><b>{e(k['name'])}: the kernel failed</b>: "
+                     f"{e(k['problem'].splitlines()[0])}</p>")
+    for k in not_run:
+        parts.append(f"<p class=broken><b>{e(k['name'])} did not run</b> (our side): "
+                     f"{e(k['problem'].splitlines()[0])}</p>")
+    for group, title, rows in groups:
+        cls = NEW if group == NEW else "look" if group == "look" else "known"
+        parts.append(f"<h3 class=g-{cls} id='g-{e(group)}'>{e(title)} "
+                     f"({total[group]} cells)</h3><table class=dev><tr><th>test</th>"
+                     "<th>outcome</th><th>kernels</th><th>reason (first kernel)</th></tr>")
+        for test, o, kernels, reason in rows:
+            links = " ".join(f"<a href='#t-{e(test)}' title='{e(k)}'>{e(short(k))}</a>"
+                             for k in kernels)
+            brief = reason if len(reason) <= 160 else reason[:157] + "..."
+            parts.append(f"<tr><td class=t><a href='#t-{e(test)}'>{e(test)}</a></td>"
+                         f"<td class={o}>{SYMBOL[o]}</td><td class=t>{links}</td>"
+                         f"<td class=r title='{e(reason)}'>{e(brief)}</td></tr>")
+        parts.append("</table>")
+    if not groups and not not_run:
+        parts.append("<p>Every cell passed, skipped as declared or is an expected xfail.</p>")
+    known_cells_at = {(k, t) for g, _, rows in groups if g not in (NEW, "look")
+                      for t, _, ks, _ in rows for k in ks}
+    parts.append("<h2 id=grid>Programs &times; kernels</h2><p>Each square: passed/total "
+                 "and its worst outcome, coloured by it (orange: failures that are all known "
+                 "deviations); a click opens the program's table.</p><table class=grid>"
+                 "<tr><th>program</th>" + "".join(f"<th title='{e(n)}'>{e(short(n))}</th>"
+                                                  for n in names) + "</tr>")
+    for program, tests in tests_by_program(doc):
+        row = [f"<tr><td class=t><a href='#p-{e(program)}'>{e(program)}</a></td>"]
+        for n in names:
+            cells = {f"{program}::{t}": doc["cells"][n][f"{program}::{t}"] for t in tests
+                     if f"{program}::{t}" in doc["cells"][n]}
+            if not cells:
+                row.append("<td></td>")
+                continue
+            c = counts(cells)
+            w = worst(c)
+            bad = [k for k, v in cells.items() if not outcomes.accepted(v["outcome"])]
+            cls = "known" if bad and all((n, k) in known_cells_at for k in bad) else w
+            text = f"{c.get('pass', 0) + c.get('xpass', 0)}/{len(cells)}"
+            if w not in ("pass", "skip", "xfail"):
+                text += f" {c[w]}&nbsp;{SYMBOL[w]}"
+            detail = ", ".join(f"{v} {o}" for o, v in c.items())
+            row.append(f"<td class={cls} title='{e(n)}: {e(detail)}'>"
+                       f"<a href='#p-{e(program)}'>{text}</a></td>")
+        parts.append("".join(row) + "</tr>")
+    parts.append("</table><p><a href='#kernels'>Kernels</a> &middot; detailed tables: "
+                 + " ".join(f"<a href='#p-{e(p)}'>{e(p)}</a>" for p, _ in tests_by_program(doc))
+                 + "</p>")
+    return parts
+
+
 def page(doc: dict[str, Any]) -> str:
-    """One self-contained HTML file: no script, no network."""
+    """One self-contained HTML file: no script, no network.  Its first
+    screen answers "what deviates, where" (`overview`)."""
     kernels = doc["kernels"]
     names = [k["name"] for k in kernels]
     e = html.escape
     css = "".join(f".{o}{{background:{c}}}" for o, c in COLOUR.items())
+    css += (f".known{{background:{KNOWN_COLOUR}}}.g-new{{color:#a00}}"
+            "table.dev td.r{text-align:left;max-width:60em}table.grid td{min-width:4.5em}"
+            "table.grid a,table.dev a{color:inherit}p.verdict{font-size:15px}"
+            "table.dev td,table.grid td{padding:1px 4px}h3{margin:.6em 0 .2em}")
     parts = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         f"<title>llconform matrix {e(doc['created'])}</title><style>",
@@ -123,7 +242,8 @@ def page(doc: dict[str, Any]) -> str:
         f"<h1>llconform compatibility matrix</h1><p>{e(doc['created'])}, "
         f"suite build <code>{e(doc['suite_build'])}</code>, llconform "
         f"<code>{e(doc['llconform'])}</code></p>",
-        "<h2>Kernels</h2><table><tr><th>kernel</th><th>version</th>"
+        *overview(doc),
+        "<h2 id=kernels>Kernels</h2><table><tr><th>kernel</th><th>version</th>"
         "<th>source</th>"
         "<th>uname -r</th><th>Landlock</th><th>guest</th><th>boot s</th>"
         "<th>run s</th>" + "".join(f"<th class={o}>{o}</th>"
@@ -172,8 +292,8 @@ def page(doc: dict[str, Any]) -> str:
                     label = f"<a href='{e(log)}'>{label}</a>"
                 cells.append(f"<td class={o} title='{e(cell['reason'])}'>"
                              f"{label}</td>")
-            parts.append(f"<tr><td class=t>{e(test)}</td>" + "".join(cells)
-                         + "</tr>")
+            parts.append(f"<tr id='t-{e(key)}'><td class=t>{e(test)}</td>"
+                         + "".join(cells) + "</tr>")
         parts.append("</table>")
     parts.append("</body></html>\n")
     return "".join(parts)
