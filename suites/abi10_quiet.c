@@ -413,6 +413,8 @@ FIXTURE_VARIANT(quiet_audit)
 {
 	struct q_layer layers[Q_LAYERS];
 	struct q_probe probes[Q_PROBES];
+	/* T/a/sub bind-mounted on T/c before the layers (own mount ns). */
+	bool bind_sub_on_c;
 };
 
 #define FS_RW (R_READ | R_WRITE)
@@ -743,6 +745,54 @@ FIXTURE_VARIANT_ADD(quiet_audit, rename_with_only_refer_quiet){
 	},
 };
 
+/* The rename's objects are the parents: a QUIET rule on the file is not. */
+FIXTURE_VARIANT_ADD(quiet_audit, rename_quiet_rule_on_the_file_is_ignored){
+	.layers = { { .fs = MOVE, .qfs = MOVE,
+		      .rules = { QUIET_ON("a/f"), QUIET_ON("c") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, "fs.remove_file,fs.refer" },
+		{ Q_RENAMED_TO, "c", 0, EACCES, NULL },
+	},
+};
+
+/* The source side allowed, the destination denied and quiet. */
+FIXTURE_VARIANT_ADD(quiet_audit, rename_source_allowed_destination_quiet){
+	.layers = { { .fs = MOVE, .qfs = MOVE,
+		      .rules = { { .rel = "a", .access = MOVE },
+				 QUIET_ON("c") } } },
+	.probes = {
+		{ Q_RENAME, "a", 0, EACCES, NULL },
+		{ Q_RENAMED_TO, "c", 0, EACCES, NULL },
+	},
+};
+
+/*
+ * Across a mount point: T/a/sub is also T/c (a bind mount).  Through
+ * T/c the walk goes from the mount's root to its mount point and on up
+ * to T, never through T/a: a QUIET rule on T/a covers T/a/sub/g, not
+ * the same file reached as T/c/g ...
+ */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_rule_behind_a_mount_point){
+	.bind_sub_on_c = true,
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("a") } } },
+	.probes = {
+		{ Q_READ, "c/g", 0, EACCES, "fs.read_file" },
+		{ Q_READ, "a/sub/g", 0, EACCES, NULL },
+	},
+};
+
+/* ... while one on T, above the mount point, covers it. */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_rule_across_a_mount_point){
+	.bind_sub_on_c = true,
+	.layers = { { .fs = FS_RW, .qfs = FS_RW,
+		      .rules = { QUIET_ON("") } } },
+	.probes = {
+		{ Q_READ, "c/g", 0, EACCES, NULL },
+		{ Q_WRITE, "a/sub/g", 0, EACCES, NULL },
+	},
+};
+
 FIXTURE_SETUP(quiet_audit)
 {
 	self->st.fd = -1;
@@ -890,12 +940,15 @@ static void q_child(void *p)
 	a->res[0] = 0;
 	if (q_uses_net(a->v))
 		a->res[0] = ll_enter_netns();
-	if (!a->res[0] && q_uses(a->v, Q_MOUNT)) {
+	if (!a->res[0] && (q_uses(a->v, Q_MOUNT) || a->v->bind_sub_on_c)) {
 		a->res[0] = ll_errno_of(unshare(CLONE_NEWNS));
 		if (!a->res[0])
 			a->res[0] = ll_errno_of(mount(
 				NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	}
+	if (!a->res[0] && a->v->bind_sub_on_c)
+		a->res[0] = ll_errno_of(
+			mount(ll_at("a/sub"), ll_at("c"), NULL, MS_BIND, NULL));
 	if (!a->res[0] && q_uses(a->v, Q_PTRACE)) {
 		/* Forked before the domain: outside it. */
 		if (pipe2(go, O_CLOEXEC))
