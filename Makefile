@@ -15,7 +15,7 @@ ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard 
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c,$(wildcard harness/*.c)))
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest matrix check-kernels bench coverage clean
+.PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest pytest-fast pytest-boot matrix check-kernels bench coverage clean
 .DEFAULT_GOAL := all
 
 all: deps-build $(B)/llabi $(B)/guest_init $(SUITES:%=$(B)/suites/%)
@@ -63,8 +63,10 @@ $(B)/tests/without_landlock: tests/unit/without_landlock.c abi/landlock_uapi.h
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< -o $@
 
 # --- make check ------------------------------------------------------------
+# The guest boots (pytest-boot, one core under TCG) run beside everything
+# else (the other core); each part's output is shown whole when it ends.
 check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns
-	@$(MAKE) --no-print-directory lint unit host pytest
+	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-boot lint unit host pytest-fast
 	@echo "make check: all passed"
 
 C_SOURCES = $(wildcard abi/*.[ch] harness/*.[ch] harness/coverage/*.c suites/*.[ch] tests/unit/*.c)
@@ -84,8 +86,14 @@ unit: $(B)/tests/check_abi
 host: all
 	./llconform host --build $(B) --out $(B)/host-check --as-root --as-user nobody --allow-known
 
-pytest: all $(B)/tests/without_landlock $(B)/tests/without_userns
-	$(PYTHON) -m pytest -q tests
+pytest: pytest-fast pytest-boot
+
+pytest-fast: all $(B)/tests/without_landlock $(B)/tests/without_userns
+	$(PYTHON) -m pytest -q -m 'not boot' tests
+
+# Real guests (marker `boot`); no pytest cache: it runs beside pytest-fast.
+pytest-boot: all
+	$(PYTHON) -m pytest -q -m boot -p no:cacheprovider tests
 
 # --- make matrix / bench ---------------------------------------------------
 # Every kernel of the default set (KERNELS ?= default), one matrix.

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 
 from vmdata import read_data
-from vm import build, catalogue, packages
+from vm import build, catalogue, kconfig, packages, patches
 from vm.catalogue import CatalogueError
 
 CAT = catalogue.load()
@@ -125,25 +125,25 @@ def nothing_cached(cache_root: str) -> None:
 # -- fragments and the dropped-option check ----------------------------------
 
 def test_fragments_merge_in_order_and_later_ones_win() -> None:
-    a = build.parse_config("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S=\"x\"\n", "a", True)
-    b = build.parse_config("# comment\n\nCONFIG_B=y\n# CONFIG_A is not set\n", "b", True)
-    merged, notes = build.merge_fragments([("a", a), ("b", b)])
+    a = kconfig.parse_config("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_S=\"x\"\n", "a", True)
+    b = kconfig.parse_config("# comment\n\nCONFIG_B=y\n# CONFIG_A is not set\n", "b", True)
+    merged, notes = kconfig.merge_fragments([("a", a), ("b", b)])
     assert merged == {"CONFIG_A": None, "CONFIG_B": "y", "CONFIG_S": '"x"'}
     assert notes == [
         "b overrides # CONFIG_B is not set (from a) with CONFIG_B=y",
         "b overrides CONFIG_A=y (from a) with # CONFIG_A is not set",
     ]
-    text = build.apply_fragment("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=y\n", merged)
+    text = kconfig.apply_fragment("CONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=y\n", merged)
     assert text == '# CONFIG_A is not set\nCONFIG_B=y\nCONFIG_C=y\nCONFIG_S="x"\n'
 
 
 def test_fragment_garbage_line_is_named() -> None:
     with pytest.raises(build.BuildError, match=r"f.config:2: not a Kconfig fragment line"):
-        build.parse_config("CONFIG_A=y\nA=y\n", "f.config", strict=True)
+        kconfig.parse_config("CONFIG_A=y\nA=y\n", "f.config", strict=True)
 
 
 def test_project_fragment_parses_and_asks_for_landlock() -> None:
-    frag = build.read_fragment(build.PROJECT_FRAGMENT)
+    frag = kconfig.read_fragment(build.PROJECT_FRAGMENT)
     assert frag["CONFIG_SECURITY_LANDLOCK"] == "y"
     assert '"landlock"' in (frag["CONFIG_LSM"] or "")
     assert frag["CONFIG_SECURITY_LANDLOCK_KUNIT_TEST"] is None
@@ -153,14 +153,14 @@ def test_project_fragment_parses_and_asks_for_landlock() -> None:
 
 def test_recorded_config_keeps_every_option_of_the_fragments() -> None:
     """The .config of the NO_INHERIT build (7.3.4, tinyconfig + both fragments)."""
-    final = build.parse_config(read_data("src-7.3-no-inherit.config"))
-    project = build.read_fragment(build.PROJECT_FRAGMENT)
-    assert build.dropped_options(project, final) == []
+    final = kconfig.parse_config(read_data("src-7.3-no-inherit.config"))
+    project = kconfig.read_fragment(build.PROJECT_FRAGMENT)
+    assert kconfig.dropped_options(project, final) == []
     series = os.path.join(os.path.dirname(__file__), "data", "no-inherit-config-fragment")
-    assert build.dropped_options(build.read_fragment(series), final) == []
+    assert kconfig.dropped_options(kconfig.read_fragment(series), final) == []
     # what olddefconfig does to options that do not survive:
     asked = {"CONFIG_MODULES": "y", "CONFIG_SECURITY_LANDLOCK": None, "CONFIG_NOPE": "y"}
-    dropped = build.dropped_options(asked, final)
+    dropped = kconfig.dropped_options(asked, final)
     assert dropped == [
         ("CONFIG_MODULES", "y", None),
         ("CONFIG_SECURITY_LANDLOCK", None, "y"),
@@ -171,8 +171,8 @@ def test_recorded_config_keeps_every_option_of_the_fragments() -> None:
 def test_dropped_option_is_named_with_its_kconfig_dependencies(tree: str) -> None:
     final: dict[str, str | None] = {"CONFIG_64BIT": "y", "CONFIG_BAZ": "y"}
     asked = {"CONFIG_FOO": "y", "CONFIG_BAZ": None, "CONFIG_MISSING": "y", "CONFIG_64BIT": "y"}
-    dropped = build.dropped_options(asked, final)
-    errors, notes = build.explain_dropped(dropped, final, tree, lenient={"CONFIG_MISSING"})
+    dropped = kconfig.dropped_options(asked, final)
+    errors, notes = kconfig.explain_dropped(dropped, final, tree, lenient={"CONFIG_MISSING"})
     assert errors[0].startswith("CONFIG_FOO=y -> not in .config: depends on (NET) && BAR && 64BIT")
     assert "(unset: BAR, NET)" in errors[0] and "[Kconfig]" in errors[0]
     assert "NOT_A_DEPENDENCY" not in errors[0]
@@ -281,9 +281,9 @@ def test_bad_patch_names_the_patch_and_the_hunk(tree: str, env: dict) -> None:
 
 def test_good_patches_leave_the_original_tree_alone(tree: str, tmp_path) -> None:
     copy = os.path.join(str(tmp_path), "copy")
-    build.link_tree(tree, copy)
+    patches.link_tree(tree, copy)
     p = write(os.path.join(str(tmp_path), "p", "0001-good.patch"), GOOD_PATCH)
-    build.apply_patches(copy, [p])
+    patches.apply_patches(copy, [p])
     with open(os.path.join(copy, "init", "main.c")) as f:
         assert "return 1;" in f.read()
     with open(os.path.join(tree, "init", "main.c")) as f:
@@ -302,7 +302,7 @@ def test_patch_failure_message_from_recorded_output() -> None:
         "@@ -8,3 +8,3 @@ first\n a\n-b\n+c\n@@ -118,3 +118,3 @@ static int second(void)\n"
         " a\n-b\n+c\n"
     )
-    msg = build.patch_failure("0003-x.patch", text, out)
+    msg = patches.patch_failure("0003-x.patch", text, out)
     assert msg.startswith(
         "patch 0003-x.patch does not apply: security/landlock/fs.c: hunk #2 FAILED at line 120, "
         "hunk header: @@ -118,3 +118,3 @@ static int second(void)\n"
