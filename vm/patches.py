@@ -85,7 +85,7 @@ def apply_patches(tree: str, patches: list[str]) -> list[str]:
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
         for rel in _patch_targets(text):
-            _unshare(os.path.join(tree, rel))
+            unshare(os.path.join(tree, rel))
         argv = [
             "patch", "-p1", "--batch", "--forward", "--no-backup-if-mismatch",
             "--reject-file=-", "-i", path,
@@ -100,7 +100,7 @@ def apply_patches(tree: str, patches: list[str]) -> list[str]:
     return notes
 
 
-def _unshare(path: str) -> None:
+def unshare(path: str) -> None:
     """Break a hard link so that writing `path` cannot change the cached tree."""
     try:
         st = os.lstat(path)

@@ -265,10 +265,12 @@ def base_tree(cache_root: Path, tree: Path, source_id: str,
     but the tree is kept so that a mutant rebuilds one file and relinks.
     Ready when <work>/READY exists; a failed build leaves no READY."""
     from vm import build as vmbuild
+    from vm import kconfig as vmkconfig
+    from vm import patches as vmpatches
     frags = [("vm/config/llconform.config",
-              vmbuild.read_fragment(vmbuild.PROJECT_FRAGMENT))]
-    frags += [(str(f), vmbuild.read_fragment(str(f))) for f in fragments]
-    merged, _ = vmbuild.merge_fragments(frags)
+              vmkconfig.read_fragment(vmbuild.PROJECT_FRAGMENT))]
+    frags += [(str(f), vmkconfig.read_fragment(str(f))) for f in fragments]
+    merged, _ = vmkconfig.merge_fragments(frags)
     key = vmbuild.cache_key(
         source_id, [(str(p), hashlib.sha256(p.read_bytes()).hexdigest())
                     for p in patches], merged, vmbuild.compiler_version())
@@ -279,14 +281,14 @@ def base_tree(cache_root: Path, tree: Path, source_id: str,
     shutil.rmtree(work, ignore_errors=True)
     base.out.mkdir(parents=True)
     log = work / "build.log"
-    vmbuild.link_tree(str(tree), str(base.src))
+    vmpatches.link_tree(str(tree), str(base.src))
     if patches:
-        vmbuild.apply_patches(str(base.src), [str(p) for p in patches])
+        vmpatches.apply_patches(str(base.src), [str(p) for p in patches])
     make = vmbuild.make_argv(str(base.src), str(base.out), jobs)
     if _run(make + ["tinyconfig"], log):
         raise MutateError(f"make tinyconfig failed: {log}")
     cfg = base.out / ".config"
-    cfg.write_text(vmbuild.apply_fragment(cfg.read_text(), merged))
+    cfg.write_text(vmkconfig.apply_fragment(cfg.read_text(), merged))
     if _run(make + ["olddefconfig"], log) or _run(
             make + vmbuild.TARGETS, log):
         raise MutateError(f"the base build failed: {log}")
@@ -299,8 +301,9 @@ def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
     """The vmlinux of the mutant, or None when it does not compile. The
     tree is restored afterwards (the next build recompiles that file)."""
     from vm import build as vmbuild
+    from vm import patches as vmpatches
     path = base.src / m.file
-    vmbuild._unshare(str(path))  # never write the cached source tree
+    vmpatches.unshare(str(path))  # never write the cached source tree
     original = apply(base.src, m)
     try:
         rc = _run(vmbuild.make_argv(str(base.src), str(base.out), jobs,
