@@ -52,8 +52,7 @@ def test_refused_user_namespaces_are_named_skips(program: Path) -> None:
                 known, {"uname": platform.release()},
                 f"{program.name}::{result.name}",
                 {"outcome": result.outcome, "reason": result.reason}), result
-        if result.reason.startswith("environment:") and \
-                "namespace" in result.reason:
+        if result.reason.startswith("environment:") and "namespace" in result.reason:
             assert result.reason.startswith(
                 f"environment: {RESTRICTION}"), result
 
