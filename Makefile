@@ -102,8 +102,13 @@ KERNELS ?= default
 MATRIX_ARGS ?=
 PYTEST_ARGS ?=
 # make exits 2 on any failure: the driver's own status is printed.
+# The exact Debian builds debian-<series> stands for (`./llconform lock`
+# writes it, `./llconform lock --update` refreshes it); LOCK= resolves to
+# whatever Debian serves now.
+LOCK ?= kernels.lock
 matrix: deps-matrix all
-	@./llconform matrix --build $(B) --results results --kernels '$(KERNELS)' $(MATRIX_ARGS) \
+	@./llconform matrix --build $(B) --results results --kernels '$(KERNELS)' \
+		$(if $(LOCK),--lock '$(LOCK)') $(MATRIX_ARGS) \
 		$(if $(PYTEST_ARGS),-- $(PYTEST_ARGS)); \
 	status=$$?; echo "make matrix: exit status $$status (0 nothing failed, 1 a kernel deviates, 2 our side failed)"; \
 	exit $$status

@@ -32,7 +32,7 @@ def test_each_shard_runs_make_matrix_with_its_slice() -> None:
                in r for r in runs)
     cache = next(s for s in steps if s.get("uses", "").startswith(
         "actions/cache"))
-    assert "hashFiles('kernels.txt')" in cache["with"]["key"]
+    assert "hashFiles('kernels.lock')" in cache["with"]["key"]
 
 
 def test_merge_job_merges_every_shard() -> None:
@@ -90,3 +90,14 @@ def test_merge_job_gates_on_the_reference_matrix() -> None:
     assert "||" not in gate["run"] and "if" not in gate
     reference = Path(__file__).resolve().parents[1] / "results/reference/matrix.json"
     assert reference.is_file()
+
+
+def test_make_matrix_and_ci_use_the_lock_file() -> None:
+    """Issue 12 item 14: `make matrix` (what CI's shards run) resolves
+    debian-<series> through kernels.lock; the kernel cache is keyed by it."""
+    repo = Path(__file__).resolve().parents[1]
+    makefile = (repo / "Makefile").read_text()
+    assert "LOCK ?= kernels.lock" in makefile and "--lock '$(LOCK)'" in makefile
+    assert (repo / "kernels.lock").is_file()
+    runs = " ".join(s.get("run", "") for s in load()["jobs"]["shard"]["steps"])
+    assert "./llconform list --lock kernels.lock" in runs

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 from . import cache
 from .mirrors import Mirrors
@@ -40,6 +41,31 @@ class Package:
         return self.__dict__.copy()
 
 
+_EXPIRED = re.compile(r"Release file for \S*/dists/([^/\s]+)/\S* is expired")
+
+
+def expired_in_output(apt_output: str) -> list[str]:
+    """The suites whose Release file `apt-get update` refused as expired."""
+    return sorted(set(_EXPIRED.findall(apt_output)))
+
+
+def release_problem(text: str | None, now: float) -> str | None:
+    """Why a suite's (In)Release file cannot vouch for its lists now: it is
+    missing, or its Valid-Until is in the past; None when it can."""
+    if text is None:
+        return "no Release file (apt never accepted one on this machine)"
+    m = re.search(r"^Valid-Until: (.+)$", text, re.M)
+    if not m:
+        return None
+    try:
+        until = parsedate_to_datetime(m.group(1).strip()).timestamp()
+    except (TypeError, ValueError):
+        return f"unreadable Valid-Until: {m.group(1).strip()}"
+    if until < now:
+        return f"Release file expired (Valid-Until {m.group(1).strip()})"
+    return None
+
+
 class AptState:
     def __init__(self, cache_root: str, archive: dict, mirrors: Mirrors | None):
         self.root = os.path.join(cache_root, "apt")
@@ -48,6 +74,7 @@ class AptState:
         self.lists = os.path.join(self.root, "lists")
         self.stamp = os.path.join(self.root, "updated")
         self.index_path = os.path.join(self.root, "kernel-index.json")
+        self.expired: list[str] = []  # suites apt refused as expired at the last update
 
     # -- configuration ---------------------------------------------------
     def sources_text(self) -> str:
@@ -113,6 +140,45 @@ class AptState:
     def have_lists(self) -> bool:
         return bool(self._packages_files())
 
+    def suites(self) -> list[str]:
+        a = self.archive
+        return list(a["debian_suites"]) + list(a["security_suites"])
+
+    def stale_suites(self, now: float | None = None) -> dict[str, str]:
+        """suite -> why its lists are stale or absent: a Release file past
+        its Valid-Until (apt refuses it: a fresh machine has no lists of that
+        suite at all, an older one keeps lists it can no longer update) or
+        none.  Two machines then resolve the same name to different builds."""
+        now = time.time() if now is None else now
+        found: dict[str, str] = {}
+        for suite in self.suites():
+            paths = glob.glob(os.path.join(self.lists, f"*_dists_{suite}_InRelease")) + glob.glob(
+                os.path.join(self.lists, f"*_dists_{suite}_Release")
+            )
+            text = None
+            if paths:
+                with open(sorted(paths)[0], encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+            problem = release_problem(text, now)
+            if problem:
+                found[suite] = problem
+        return found
+
+    def warn_stale(self) -> dict[str, str]:
+        """Names the stale suites on stderr (and returns them)."""
+        stale = self.stale_suites()
+        for suite, why in stale.items():
+            seen = (
+                "not seen" if why.startswith("no Release") else "from lists apt can no longer update"
+            )
+            print(
+                f"vm: warning: suite {suite}: {why}: its kernels are {seen}"
+                + "; a name such as debian-<series> may resolve to another build than on a machine "
+                "with current lists (use a lock file: ./llconform lock)",
+                file=sys.stderr,
+            )
+        return stale
+
     def update(self) -> None:
         """apt-get update with the private state (verifies Release signatures)."""
         self._setup()
@@ -128,6 +194,7 @@ class AptState:
         errors = [line for line in out.splitlines() if line.startswith(("E:", "W:", "Err:"))]
         for line in errors:
             print("vm: apt: " + line, file=sys.stderr)
+        self.expired = expired_in_output(out)
         if res.returncode != 0:
             raise RuntimeError(
                 f"apt-get update failed (exit {res.returncode}): "

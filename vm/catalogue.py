@@ -231,6 +231,7 @@ class Given:
     fragments: list[str] = field(default_factory=list)
     cached_sources: list[dict[str, Any]] = field(default_factory=list)
     proposed: list[str] | None = None
+    locked: dict[str, str] = field(default_factory=dict)  # entry -> version (lock file)
 
     def expectation(self, status: str | None = None) -> dict[str, Any]:
         """What the options say to expect (all None when none was given)."""
@@ -251,6 +252,7 @@ def resolve(
     fragments: list[str] | None = None,
     cached_sources: list[dict[str, Any]] | None = None,
     proposed: list[str] | None = None,
+    locked: dict[str, str] | None = None,
 ) -> Kernel:
     """Resolve one kernel name. `file_abi`, `file_errata`: what to expect of
     kernels the catalogue does not describe; `cached`: metadata of cached
@@ -259,7 +261,7 @@ def resolve(
     use).  One resolver per kind of name."""
     given = Given(
         cat, index, file_abi, file_errata, cached or [], patches, fragments or [],
-        cached_sources or [], proposed,
+        cached_sources or [], proposed, locked or {},
     )
     base, nolandlock = split_name(name)
     append = [NOLANDLOCK_APPEND] if nolandlock else []
@@ -318,6 +320,10 @@ def resolve_debian(name: str, base: str, given: Given, append: list[str]) -> Ker
         )
     spec = cat["kernels"][entry]
     pin = base[len("debian-"):] if m.group(3) else None
+    # A lock file pins the series to one build (vm/lock.py); a pin in the
+    # name still wins.
+    locked = given.locked.get(entry) if pin is None else None
+    pin = pin or locked
     flavour = cat["archive"]["flavour"]
     found = candidates(cat, entry, given.index)
     if pin:
@@ -335,6 +341,13 @@ def resolve_debian(name: str, base: str, given: Given, append: list[str]) -> Ker
                 version=offline["version"],
                 suite=offline.get("suite"),
                 append=append,
+            )
+        if locked:
+            raise NotServed(
+                f"{name}: the lock file's build {locked} is in no package list this machine "
+                "accepts and not in the kernel cache (a suite whose Release file expired is "
+                "refused by apt: see the warning above); `./llconform lock --update` locks "
+                "what is served now"
             )
         what = f"build {pin}" if pin else f"{flavour} kernel of series {series}"
         if not given.index:

@@ -41,6 +41,7 @@ def kernel_options(args: argparse.Namespace) -> KernelOptions:
         expect_abi=args.expect_abi,
         expect_errata=args.expect_errata,
         expect_proposed=_proposed_list(args.expect_proposed),
+        lock=getattr(args, "lock", None),
         patches=args.patches,
         config_fragments=args.config_fragment or [],
         build_jobs=args.build_jobs,
@@ -172,6 +173,12 @@ def add_kernel_options(p: Adder) -> None:
     )
     p.add_argument(
         "--expect-errata", type=_int, help="expected errata bitmask of file: and host kernels"
+    )
+    p.add_argument(
+        "--lock",
+        metavar="FILE",
+        help="resolve debian-<series> to the exact builds of this lock file "
+        "(written by ./llconform lock)",
     )
     p.add_argument(
         "--expect-proposed",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from . import build, cache, catalogue, fetch, packages, source
+from . import build, cache, catalogue, fetch, lock, packages, source
 from .apt import AptState
 from .catalogue import CatalogueError, Kernel, NotServed
 from .fetch import Image
@@ -41,6 +41,7 @@ class KernelOptions:
     expect_abi: int | None = None  # for file: and host kernels
     expect_errata: int | None = None
     expect_proposed: list[str] | None = None  # proposed features it must accept
+    lock: str | None = None  # a lock file (vm/lock.py): debian-<series> -> its build
     patches: str | None = None  # src: kernels: DIR/*.patch
     config_fragments: list[str] = field(default_factory=list)
     build_jobs: int | None = None  # src: kernels: make -j
@@ -61,17 +62,21 @@ class Kernels:
         self.apt = AptState(self.cache, self.cat["archive"], mirrors)
         self.updated = False
         self.refreshed = False
+        self.locked = lock.read(options.lock) if options.lock else None
+        self.stale: dict[str, str] | None = None  # named once per command
 
     def lists(self, force: bool = False) -> None:
         """Brings the package lists up to date (when allowed and needed)."""
-        if self.options.offline or self.apt.mirrors is None or (self.updated and not force):
-            return
-        if force or self.options.refresh:
-            self.apt.ensure_lists(force=True)
-            self.refreshed = True
-        else:
-            self.apt.ensure_lists()
-        self.updated = True
+        if not (self.options.offline or self.apt.mirrors is None or (self.updated and not force)):
+            if force or self.options.refresh:
+                self.apt.ensure_lists(force=True)
+                self.refreshed = True
+            else:
+                self.apt.ensure_lists()
+            self.updated = True
+            self.stale = None
+        if self.stale is None and self.apt.have_lists():
+            self.stale = self.apt.warn_stale()
 
     def resolve(self, name: str) -> Kernel:
         """The kernel `name` means (CatalogueError when none)."""
@@ -89,6 +94,8 @@ class Kernels:
                 fragments=o.config_fragments,
                 cached_sources=source.cached_sources(self.cache),
                 proposed=o.expect_proposed,
+                locked={e: b["version"] for e, b in self.locked.kernels.items()}
+                if self.locked else None,
             )
 
         if not catalogue.needs_package_lists(name):
