@@ -168,9 +168,9 @@ class AptState:
         """Names the stale suites on stderr (and returns them)."""
         stale = self.stale_suites()
         for suite, why in stale.items():
-            seen = (
-                "not seen" if why.startswith("no Release") else "from lists apt can no longer update"
-            )
+            seen = "from lists apt can no longer update"
+            if why.startswith("no Release"):
+                seen = "not seen"
             print(
                 f"vm: warning: suite {suite}: {why}: its kernels are {seen}"
                 + "; a name such as debian-<series> may resolve to another build than on a machine "
