@@ -17,7 +17,7 @@ point here, not their verdict.
 Second host comparison (bench_upstream.py, unless --upstream-tree none):
 the same against the selftests of a newer tree, by default Debian's newest
 linux-source (src:debian-7.3), fetched and unpacked by the vm tool's own
-source fetching (vm/source.py, as `python3 -m vm fetch src:debian-7.3`) and
+source fetching (vm/source.py, as `./llconform fetch src:debian-7.3`) and
 built into build/bench/upstream-<series>/; one run per program unless
 --repeat is given (~45 s: their per-test timeouts fire on the ABI 8-11
 features an ABI 7 kernel lacks; ~1 min in all with the build, plus a

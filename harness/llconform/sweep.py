@@ -8,11 +8,11 @@ releases a binary search for the first flip needs.
 """
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import sys
 from typing import Any
 
-import dataclasses
 
 from vm import catalogue, debversion
 from vm.api import KernelOptions, Kernels

@@ -16,7 +16,7 @@ from ..bench_upstream import DEFAULT_TREE
 
 UPSTREAM_TREE_HELP = (
     "also compare our suites with the Landlock selftests of this vm source "
-    "tree, fetched and unpacked by the vm tool (as `python3 -m vm fetch "
+    "tree, fetched and unpacked by the vm tool (as `./llconform fetch "
     "NAME`) and built into BUILD/bench/upstream-<series>/: src:debian-X.Y "
     "(Debian's linux-source-X.Y, e.g. src:debian-7.3, whose selftests take "
     "~45 s on an ABI 7 kernel: their per-test timeouts fire on the ABI "
