@@ -763,6 +763,69 @@ LL_TEST_F(trace, scope_and_ptrace_denial_events_name_the_other_party,
 	TH_LOG("%s", line);
 }
 
+static void sigio_owner(void *p)
+{
+	const struct layer layer = { .scoped = LANDLOCK_SCOPE_SIGNAL };
+	struct other_arg *a = p;
+	int fds[2];
+
+	a->res[0] = enforce(&layer);
+	if (a->res[0])
+		return;
+	/* The owner's domain is recorded now; the signal goes on write. */
+	a->res[1] = pipe2(fds, O_CLOEXEC) || fcntl(fds[0], F_SETSIG, SIGURG) ||
+				    fcntl(fds[0], F_SETOWN, a->test) ||
+				    fcntl(fds[0], F_SETFL, O_ASYNC) ||
+				    write(fds[1], ".", 1) != 1
+			    ? errno
+			    : 0;
+}
+
+/*
+ * SIGURG through F_SETOWN, from a SCOPE_SIGNAL domain to the unsandboxed
+ * test process: not delivered, and traced as a scope.signal denial naming
+ * the recipient (the domain is the F_SETOWN caller's).
+ */
+LL_TEST_F(trace, fown_signal_denial_is_traced_with_its_recipient,
+	  .root = ROOT_WHY)
+{
+	struct other_arg a = { .test = getpid(), .res = ll_shared_ints(4) };
+	char d[40], comm[16] = "", want[300], line[600];
+	sigset_t urg, pending;
+	int status, n, i;
+
+	ASSERT_NE(NULL, a.res);
+	LL_SETUP(prctl(PR_GET_NAME, comm, 0, 0, 0) ? errno : 0);
+	sigemptyset(&urg);
+	sigaddset(&urg, SIGURG);
+	LL_SETUP(sigprocmask(SIG_BLOCK, &urg, NULL) ? errno : 0);
+	LL_TRACE_START(&self->t);
+	ASSERT_LT(0, ll_fork_wait(sigio_owner, &a, &status));
+	ASSERT_EQ(0, a.res[0]);
+	LL_SETUP(a.res[1]);
+	ASSERT_EQ(0, sigpending(&pending));
+	ASSERT_FALSE(sigismember(&pending, SIGURG));
+	read_trace(_metadata, self);
+
+	domain_id(_metadata, self, 0, d, sizeof(d));
+	snprintf(want, sizeof(want),
+		 "domain=%s same_exec=1 logged=1 target_domain=0 "
+		 "target_pid=%d target_comm=%s",
+		 d, (int)a.test, comm);
+	/*
+	 * One event per attempt to signal: how many the pipe makes is the
+	 * pipe's business; each must be this one.
+	 */
+	n = ll_trace_count(self->text, "landlock_deny_scope_signal", NULL);
+	for (i = 0; i < n; i++) {
+		ll_trace_line(self->text, "landlock_deny_scope_signal", NULL, i,
+			      line, sizeof(line));
+		ASSERT_STREQ(want, line);
+	}
+	ASSERT_LE(1, n)
+	dump_trace(self->text);
+}
+
 /* --- rule checks, log flags, threads, deallocation --------------------- */
 
 static void checked_rules(void *p)
