@@ -12,7 +12,13 @@
  * test skips).  Sandboxed children trigger the denials; a record's absence
  * is shown by a later "marker" denial from a child that logs by default:
  * records leave the kernel in order, so everything the first child logged
- * arrives before the marker.
+ * arrives before the marker.  A deallocation record's absence is shown the
+ * same way by an outer domain's: a hierarchy holds its parent, so inner
+ * domains are freed (and logged) first.
+ *
+ * Audit sees every process: records are matched by the test's own paths,
+ * or by the domains whose allocation record names the test's child, never
+ * by counting everything read (another process may be denied meanwhile).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,7 +30,6 @@
 #include <signal.h>
 #include <stddef.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -1454,6 +1459,7 @@ struct tsync_arg {
 
 static void thread_before_tsync(struct stepper *t)
 {
+	/* t->a is the first member of a struct tsync_arg. */
 	const struct tsync_arg *ta = (const void *)t->a;
 
 	if (ta->c == TSYNC_OVERRIDES)
