@@ -10,6 +10,12 @@
  *	LL_TEST(whiteout_needs_make_reg, .erratum = 4)  (+ LL_ERRATUM_*)
  *	LL_TEST(make_char_allowed_with_right, .root = "CAP_MKNOD for mknod")
  *
+ * A fixture variant may declare needs too, which every test instance of that
+ * variant has on top of its test's (one fixture crossed by protocol, where
+ * the UDP variants need ABI 10 and the TCP ones ABI 4):
+ *
+ *	LL_FIXTURE_VARIANT_ADD(net, udp_ipv4, .needs = LL_B_NET_UDP) { ... };
+ *
  * and the gate turns that into a skip that names the needed and the running
  * ABI; the assertions an erratum changes are marked in the body (see
  * LL_ERRATUM_EXPECT below), never the whole test.  `PROGRAM --list-json` prints
@@ -79,6 +85,22 @@ static inline void ll_register(struct ll_registered *r)
 {
 	r->next = ll_registry;
 	ll_registry = r;
+}
+
+/* The needs a fixture variant declares (LL_FIXTURE_VARIANT_ADD). */
+struct ll_registered_variant {
+	const char *fixture;
+	const char *variant;
+	const struct ll_needs *needs;
+	struct ll_registered_variant *next;
+};
+
+static struct ll_registered_variant *ll_variant_registry;
+
+static inline void ll_register_variant(struct ll_registered_variant *r)
+{
+	r->next = ll_variant_registry;
+	ll_variant_registry = r;
 }
 
 enum ll_gate_result { LL_GATE_RUN, LL_GATE_SKIP };
@@ -441,6 +463,104 @@ static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
 		ll_erratum_outcome(_metadata);                          \
 	} while (0)
 
+/*
+ * FIXTURE_VARIANT_ADD() of a variant with needs of its own, which each test
+ * instance of the variant has on top of its test's (ll_instance_needs()).
+ * The fixture and variant names are the harness's; the braces that follow
+ * are the variant's data, as with FIXTURE_VARIANT_ADD().
+ */
+#define LL_FIXTURE_VARIANT_ADD(fixture, variant_name, ...)                     \
+	static const struct ll_needs _ll_vneeds_##fixture##_##variant_name = { \
+		__VA_ARGS__                                                    \
+	};                                                                     \
+	static struct ll_registered_variant                                    \
+		_ll_vreg_##fixture##_##variant_name = {                        \
+			#fixture, #variant_name,                               \
+			&_ll_vneeds_##fixture##_##variant_name, NULL           \
+		};                                                             \
+	static void __attribute__((constructor))                               \
+	_ll_vregister_##fixture##_##variant_name(void)                         \
+	{                                                                      \
+		ll_register_variant(&_ll_vreg_##fixture##_##variant_name);     \
+	}                                                                      \
+	FIXTURE_VARIANT_ADD(fixture, variant_name)
+
+/* The needs a variant of `fixture` declares (NULL: none, or no variant). */
+static inline const struct ll_needs *ll_find_variant_needs(const char *fixture,
+							   const char *variant)
+{
+	struct ll_registered_variant *r;
+
+	for (r = ll_variant_registry; r; r = r->next)
+		if (!strcmp(r->fixture, fixture) &&
+		    !strcmp(r->variant, variant))
+			return r->needs;
+	return NULL;
+}
+
+/*
+ * The name of the variant of `fixture` whose data is `data` (what TEST_F
+ * calls `variant`), from the harness's registration lists; "" for none.
+ */
+static inline const char *ll_variant_name(const char *fixture, const void *data)
+{
+	struct __fixture_variant_metadata *v;
+	struct __fixture_metadata *f;
+
+	for (f = __fixture_list; f; f = f->next) {
+		if (strcmp(f->name, fixture))
+			continue;
+		for (v = f->variant; v; v = v->next)
+			if (v->data == data)
+				return v->name;
+	}
+	return "";
+}
+
+/*
+ * The needs of one test instance: its test's, and its variant's (NULL:
+ * none).  The instance needs the later of the two behaviours, what either
+ * lacks, root if either needs it, the erratum either asserts.  Returns false
+ * (the program is wrong) when they cannot hold together: two different
+ * lacks or errata, a proposed behaviour with another one, or a lack the
+ * needed behaviour already implies (the instance could never run).
+ */
+static inline bool ll_instance_needs(const struct ll_needs *test,
+				     const struct ll_needs *variant,
+				     struct ll_needs *out)
+{
+	enum ll_behaviour mine = ll_needed_behaviour(test);
+
+	*out = *test;
+	if (!variant)
+		return true;
+	if (variant->needs != LL_B_NONE && variant->needs != mine) {
+		if (mine != LL_B_NONE &&
+		    (ll_behaviour_proposed(mine) ||
+		     ll_behaviour_proposed(variant->needs)))
+			return false;
+		if (mine == LL_B_NONE ||
+		    ll_behaviour_abi(variant->needs) > ll_behaviour_abi(mine))
+			out->needs = variant->needs;
+		else
+			out->needs = mine;
+	}
+	if (variant->lacks != LL_B_NONE) {
+		if (out->lacks != LL_B_NONE && out->lacks != variant->lacks)
+			return false;
+		out->lacks = variant->lacks;
+	}
+	if (variant->erratum) {
+		if (out->erratum && out->erratum != variant->erratum)
+			return false;
+		out->erratum = variant->erratum;
+	}
+	out->landlock_off = out->landlock_off || variant->landlock_off;
+	out->root = out->root ?: variant->root;
+	return out->lacks == LL_B_NONE || ll_behaviour_proposed(out->lacks) ||
+	       ll_min_abi(out) < ll_behaviour_abi(out->lacks);
+}
+
 #define LL_TEST(test_name, ...)                                               \
 	static const struct ll_needs _ll_needs_##test_name = { __VA_ARGS__ }; \
 	static struct ll_registered _ll_reg_##test_name = {                   \
@@ -478,9 +598,17 @@ static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
 		const FIXTURE_VARIANT(fixture) * variant);                     \
 	TEST_F(fixture, test_name)                                             \
 	{                                                                      \
-		LL_RUN_BODY(&_ll_needs_##fixture##_##test_name,                \
-			    _ll_body_##fixture##_##test_name(_metadata, self,  \
-							     variant));        \
+		struct ll_needs _ll_n;                                         \
+		if (!ll_instance_needs(                                        \
+			    &_ll_needs_##fixture##_##test_name,                \
+			    ll_find_variant_needs(                             \
+				    #fixture,                                  \
+				    ll_variant_name(#fixture, variant)),       \
+			    &_ll_n))                                           \
+			LL_BROKEN("the needs of test and variant "             \
+				  "contradict each other");                    \
+		LL_RUN_BODY(&_ll_n, _ll_body_##fixture##_##test_name(          \
+					    _metadata, self, variant));        \
 	}                                                                      \
 	static void _ll_body_##fixture##_##test_name(                          \
 		struct __test_metadata __attribute__((unused)) * _metadata,    \
@@ -533,7 +661,10 @@ static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
 		ll_json_null(j);
 }
 
-/* Every test instance (fixture.variant.test) with what it needs. */
+/*
+ * Every test instance (fixture.variant.test) with what it needs: its
+ * test's and its variant's needs together (ll_instance_needs()).
+ */
 static inline int ll_list_json(const char *program)
 {
 	struct __fixture_variant_metadata no_variant = { .name = "" };
@@ -556,6 +687,7 @@ static inline int ll_list_json(const char *program)
 			for (t = f->tests; t; t = t->next) {
 				const struct ll_needs *n =
 					ll_find_needs(f->name, t->name);
+				struct ll_needs instance;
 
 				if (!n) {
 					fprintf(stderr,
@@ -568,10 +700,22 @@ static inline int ll_list_json(const char *program)
 				snprintf(name, sizeof(name), "%s%s%s.%s",
 					 f->name, v->name[0] ? "." : "",
 					 v->name, t->name);
+				if (!ll_instance_needs(
+					    n,
+					    ll_find_variant_needs(f->name,
+								  v->name),
+					    &instance)) {
+					fprintf(stderr,
+						"%s: %s: the needs of test "
+						"and variant contradict each "
+						"other\n",
+						program, name);
+					return 2;
+				}
 				ll_json_object(&j);
 				ll_json_key(&j, "name");
 				ll_json_string(&j, name);
-				ll_json_needs(&j, n);
+				ll_json_needs(&j, &instance);
 				ll_json_end(&j);
 			}
 		}
