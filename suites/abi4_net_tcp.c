@@ -5,16 +5,11 @@
  * kernels without them (ABI 1-3: no net field, no NET_PORT rule, TCP
  * unrestricted; ABI 4-9: UDP unrestricted).
  *
- * Every test runs in a fresh network namespace holding only `lo`
- * (127.0.0.1 and ::1): fixed ports cannot collide with anything, and
- * nothing ever leaves the machine.  Servers a test connects to listen
- * before the test restricts itself, so no connect can block.
- *
- *	port        rule (when the test adds one)
- *	P_ALLOWED   the right under test           (0x1234 in host order)
- *	P_SWAPPED   none: P_ALLOWED byte-swapped   (catches endianness bugs)
- *	P_DENIED    none
- *	P_OTHER     a different right than the one under test
+ * The behaviours TCP shares with UDP are the network fixture's
+ * (net_fixture.h, with its port diagram), instantiated here as fixture
+ * `tcp` (variants ipv4 and ipv6, each needing ABI 4); this file adds what
+ * only TCP does: listen/accept, connections kept across a restriction,
+ * Fast Open, layers, erratum 1 and the fallbacks before ABI 4.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -35,6 +30,9 @@
 
 LL_PROGRAM(LL_B_NET_TCP);
 
+#define NET_FIXTURE tcp
+#include "net_fixture.h"
+
 #ifndef IPPROTO_MPTCP
 #define IPPROTO_MPTCP 262
 #endif
@@ -42,38 +40,10 @@ LL_PROGRAM(LL_B_NET_TCP);
 #define MSG_FASTOPEN 0x20000000
 #endif
 
-#define BIND_TCP LANDLOCK_ACCESS_NET_BIND_TCP
-#define CONNECT_TCP LANDLOCK_ACCESS_NET_CONNECT_TCP
-#define TCP_RIGHTS (BIND_TCP | CONNECT_TCP)
+#define TCP (&net_tcp)
 
-#define P_ALLOWED 0x1234
-#define P_SWAPPED 0x3412
-#define P_DENIED 4661
-#define P_OTHER 4662
-
-/* A TCP socket, and bind() / connect() of a fresh one to loopback:port. */
-static int tcp_socket(int family)
-{
-	return socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-}
-
-static int try_bind(int family, uint16_t port)
-{
-	return ll_try_bind(family, SOCK_STREAM, 0, port);
-}
-
-static int try_connect(int family, uint16_t port)
-{
-	return ll_try_connect(family, SOCK_STREAM, 0, port);
-}
-
-#define LISTEN(fd, family, port)                                             \
-	do {                                                                 \
-		(fd) = ll_loopback_socket((family), SOCK_STREAM, 0, (port)); \
-		if ((fd) < 0)                                                \
-			LL_BROKEN("listen on port %d: %s", (port),           \
-				  strerror(-(fd)));                          \
-	} while (0)
+/* A listener on loopback:port, made before the restriction. */
+#define LISTEN(fd, family, port) NET_SERVER(fd, TCP, family, port)
 
 /* Accepts one connection (EAGAIN on a listener without one). */
 static int accept_one(int srv)
@@ -81,83 +51,7 @@ static int accept_one(int srv)
 	return accept4(srv, NULL, NULL, SOCK_CLOEXEC);
 }
 
-/* --- fixture: IPv4 and IPv6 ------------------------------------------ */
-
-#define NETNS_FAMILY(family) LL_NETNS_FAMILY(family, SOCK_STREAM)
-
-FIXTURE(tcp){};
-
-FIXTURE_VARIANT(tcp)
-{
-	int family;
-};
-
-FIXTURE_VARIANT_ADD(tcp, ipv4){
-	.family = AF_INET,
-};
-
-FIXTURE_VARIANT_ADD(tcp, ipv6){
-	.family = AF_INET6,
-};
-
-FIXTURE_SETUP(tcp)
-{
-}
-
-FIXTURE_TEARDOWN(tcp)
-{
-}
-
-/* --- §6.1: bind and connect per port --------------------------------- */
-
-LL_TEST_F(tcp, bind_allowed_by_rule_denied_without)
-{
-	const int family = variant->family;
-
-	NETNS_FAMILY(family);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
-				    PORTS(PORT(P_ALLOWED, BIND_TCP),
-					  PORT(P_OTHER, CONNECT_TCP))));
-	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
-	EXPECT_EQ(EACCES, try_bind(family, P_DENIED));
-	/* The rule is in host byte order: the swapped port has none. */
-	EXPECT_EQ(EACCES, try_bind(family, P_SWAPPED));
-	/* CONNECT_TCP on a port does not grant bind. */
-	EXPECT_EQ(EACCES, try_bind(family, P_OTHER));
-}
-
-LL_TEST_F(tcp, connect_allowed_by_rule_denied_without)
-{
-	const int family = variant->family;
-	int allowed, denied, swapped, other, fd;
-
-	NETNS_FAMILY(family);
-	LISTEN(allowed, family, P_ALLOWED);
-	LISTEN(denied, family, P_DENIED);
-	LISTEN(swapped, family, P_SWAPPED);
-	LISTEN(other, family, P_OTHER);
-	ASSERT_EQ(0,
-		  ll_enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, CONNECT_TCP),
-						   PORT(P_OTHER, BIND_TCP))));
-	EXPECT_EQ(0, try_connect(family, P_ALLOWED));
-	/* Denied although a server listens there. */
-	EXPECT_EQ(EACCES, try_connect(family, P_DENIED));
-	EXPECT_EQ(EACCES, try_connect(family, P_SWAPPED));
-	/* BIND_TCP on a port does not grant connect. */
-	EXPECT_EQ(EACCES, try_connect(family, P_OTHER));
-	/* Only the allowed connection reached a server. */
-	fd = accept_one(allowed);
-	EXPECT_LE(0, fd);
-	close(fd);
-	EXPECT_EQ(-1, accept_one(denied));
-	EXPECT_EQ(EAGAIN, errno);
-	EXPECT_EQ(-1, accept_one(other));
-	EXPECT_EQ(EAGAIN, errno);
-	close(allowed);
-	close(denied);
-	close(swapped);
-	close(other);
-}
+/* --- §6.1: TCP alone -------------------------------------------------- */
 
 /* §6.1: Landlock denies before the protocol checks its state. */
 LL_TEST_F(tcp, denial_wins_over_address_in_use)
@@ -165,13 +59,13 @@ LL_TEST_F(tcp, denial_wins_over_address_in_use)
 	const int family = variant->family;
 	int busy_allowed, busy_denied;
 
-	NETNS_FAMILY(family);
+	NET_NETNS(TCP, family);
 	LISTEN(busy_allowed, family, P_ALLOWED);
 	LISTEN(busy_denied, family, P_DENIED);
 	ASSERT_EQ(0,
 		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
-	EXPECT_EQ(EADDRINUSE, try_bind(family, P_ALLOWED));
-	EXPECT_EQ(EACCES, try_bind(family, P_DENIED));
+	EXPECT_EQ(EADDRINUSE, try_bind(TCP, family, P_ALLOWED));
+	EXPECT_EQ(EACCES, try_bind(TCP, family, P_DENIED));
 	close(busy_allowed);
 	close(busy_denied);
 }
@@ -182,46 +76,14 @@ LL_TEST_F(tcp, unhandled_right_unrestricted)
 	const int family = variant->family;
 	int srv;
 
-	NETNS_FAMILY(family);
+	NET_NETNS(TCP, family);
 	LISTEN(srv, family, P_DENIED);
 	/* Only BIND_TCP handled: any connect is allowed. */
 	ASSERT_EQ(0,
 		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
-	EXPECT_EQ(0, try_connect(family, P_DENIED));
-	EXPECT_EQ(EACCES, try_bind(family, P_OTHER));
+	EXPECT_EQ(0, try_connect(TCP, family, P_DENIED));
+	EXPECT_EQ(EACCES, try_bind(TCP, family, P_OTHER));
 	close(srv);
-}
-
-/* §6.1: port 0 in a bind rule means "may bind to an ephemeral port". */
-LL_TEST_F(tcp, bind_zero_allowed_only_by_port_zero_rule)
-{
-	const int family = variant->family;
-	struct ll_addr a = ll_loopback(family, 0), got;
-	int fd;
-
-	NETNS_FAMILY(family);
-	ASSERT_EQ(0, ll_enforce_net(BIND_TCP, PORTS(PORT(0, BIND_TCP))));
-	fd = tcp_socket(family);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ll_bind_to(fd, &a));
-	/* The kernel picked a port: binding to it explicitly is denied. */
-	got.len = sizeof(got.u);
-	ASSERT_EQ(0, getsockname(fd, &got.u.sa, &got.len));
-	ASSERT_NE(0, ll_port_of(&got));
-	EXPECT_EQ(EACCES, try_bind(family, ll_port_of(&got)));
-	EXPECT_EQ(EACCES, try_bind(family, P_ALLOWED));
-	close(fd);
-}
-
-LL_TEST_F(tcp, bind_zero_denied_without_port_zero_rule)
-{
-	const int family = variant->family;
-
-	NETNS_FAMILY(family);
-	ASSERT_EQ(0,
-		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
-	EXPECT_EQ(EACCES, try_bind(family, 0));
-	EXPECT_EQ(0, try_bind(family, P_ALLOWED));
 }
 
 /* §6.1: a bound socket keeps working: listen, accept, data. */
@@ -233,8 +95,8 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 	char c = 0;
 	pid_t pid;
 
-	NETNS_FAMILY(family);
-	srv = tcp_socket(family);
+	NET_NETNS(TCP, family);
+	srv = net_socket(TCP, family);
 	ASSERT_LE(0, srv);
 	ASSERT_EQ(0, ll_bind_to(srv, &a));
 	ASSERT_EQ(0, pipe2(go, O_CLOEXEC));
@@ -242,7 +104,7 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		int fd = tcp_socket(family);
+		int fd = net_socket(TCP, family);
 
 		close(go[1]);
 		if (fd < 0 || read(go[0], &c, 1) != 1 ||
@@ -253,7 +115,7 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 	close(go[0]);
 	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	/* The domain is in force... */
-	EXPECT_EQ(EACCES, try_bind(family, P_OTHER));
+	EXPECT_EQ(EACCES, try_bind(TCP, family, P_OTHER));
 	/* ...and the socket bound before it still listens and accepts. */
 	ASSERT_EQ(0, listen(srv, 1));
 	ASSERT_EQ(1, write(go[1], "g", 1));
@@ -276,200 +138,21 @@ LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 	int srv, cli, conn;
 	char c = 0;
 
-	NETNS_FAMILY(family);
+	NET_NETNS(TCP, family);
 	LISTEN(srv, family, P_DENIED);
-	cli = tcp_socket(family);
+	cli = net_socket(TCP, family);
 	ASSERT_LE(0, cli);
 	ASSERT_EQ(0, ll_connect_to(cli, &a));
 	conn = accept_one(srv);
 	ASSERT_LE(0, conn);
 	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
-	EXPECT_EQ(EACCES, try_connect(family, P_DENIED));
+	EXPECT_EQ(EACCES, try_connect(TCP, family, P_DENIED));
 	EXPECT_EQ(1, write(cli, "y", 1));
 	EXPECT_EQ(1, read(conn, &c, 1));
 	EXPECT_EQ('y', c);
 	close(conn);
 	close(cli);
 	close(srv);
-}
-
-/* --- §6.2: address validation ---------------------------------------- */
-
-/*
- * A too short address is EINVAL, never EACCES, even for a denied port:
- * shorter than sa_family, and shorter than the family's sockaddr.
- */
-LL_TEST_F(tcp, short_address_einval_when_handled)
-{
-	const int family = variant->family;
-	struct ll_addr denied = ll_loopback(family, P_DENIED);
-	struct ll_addr allowed = ll_loopback(family, P_ALLOWED);
-	int srv, fd;
-
-	NETNS_FAMILY(family);
-	LISTEN(srv, family, P_DENIED);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
-				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
-	fd = tcp_socket(family);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL, ll_bind_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL,
-		  ll_bind_len(fd, &denied, ll_addr_min_len(family) - 1));
-	EXPECT_EQ(EINVAL, ll_connect_len(fd, &denied, 1));
-	EXPECT_EQ(EINVAL,
-		  ll_connect_len(fd, &denied, ll_addr_min_len(family) - 1));
-	EXPECT_EQ(EINVAL,
-		  ll_bind_len(fd, &allowed, ll_addr_min_len(family) - 1));
-	/* The full length reaches the port check. */
-	EXPECT_EQ(EACCES, ll_connect_to(fd, &denied));
-	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
-	close(fd);
-	close(srv);
-}
-
-/*
- * An address of the other inet family is EINVAL (not EACCES), whether its
- * port is allowed or not.
- */
-LL_TEST_F(tcp, family_mismatch_einval)
-{
-	const int family = variant->family;
-	const int other = family == AF_INET ? AF_INET6 : AF_INET;
-	struct ll_addr denied = ll_loopback(other, P_DENIED);
-	struct ll_addr allowed = ll_loopback(other, P_ALLOWED);
-	int fd;
-
-	NETNS_FAMILY(family);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
-				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
-	fd = tcp_socket(family);
-	ASSERT_LE(0, fd);
-	/* The other family's full length (an IPv4 one is short for IPv6). */
-	if (family == AF_INET) {
-		EXPECT_EQ(EINVAL, ll_bind_to(fd, &denied));
-		EXPECT_EQ(EINVAL, ll_bind_to(fd, &allowed));
-		EXPECT_EQ(EINVAL, ll_connect_to(fd, &denied));
-		EXPECT_EQ(EINVAL, ll_connect_to(fd, &allowed));
-	} else {
-		/* Long enough for IPv6, family AF_INET. */
-		struct ll_addr d6 = ll_addr_with_family(
-			ll_loopback(family, P_DENIED), AF_INET);
-		struct ll_addr a6 = ll_addr_with_family(
-			ll_loopback(family, P_ALLOWED), AF_INET);
-
-		EXPECT_EQ(EINVAL, ll_bind_to(fd, &d6));
-		EXPECT_EQ(EINVAL, ll_bind_to(fd, &a6));
-		EXPECT_EQ(EINVAL, ll_connect_to(fd, &d6));
-		EXPECT_EQ(EINVAL, ll_connect_to(fd, &a6));
-	}
-	close(fd);
-}
-
-/*
- * §6.2: connect(AF_UNSPEC) dissolves the association and is always
- * allowed.  A bare sa_family (2 bytes) was EINVAL in the 6.7 code
- * (§12.3: accepted either way on ABI 4-9).
- */
-LL_TEST_F(tcp, connect_unspec_always_allowed)
-{
-	const int family = variant->family;
-	struct ll_addr peer = ll_loopback(family, P_DENIED);
-	struct ll_addr unspec =
-		ll_addr_with_family(ll_loopback(family, 0), AF_UNSPEC);
-	int srv, fd, err;
-
-	NETNS_FAMILY(family);
-	LISTEN(srv, family, P_DENIED);
-	fd = tcp_socket(family);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ll_connect_to(fd, &peer));
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
-	EXPECT_EQ(EINVAL, ll_connect_len(fd, &unspec, 1));
-	/* Full length: always allowed (the original code too). */
-	EXPECT_EQ(0, ll_connect_to(fd, &unspec));
-	/* Reconnecting is checked again. */
-	EXPECT_EQ(EACCES, ll_connect_to(fd, &peer));
-	/* A bare sa_family. */
-	err = ll_connect_len(fd, &unspec, sizeof(sa_family_t));
-	if (ll_abi_effective(ll_kernel.abi) < ll_behaviour_abi(LL_B_NET_UDP)) {
-		if (err) {
-			TH_LOG("bare AF_UNSPEC connect: EINVAL (6.7 code, "
-			       "accepted on ABI %d)",
-			       ll_kernel.abi);
-			EXPECT_EQ(EINVAL, err);
-		}
-	} else {
-		EXPECT_EQ(0, err);
-	}
-	close(fd);
-	close(srv);
-}
-
-/* §6.2: bind(AF_UNSPEC) on an IPv4 socket: checked as AF_INET if ANY. */
-LL_TEST(bind_unspec_inaddr_any_checked_as_inet_on_ipv4)
-{
-	struct ll_addr allowed =
-		ll_addr_with_family(ll_loopback(AF_INET, P_ALLOWED), AF_UNSPEC);
-	struct ll_addr denied =
-		ll_addr_with_family(ll_loopback(AF_INET, P_DENIED), AF_UNSPEC);
-	int fd;
-
-	LL_NETNS();
-	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	denied.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	ASSERT_EQ(0,
-		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
-	fd = tcp_socket(AF_INET);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL,
-		  ll_bind_len(fd, &denied, ll_addr_min_len(AF_INET) - 1));
-	EXPECT_EQ(EACCES, ll_bind_to(fd, &denied));
-	/* Not INADDR_ANY: EAFNOSUPPORT even where a rule allows the port. */
-	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	EXPECT_EQ(EAFNOSUPPORT, ll_bind_to(fd, &allowed));
-	allowed.u.in4.sin_addr.s_addr = htonl(INADDR_ANY);
-	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
-	close(fd);
-}
-
-/*
- * §6.2: bind(AF_UNSPEC) on an IPv6 socket is EAFNOSUPPORT (EINVAL when
- * shorter than sockaddr_in6).  The 6.7 code returned EINVAL for every
- * length (§12.3: accepted on ABI 4-9).
- */
-LL_TEST(bind_unspec_rejected_on_ipv6)
-{
-	struct ll_addr allowed = ll_addr_with_family(
-		ll_loopback(AF_INET6, P_ALLOWED), AF_UNSPEC);
-	struct ll_addr denied =
-		ll_addr_with_family(ll_loopback(AF_INET6, P_DENIED), AF_UNSPEC);
-	const bool old = ll_abi_effective(ll_kernel.abi) <
-			 ll_behaviour_abi(LL_B_NET_UDP);
-	int fd, err;
-
-	NETNS_FAMILY(AF_INET6);
-	ASSERT_EQ(0,
-		  ll_enforce_net(BIND_TCP, PORTS(PORT(P_ALLOWED, BIND_TCP))));
-	fd = tcp_socket(AF_INET6);
-	ASSERT_LE(0, fd);
-	EXPECT_EQ(EINVAL,
-		  ll_bind_len(fd, &denied, ll_addr_min_len(AF_INET6) - 1));
-	err = ll_bind_to(fd, &denied);
-	if (old && err == EINVAL) {
-		TH_LOG("AF_UNSPEC bind on IPv6: EINVAL (6.7 code, accepted "
-		       "on ABI %d)",
-		       ll_kernel.abi);
-		err = EAFNOSUPPORT;
-	}
-	EXPECT_EQ(EAFNOSUPPORT, err);
-	err = ll_bind_to(fd, &allowed);
-	if (old && err == EINVAL)
-		err = EAFNOSUPPORT;
-	EXPECT_EQ(EAFNOSUPPORT, err);
-	/* The socket is still unbound and usable. */
-	allowed = ll_loopback(AF_INET6, P_ALLOWED);
-	EXPECT_EQ(0, ll_bind_to(fd, &allowed));
-	close(fd);
 }
 
 /* --- §6.1: TCP Fast Open ---------------------------------------------- */
@@ -516,7 +199,7 @@ LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 	ssize_t ret;
 	char c = 0;
 
-	NETNS_FAMILY(family);
+	NET_NETNS(TCP, family);
 	if (!tfo_client_enabled())
 		LL_SKIP_ENV(return,
 				  "TCP Fast Open client disabled in this netns "
@@ -526,7 +209,7 @@ LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 	ASSERT_EQ(0, ll_enforce_net(CONNECT_TCP,
 				    PORTS(PORT(P_ALLOWED, CONNECT_TCP))));
 
-	fd = tcp_socket(family);
+	fd = net_socket(TCP, family);
 	ASSERT_LE(0, fd);
 	ret = sendto(fd, "d", 1, MSG_FASTOPEN, &denied.u.sa, denied.len);
 	EXPECT_EQ(-1, ret)
@@ -540,7 +223,7 @@ LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 	EXPECT_EQ(EAGAIN, errno);
 	close(fd);
 
-	fd = tcp_socket(family);
+	fd = net_socket(TCP, family);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(1,
 		  sendto(fd, "a", 1, MSG_FASTOPEN, &allowed.u.sa, allowed.len));
@@ -556,34 +239,6 @@ LL_TEST_F(tcp, fastopen_sendto_checked_as_connect)
 
 /* --- rules and layers -------------------------------------------------- */
 
-/* IPv4 and IPv6 share the port rules of one domain. */
-LL_TEST(ipv4_and_ipv6_share_port_rules)
-{
-	int s4, s6, fd;
-
-	NETNS_FAMILY(AF_INET6);
-	LISTEN(s4, AF_INET, P_DENIED);
-	LISTEN(s6, AF_INET6, P_DENIED);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS,
-				    PORTS(PORT(P_ALLOWED, TCP_RIGHTS))));
-	EXPECT_EQ(0, try_bind(AF_INET, P_ALLOWED));
-	EXPECT_EQ(0, try_bind(AF_INET6, P_ALLOWED));
-	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
-	EXPECT_EQ(EACCES, try_bind(AF_INET6, P_DENIED));
-	EXPECT_EQ(EACCES, try_connect(AF_INET, P_DENIED));
-	EXPECT_EQ(EACCES, try_connect(AF_INET6, P_DENIED));
-	/* Both families can serve and reach the allowed port. */
-	close(s4);
-	close(s6);
-	LISTEN(s4, AF_INET, P_ALLOWED);
-	fd = ll_loopback_socket(AF_INET6, SOCK_STREAM, 0, P_ALLOWED);
-	EXPECT_LE(0, fd);
-	EXPECT_EQ(0, try_connect(AF_INET, P_ALLOWED));
-	EXPECT_EQ(0, try_connect(AF_INET6, P_ALLOWED));
-	close(fd);
-	close(s4);
-}
-
 /* Every layer that handles a right must grant it (§5.1 applies to ports). */
 LL_TEST(each_layer_must_allow_the_port)
 {
@@ -594,17 +249,17 @@ LL_TEST(each_layer_must_allow_the_port)
 	ASSERT_EQ(0,
 		  ll_enforce_net(TCP_RIGHTS, PORTS(PORT(P_ALLOWED, TCP_RIGHTS),
 						   PORT(P_OTHER, TCP_RIGHTS))));
-	EXPECT_EQ(0, try_connect(AF_INET, P_ALLOWED));
+	EXPECT_EQ(0, try_connect(TCP, AF_INET, P_ALLOWED));
 	/* A second layer handles only CONNECT_TCP and allows P_OTHER. */
 	ASSERT_EQ(0, ll_enforce_net(CONNECT_TCP,
 				    PORTS(PORT(P_OTHER, CONNECT_TCP))));
-	EXPECT_EQ(EACCES, try_connect(AF_INET, P_ALLOWED));
+	EXPECT_EQ(EACCES, try_connect(TCP, AF_INET, P_ALLOWED));
 	/* Bind is handled by the first layer only, which allows P_OTHER. */
-	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
+	EXPECT_EQ(EACCES, try_bind(TCP, AF_INET, P_DENIED));
 	other = ll_loopback_socket(AF_INET, SOCK_STREAM, 0, P_OTHER);
 	EXPECT_LE(0, other);
 	/* Connect to P_OTHER is allowed by both layers. */
-	EXPECT_EQ(0, try_connect(AF_INET, P_OTHER));
+	EXPECT_EQ(0, try_connect(TCP, AF_INET, P_OTHER));
 	close(other);
 	close(srv);
 }
@@ -707,7 +362,7 @@ LL_TEST(udp_unrestricted_by_tcp_rights, .needs = LL_B_NET_TCP,
 	ASSERT_LE(0, rx);
 	ASSERT_EQ(0, ll_enforce_net(ll_mask(LL_NET_ACCESS, ll_kernel.abi),
 				    NO_PORTS));
-	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
+	EXPECT_EQ(EACCES, try_bind(TCP, AF_INET, P_DENIED));
 	EXPECT_EQ(0, ll_bind_to(rx, &a));
 	tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ASSERT_LE(0, tx);
@@ -763,7 +418,7 @@ LL_TEST(non_tcp_stream_sockets_unrestricted_by_tcp_rights, .erratum = 1)
 		LL_BROKEN("listen (protocol %d): %s", protocol, strerror(-srv));
 	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
 	/* Plain TCP is denied... */
-	EXPECT_EQ(EACCES, try_bind(AF_INET, P_DENIED));
+	EXPECT_EQ(EACCES, try_bind(TCP, AF_INET, P_DENIED));
 	/* ...the other stream protocol is not restricted (the fix). */
 	LL_ERRATUM_EXPECT_EQ(1, 0, ll_bind_to(fd, &a));
 	cli = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, protocol);
@@ -825,9 +480,9 @@ LL_TEST(tcp_unrestricted_before_abi4, .needs = LL_B_LANDLOCK,
 	LISTEN(srv, AF_INET, P_DENIED);
 	/* Every FS right handled, no rule: the most a domain can deny. */
 	ASSERT_EQ(0, ll_enforce(&desc));
-	EXPECT_EQ(0, try_bind(AF_INET, P_OTHER));
-	EXPECT_EQ(0, try_bind(AF_INET, 0));
-	EXPECT_EQ(0, try_connect(AF_INET, P_DENIED));
+	EXPECT_EQ(0, try_bind(TCP, AF_INET, P_OTHER));
+	EXPECT_EQ(0, try_bind(TCP, AF_INET, 0));
+	EXPECT_EQ(0, try_connect(TCP, AF_INET, P_DENIED));
 	close(srv);
 }
 
