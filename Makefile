@@ -62,10 +62,15 @@ $(B)/tests/without_landlock: tests/unit/without_landlock.c abi/landlock_uapi.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< -o $@
 
+# Fixture variants with needs (ll_harness.h), for tests/test_variant_needs.py.
+$(B)/tests/variant_needs: tests/unit/variant_needs.c $(wildcard harness/*.h abi/*.h) $(B)/libll.a $(B)/kselftest/SOURCE
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SUITE_CPPFLAGS) $< $(B)/libll.a -o $@ $(SUITE_LDFLAGS)
+
 # --- make check ------------------------------------------------------------
 # The guest boots (pytest-boot, one core under TCG) run beside everything
 # else (the other core); each part's output is shown whole when it ends.
-check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns
+check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
 	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-boot lint unit host pytest-fast
 	@echo "make check: all passed"
 
@@ -88,7 +93,7 @@ host: all
 
 pytest: pytest-fast pytest-boot
 
-pytest-fast: all $(B)/tests/without_landlock $(B)/tests/without_userns
+pytest-fast: all $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
 	$(PYTHON) -m pytest -q -m 'not boot' tests
 
 # Real guests (marker `boot`); no pytest cache: it runs beside pytest-fast.

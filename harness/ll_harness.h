@@ -534,6 +534,8 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 	*out = *test;
 	if (!variant)
 		return true;
+	/* The test's own behaviour, even once a variant's lack is added. */
+	out->needs = mine;
 	if (variant->needs != LL_B_NONE && variant->needs != mine) {
 		if (mine != LL_B_NONE &&
 		    (ll_behaviour_proposed(mine) ||
@@ -542,8 +544,6 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 		if (mine == LL_B_NONE ||
 		    ll_behaviour_abi(variant->needs) > ll_behaviour_abi(mine))
 			out->needs = variant->needs;
-		else
-			out->needs = mine;
 	}
 	if (variant->lacks != LL_B_NONE) {
 		if (out->lacks != LL_B_NONE && out->lacks != variant->lacks)
