@@ -38,7 +38,8 @@ bison:Kconfig's parser
 bc:the kernel build computes timeconst.h with it
 libelf-dev:objtool links against libelf
 cpio:the kernel build packs headers with it
-patch:applies the gcov patch and --patches"
+patch:applies the gcov patch and --patches
+busybox-static:sh and ip in the guest for the upstream net_test (it brings lo up with ip)"
 
 case "${1:-}" in
 build) wanted=$build_pkgs ;;

@@ -61,6 +61,7 @@ LANDLOCK = "security/landlock"
 GCOV_PATCH = "zz-llconform-gcov-profile.patch"
 DUMP = "zz_gcov_dump"  # sorts after every suite: the init runs in name order
 SETS = ("llconform", "upstream")
+BUSYBOX = "/bin/busybox"  # Debian's busybox-static (make coverage installs it)
 LCOV_RC = ["--rc", "lcov_branch_coverage=1"]
 EXIT_OK, EXIT_FAILED, EXIT_OURS = 0, 1, 2
 
@@ -223,6 +224,8 @@ def stage_upstream(stage: Path, programs: dict[str, Path], helper: Path,
     `true.bin` for ./true. The selection names only the launchers."""
     stage.mkdir(parents=True, exist_ok=True)
     shutil.copy2(helper, stage / "true.bin")
+    if Path(BUSYBOX).is_file():  # /bin/sh and ip for net_test's system()
+        shutil.copy2(BUSYBOX, stage / "busybox.bin")
     for name, exe in sorted(programs.items()):
         shutil.copy2(exe, stage / f"{name}.bin")
         shutil.copy2(launcher, stage / name)
