@@ -249,7 +249,7 @@ class Base:
     key: str
 
 
-def _run(argv: list[str], log: Path, cwd: Path | None = None) -> int:
+def _logged(argv: list[str], log: Path, cwd: Path | None = None) -> int:
     with open(log, "a") as f:
         f.write("$ " + " ".join(argv) + "\n")
         f.flush()
@@ -285,11 +285,11 @@ def base_tree(cache_root: Path, tree: Path, source_id: str,
     if patches:
         vmpatches.apply_patches(str(base.src), [str(p) for p in patches])
     make = vmbuild.make_argv(str(base.src), str(base.out), jobs)
-    if _run(make + ["tinyconfig"], log):
+    if _logged(make + ["tinyconfig"], log):
         raise MutateError(f"make tinyconfig failed: {log}")
     cfg = base.out / ".config"
     cfg.write_text(vmkconfig.apply_fragment(cfg.read_text(), merged))
-    if _run(make + ["olddefconfig"], log) or _run(
+    if _logged(make + ["olddefconfig"], log) or _logged(
             make + vmbuild.TARGETS, log):
         raise MutateError(f"the base build failed: {log}")
     (work / "READY").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
@@ -306,8 +306,9 @@ def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
     vmpatches.unshare(str(path))  # never write the cached source tree
     original = apply(base.src, m)
     try:
-        rc = _run(vmbuild.make_argv(str(base.src), str(base.out), jobs,
-                                    *vmbuild.TARGETS), log)
+        make = vmbuild.make_argv(str(base.src), str(base.out), jobs,
+                                 *vmbuild.TARGETS)
+        rc = _logged(make, log)
     finally:
         path.write_bytes(original.encode(errors="surrogateescape"))
     if rc:
@@ -336,3 +337,148 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
     cells = [name for name, o in sorted(baseline.items())
              if o not in KILLING and mutant.get(name, "crashed") in KILLING]
     return ("killed", cells) if cells else ("survived", [])
+
+
+# --- the command -----------------------------------------------------------------
+
+def say(msg: str) -> None:
+    import sys
+    print(f"mutate: {msg}", file=sys.stderr, flush=True)
+
+
+def boot(vmlinux: Path, stage: Path, out: Path, timeout: int) -> tuple[str, dict[str, str]]:
+    """Boots a kernel image with the staged suites: (guest status, outcomes)."""
+    import os
+    import sys
+    repo = Path(__file__).resolve().parents[2]
+    argv = [sys.executable, "-m", "vm", "boot", f"file:{vmlinux}", "--suites",
+            str(stage), "--out", str(out), "--offline", "-j", "1",
+            "--program-timeout", str(timeout), "--guest-timeout", str(4 * timeout)]
+    env = dict(os.environ, PYTHONPATH=f"{repo / 'harness'}:{repo}")
+    with open(out.with_suffix(".log"), "w") as log:
+        subprocess.run(argv, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
+    guests = sorted(out.glob("*/guest.json"))
+    if not guests:
+        return "error", {}
+    status = str(json.loads(guests[0].read_text()).get("status"))
+    return status, outcomes(guests[0].parent)
+
+
+def add_arguments(p: Any) -> None:
+    p.add_argument("kernel", help="a src: kernel (src:debian-7.3, src:PATH)")
+    p.add_argument("--patches", type=Path)
+    p.add_argument("--config-fragment", action="append", default=[])
+    p.add_argument("--max", type=int, help="mutants to run (a sample)")
+    p.add_argument("--functions", help="only functions matching this glob")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--programs", help="our suites to run (a,b; default all)")
+    p.add_argument("--list", action="store_true",
+                   help="list the mutants (after sampling), build nothing")
+    p.add_argument("--build", type=Path, default=Path("build"))
+    p.add_argument("--results", type=Path, default=Path("results"))
+    p.add_argument("--cache")
+    p.add_argument("--build-jobs", type=int, default=2)
+    p.add_argument("--program-timeout", type=int, default=120)
+
+
+def run(args: Any) -> int:
+    from . import coverage
+    try:
+        return _run(args)
+    except (MutateError, coverage.CoverageError) as e:
+        print(f"mutate: error: {e}", file=__import__("sys").stderr)
+        return 2
+
+
+def _run(args: Any) -> int:
+    from . import coverage
+    t0 = time.monotonic()
+    selection = args.programs.split(",") if args.programs else None
+    suites = coverage.our_suites(args.build, selection)
+    k = coverage.build_kernel(args.kernel, args.patches, args.config_fragment,
+                              args.cache, args.build_jobs)
+    mutants = sample(generate(k.tree), args.max, args.seed, args.functions)
+    say(f"{len(mutants)} mutant(s) selected (seed {args.seed})")
+    if args.list:
+        for m in mutants:
+            print(f"{m.ident} {m.describe()}")
+        return 0
+    from vm import cache as vmcache
+    cache_root = Path(vmcache.cache_dir(args.cache))
+    say("base tree (kept build of the unmutated kernel; the first time this "
+        "is a full build)")
+    base = base_tree(cache_root, k.tree, str(k.build["source"]["id"]),
+                     sorted(k.patches.glob("*.patch")),
+                     [Path(f) for f in k.fragments], args.build_jobs)
+    out = args.results / time.strftime("%Y%m%d-%H%M%S") / "mutate"
+    out.mkdir(parents=True)
+    stage = out / "stage"
+    stage.mkdir()
+    for p in suites:
+        shutil.copy2(p, stage / p.name)
+    log = out / "build.log"
+    # the unmutated kernel: the tree may hold objects of an earlier mutant
+    from vm import build as vmbuild
+    make = vmbuild.make_argv(str(base.src), str(base.out), args.build_jobs,
+                             *vmbuild.TARGETS)
+    if _logged(make, log):
+        raise MutateError(f"the unmutated base does not build: {log}")
+    ref = out / "baseline-vmlinux"
+    shutil.copyfile(base.out / "vmlinux", ref)
+    status, baseline = boot(ref, stage, out / "baseline", args.program_timeout)
+    if status != "ok" or not baseline:
+        raise MutateError(f"the unmutated kernel's guest is {status}: "
+                          f"{out / 'baseline.log'}")
+    rows: list[dict[str, Any]] = []
+    for i, m in enumerate(mutants, 1):
+        t = time.monotonic()
+        d = out / "mutants" / m.ident
+        d.mkdir(parents=True)
+        (d / "mutant.diff").write_text(diff(k.tree, m))
+        vml = build_mutant(base, m, args.build_jobs, d / "build.log")
+        built_s = time.monotonic() - t
+        cells: list[str] = []
+        if vml is None:
+            verdict = "not built"
+        else:
+            shutil.copyfile(vml, d / "vmlinux")
+            status, got = boot(d / "vmlinux", stage, d / "guest",
+                               args.program_timeout)
+            verdict, cells = classify(baseline, got, status)
+            (d / "vmlinux").unlink()
+        rows.append(dict(asdict(m), id=m.ident, verdict=verdict,
+                         killed_by=cells[:20], build_seconds=round(built_s, 1),
+                         seconds=round(time.monotonic() - t, 1)))
+        say(f"[{i}/{len(mutants)}] {verdict}: {m.describe()} "
+            f"({time.monotonic() - t:.0f} s)")
+        write_report(out, rows, time.monotonic() - t0, args.seed)
+    write_report(out, rows, time.monotonic() - t0, args.seed)
+    print((out / "mutate.md").read_text())
+    return 0
+
+
+def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    n = {v: sum(r["verdict"] == v for r in rows)
+         for v in ("killed", "survived", "not built")}
+    ran = n["killed"] + n["survived"]
+    return {**n, "score": round(100.0 * n["killed"] / ran, 1) if ran else None}
+
+
+def write_report(out: Path, rows: list[dict[str, Any]], seconds: float,
+                 seed: int) -> None:
+    s = score(rows)
+    (out / "mutants.json").write_text(json.dumps(
+        {"schema": "llconform-mutate/1", "seed": seed,
+         "seconds": round(seconds, 1), **s, "mutants": rows}, indent=1) + "\n")
+    lines = [f"# Mutation run: {len(rows)} mutant(s), {seconds / 60:.1f} min",
+             "",
+             f"killed {s['killed']}, survived {s['survived']}, not built "
+             f"{s['not built']}; score {s['score']}% (killed / built)", ""]
+    for r in rows:
+        if r["verdict"] != "survived":
+            continue
+        lines += [f"## survived: {r['file']}:{r['line']} {r['function']} "
+                  f"({r['operator']})", "", "```diff",
+                  (out / "mutants" / r["id"] / "mutant.diff").read_text()
+                  .rstrip(), "```", ""]
+    (out / "mutate.md").write_text("\n".join(lines) + "\n")
