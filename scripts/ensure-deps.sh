@@ -23,6 +23,7 @@ flake8:Python checker
 python3-mypy:Python type checker
 shellcheck:shell checker
 clang-format:C style checker
+python3-clang:libclang bindings: the mutation operators' tests parse C with them
 util-linux:setpriv, to run the suites as an unprivileged user
 $guest_pkgs"
 matrix_pkgs="$build_pkgs
@@ -39,6 +40,7 @@ bc:the kernel build computes timeconst.h with it
 libelf-dev:objtool links against libelf
 cpio:the kernel build packs headers with it
 patch:applies the gcov patch and --patches
+python3-clang:llconform mutate parses security/landlock with libclang
 busybox-static:sh and ip in the guest for the upstream net_test (it brings lo up with ip)"
 
 case "${1:-}" in
