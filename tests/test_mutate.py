@@ -73,8 +73,7 @@ def test_operators_found_in_function_bodies_only(tmp_path: Path) -> None:
     # every mutant is where the file has its text
     text = (t / "security/landlock/x.c").read_bytes()
     for m in ms:
-        assert text[m.offset:m.offset + len(m.original)] \
-            == m.original.encode()
+        assert text[m.offset:m.offset + len(m.original)] == m.original.encode()
 
 
 @needs_clang
@@ -83,8 +82,7 @@ def test_apply_and_restore(tmp_path: Path) -> None:
     m = next(m for m in mutate.generate(t) if m.original == "&&")
     assert "-\t" in mutate.diff(t, m) and "||" in mutate.diff(t, m)
     original = mutate.apply(t, m)
-    assert "r->n >= LIMIT || (r->mask & 4)" in \
-        (t / "security/landlock/x.c").read_text()
+    assert "r->n >= LIMIT || (r->mask & 4)" in (t / "security/landlock/x.c").read_text()
     with pytest.raises(mutate.MutateError, match="changed since parsing"):
         mutate.apply(t, m)
     (t / m.file).write_text(original)
@@ -154,6 +152,5 @@ def test_not_built_when_make_fails(tmp_path: Path,
     good = mutate.Mutant("security/landlock/x.c", SOURCE.index("&&"), "&&",
                          "||", "lor", "check", 7)
     (out / "vmlinux").write_bytes(b"image")
-    assert mutate.build_mutant(base, good, 1, tmp_path / "g.log") \
-        == out / "vmlinux"
+    assert mutate.build_mutant(base, good, 1, tmp_path / "g.log") == out / "vmlinux"
     assert (t / "security/landlock/x.c").read_text() == SOURCE

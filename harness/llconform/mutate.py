@@ -348,20 +348,16 @@ def say(msg: str) -> None:
 
 def boot(vmlinux: Path, stage: Path, out: Path, timeout: int) -> tuple[str, dict[str, str]]:
     """Boots a kernel image with the staged suites: (guest status, outcomes)."""
-    import os
-    import sys
-    repo = Path(__file__).resolve().parents[2]
-    argv = [sys.executable, "-m", "vm", "boot", f"file:{vmlinux}", "--suites",
-            str(stage), "--out", str(out), "--offline", "-j", "1",
-            "--program-timeout", str(timeout), "--guest-timeout", str(4 * timeout)]
-    env = dict(os.environ, PYTHONPATH=f"{repo / 'harness'}:{repo}")
-    with open(out.with_suffix(".log"), "w") as log:
-        subprocess.run(argv, cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
+    from vm.api import BootRequest, KernelOptions
+    from vm.api import boot as vmboot
+    request = BootRequest(out=str(out), suites=str(stage), jobs=1,
+                          program_timeout=timeout, guest_timeout=4 * timeout,
+                          kernels=KernelOptions(offline=True))
+    result = next(iter(vmboot([f"file:{vmlinux}"], request)), None)
     guests = sorted(out.glob("*/guest.json"))
-    if not guests:
+    if result is None or not guests:
         return "error", {}
-    status = str(json.loads(guests[0].read_text()).get("status"))
-    return status, outcomes(guests[0].parent)
+    return result.status, outcomes(guests[0].parent)
 
 
 def add_arguments(p: Any) -> None:
