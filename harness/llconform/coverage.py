@@ -723,15 +723,3 @@ def _guest_status(d: Path) -> str:
         return str(json.loads((d / "guest.json").read_text()).get("status"))
     except (OSError, ValueError):
         return "unknown"
-
-
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(
-        prog="llconform coverage", description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    add_arguments(p)
-    return run(p.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
