@@ -48,7 +48,7 @@ $(B)/suites/%: suites/%.c $(wildcard suites/*.h) $(wildcard harness/*.h abi/*.h)
 # The guest's /init (and, with --host, the host row's runner): static.
 $(B)/guest_init: harness/guest_init.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $< -o $@ -static
+	$(CC) $(CFLAGS) $< -o $@ -static -lz
 
 $(B)/tests/check_abi: tests/unit/check_abi.c $(B)/libll.a
 	@mkdir -p $(@D)

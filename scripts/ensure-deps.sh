@@ -8,6 +8,7 @@ set -eu
 build_pkgs="gcc:C compiler
 make:build driver
 libc6-dev:static glibc for the guest binaries
+zlib1g-dev:static zlib for the guest init (a deflated results channel)
 pkg-config:finds the Check library
 check:Check (libcheck) unit-test framework for abi/
 xz-utils:unpacks the linux-source tarball

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import threading
 import time
+import zlib
 from dataclasses import dataclass
 
 from .console import INIT_DONE, INIT_START
@@ -26,6 +27,27 @@ BASE_APPEND = [
 ]
 QEMU = os.environ.get("LLCONFORM_QEMU", "qemu-system-x86_64")
 PROGRAM_MARKER = "llconform: begin "
+_TSC_KHZ: dict[str, int | None] = {}
+
+
+def clock_append(init: str, accel: str) -> list[str]:
+    """Under TCG the guest's TSC is the host's: its rate (measured once by
+    `init --tsc-khz`) as tsc_early_khz= spares the guest a PIT calibration
+    that fails on a busy host, leaving it on a jiffies clock (4 ms steps,
+    losing ticks under load) and skips the delay-loop calibration."""
+    if accel != "tcg":
+        return []
+    if init not in _TSC_KHZ:
+        khz = None
+        try:
+            done = subprocess.run([init, "--tsc-khz"], capture_output=True, text=True, timeout=10)
+            if done.returncode == 0 and done.stdout.strip().isdigit():
+                khz = int(done.stdout.strip())
+        except (OSError, subprocess.SubprocessError):
+            pass
+        _TSC_KHZ[init] = khz
+    khz = _TSC_KHZ[init]
+    return [f"tsc_early_khz={khz}"] if khz else []
 
 
 @dataclass
@@ -90,6 +112,26 @@ class Outcome:
     qemu_stderr: str
 
 
+def inflate_results(path: str) -> None:
+    """The guest init deflates the results channel (guest_init.c): write it
+    back as text, as far as it goes (a guest that died mid-stream leaves a
+    stream without its end, inflated up to its last flush)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError:
+        return
+    if raw[:1] != b"\x78":  # not a zlib stream: an older init, or the host
+        return
+    d = zlib.decompressobj()
+    try:
+        text = d.decompress(raw)
+    except zlib.error as err:
+        text = b"\n# llconform-host: results channel corrupt: %s\n" % str(err).encode()
+    with open(path, "wb") as f:
+        f.write(text)
+
+
 def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float) -> Outcome:
     """Boot; kill the guest if /init is not reached in boot_timeout or it outlives guest_timeout."""
     if os.path.exists(boot.results):
@@ -152,6 +194,7 @@ def run(boot: Boot, console_path: str, boot_timeout: float, guest_timeout: float
     total = time.monotonic() - start
     for t in readers:
         t.join(timeout=5)
+    inflate_results(boot.results)
     return Outcome(
         None if killed else proc.returncode,
         killed,

@@ -123,3 +123,24 @@ def test_budget_fields(init_binary: str, tmp_path: os.PathLike) -> None:
     assert p.write_seconds is not None and p.write_seconds >= 0 and p.at is None
     assert int(r.done_fields["bytes"]) == len(out.stdout) - len(out.stdout.splitlines()[-1]) - 1
     assert r.boot_fields == {} and r.start_fields["at"] == "-1.000000"
+
+
+def test_inflate_results(tmp_path: os.PathLike) -> None:
+    """The guest's deflated channel is inflated in place, up to its last
+    flush when the stream was cut (a guest that died); text stays text."""
+    import zlib
+
+    from vm import qemu
+
+    text = b"# llconform-init: start uname=x programs=1 timeout=5\n# llconform-program: begin a\n"
+    z = zlib.compressobj(1)
+    stream = z.compress(text) + z.flush(zlib.Z_SYNC_FLUSH) + z.compress(b"lost")
+    path = os.path.join(str(tmp_path), "results.log")
+    with open(path, "wb") as f:
+        f.write(stream)
+    qemu.inflate_results(path)
+    with open(path, "rb") as f:
+        assert f.read() == text
+    qemu.inflate_results(path)  # already text: unchanged
+    with open(path, "rb") as f:
+        assert f.read() == text
