@@ -12,6 +12,7 @@ from pathlib import Path
 from vm import cli as vmcli
 
 from .. import bench
+from . import EXIT_OK, EXIT_OURS
 from ..bench_upstream import DEFAULT_TREE
 
 UPSTREAM_TREE_HELP = (
@@ -57,6 +58,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     programs = args.programs.split(",") if args.programs else None
-    return bench.run(Path(args.build), args.repeat, args.upstream_tree,
-                     not args.no_host, not args.no_guests, args.kernels,
-                     vmcli.boot_request(args, out="", suites=None, programs=programs))
+    failed = bench.run(Path(args.build), args.repeat, args.upstream_tree,
+                       not args.no_host, not args.no_guests, args.kernels,
+                       vmcli.boot_request(args, out="", suites=None, programs=programs))
+    # A bench judges no kernel: anything that went wrong is our side's.
+    return EXIT_OURS if failed else EXIT_OK
