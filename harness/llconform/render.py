@@ -228,7 +228,8 @@ def page(doc: dict[str, Any]) -> str:
     e = html.escape
     css = "".join(f".{o}{{background:{c}}}" for o, c in COLOUR.items())
     css += (f".known{{background:{KNOWN_COLOUR}}}.g-new{{color:#a00}}"
-            "table.dev td.r{text-align:left;max-width:60em;overflow-wrap:anywhere}table.grid td{min-width:4.5em}"
+            "table.dev td.r{text-align:left;max-width:60em;overflow-wrap:anywhere}"
+            "table.grid td{min-width:4.5em}"
             "table.grid a,table.dev a{color:inherit}p.verdict{font-size:15px}"
             "table.dev td,table.grid td{padding:1px 4px}h3{margin:.6em 0 .2em}")
     parts = [
