@@ -12,13 +12,13 @@ SUITE_CPPFLAGS := $(CPPFLAGS) -isystem $(B)/kselftest
 SUITE_LDFLAGS := -static
 SUITES := $(basename $(notdir $(wildcard suites/*.c)))
 ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard abi/*.c)))
-HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c,$(wildcard harness/*.c)))
+HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c harness/llexec.c,$(wildcard harness/*.c)))
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest pytest-fast pytest-boot matrix check-kernels bench coverage clean
 .DEFAULT_GOAL := all
 
-all: deps-build $(B)/llabi $(B)/guest_init $(SUITES:%=$(B)/suites/%)
+all: deps-build $(B)/llabi $(B)/guest_init $(B)/llexec $(SUITES:%=$(B)/suites/%)
 
 deps-build deps-check deps-matrix deps-bench deps-coverage:
 	@scripts/ensure-deps.sh $(@:deps-%=%)
@@ -45,6 +45,10 @@ $(B)/suites/%: suites/%.c $(wildcard suites/*.h) $(wildcard harness/*.h abi/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SUITE_CPPFLAGS) $< $(B)/libll.a -o $@ $(SUITE_LDFLAGS)
 
+# What `llconform exec` runs in each guest around the user's program: static.
+$(B)/llexec: harness/llexec.c $(B)/libll.a
+	$(CC) $(CFLAGS) $(CPPFLAGS) $< $(B)/libll.a -o $@ -static
+
 # The guest's /init (and, with --host, the host row's runner): static.
 $(B)/guest_init: harness/guest_init.c
 	@mkdir -p $(@D)
@@ -58,6 +62,11 @@ $(B)/tests/without_userns: tests/unit/without_userns.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@
 
+# A program of ours that `llconform exec` runs in a guest (tests/test_exec.py).
+$(B)/tests/exec_witness: tests/exec/witness.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@ -static
+
 $(B)/tests/without_landlock: tests/unit/without_landlock.c abi/landlock_uapi.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(CPPFLAGS) $< -o $@
@@ -70,7 +79,7 @@ $(B)/tests/variant_needs: tests/unit/variant_needs.c $(wildcard harness/*.h abi/
 # --- make check ------------------------------------------------------------
 # The guest boots (pytest-boot, one core under TCG) run beside everything
 # else (the other core); each part's output is shown whole when it ends.
-check: deps-check all $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
+check: deps-check all $(B)/tests/exec_witness $(B)/tests/check_abi $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
 	@$(MAKE) --no-print-directory -j2 --output-sync=target pytest-boot lint unit host pytest-fast
 	@echo "make check: all passed"
 
@@ -97,7 +106,7 @@ pytest-fast: all $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/test
 	$(PYTHON) -m pytest -q -m 'not boot' tests
 
 # Real guests (marker `boot`); no pytest cache: it runs beside pytest-fast.
-pytest-boot: all
+pytest-boot: all $(B)/tests/exec_witness
 	$(PYTHON) -m pytest -q -m boot -p no:cacheprovider tests
 
 # --- make matrix / bench ---------------------------------------------------

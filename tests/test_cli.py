@@ -15,7 +15,7 @@ REPO = Path(__file__).resolve().parents[1]
 COMMAND = REPO / "llconform"
 # The list; `exec` and `coverage` come later as modules of commands/.
 EXPECTED = {"list", "fetch", "build", "boot", "matrix", "host", "compare",
-            "merge", "sweep", "bench", "coverage", "lock", "mutate"}
+            "merge", "sweep", "bench", "coverage", "lock", "mutate", "exec"}
 BARE_ENV = {"PATH": os.defpath}  # no PYTHONPATH, no virtualenv
 
 

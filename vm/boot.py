@@ -48,6 +48,8 @@ class BootRequest:
     memory_mb: int = 512
     qemu: str | None = None  # None: $LLCONFORM_QEMU or qemu-system-x86_64
     compression: str = "none"  # initramfs: none | xz | gzip (none unpacks fastest)
+    # Extra files for the guest: (host path, absolute guest path), as they are.
+    files: list[tuple[str, str]] = field(default_factory=list)
     kernels: KernelOptions = field(default_factory=KernelOptions)
 
 
@@ -471,7 +473,7 @@ def run_all(
                 )
         return
     if guests:
-        initrd = initramfs.build_cached(run.init, progs, r.compression, cache_root)
+        initrd = initramfs.build_cached(run.init, progs, r.compression, cache_root, r.files)
         log(f"initramfs {initrd}: {len(progs)} program(s), {os.path.getsize(initrd) >> 10} KiB")
         if r.accel == "kvm":
             accel = "kvm"

@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 TRAILER = "TRAILER!!!"
@@ -72,12 +73,38 @@ def parse_newc(blob: bytes) -> list[Entry]:
         entries.append(Entry(name, f[1], data, (f[9], f[10])))
 
 
-def build(init: str, programs: list[str], compress: str = "xz") -> bytes:
-    """An initramfs with /init and /suites/<program> for each path in programs."""
-    return compressed(archive(init, programs), compress)
+# Extra files: (path on the host, absolute path in the guest).
+Files = Sequence[tuple[str, str]]
 
 
-def archive(init: str, programs: list[str]) -> bytes:
+def build(
+    init: str, programs: list[str], compress: str = "xz", files: Files = ()
+) -> bytes:
+    """An initramfs with /init and /suites/<program> for each path in programs,
+    and each (host path, guest path) of files as it is."""
+    return compressed(archive(init, programs, files), compress)
+
+
+def _file_entries(files: Files, have: set[str]) -> list[Entry]:
+    """Entries for files, their parent directories first (the kernel's
+    unpacker creates no missing parent)."""
+    entries = []
+    for src, dest in files:
+        name = dest.lstrip("/")
+        parts = name.split("/")
+        for i in range(1, len(parts)):
+            d = "/".join(parts[:i])
+            if d not in have:
+                have.add(d)
+                entries.append(Entry(d, stat.S_IFDIR | 0o755))
+        with open(src, "rb") as f:
+            data = f.read()
+        mode = stat.S_IMODE(os.stat(src).st_mode)
+        entries.append(Entry(name, stat.S_IFREG | mode, data))
+    return entries
+
+
+def archive(init: str, programs: list[str], files: Files = ()) -> bytes:
     """The uncompressed newc archive of build()."""
     dirs = ["dev", "proc", "sys", "tmp", "run", "root", "suites"]
     entries = [Entry(d, stat.S_IFDIR | 0o755) for d in dirs]
@@ -87,6 +114,7 @@ def archive(init: str, programs: list[str]) -> bytes:
         entries.append(
             Entry("suites/" + os.path.basename(path), stat.S_IFREG | 0o755, stripped(path))
         )
+    entries += _file_entries(files, {e.name for e in entries})
     return write_newc(entries)
 
 
@@ -134,13 +162,15 @@ def read(blob: bytes) -> list[Entry]:
     return parse_newc(blob)
 
 
-def build_cached(init: str, programs: list[str], compress: str, cache_root: str) -> str:
+def build_cached(
+    init: str, programs: list[str], compress: str, cache_root: str, files: Files = ()
+) -> str:
     """Path of build()'s image in the cache, keyed by content (xz takes seconds)."""
     import hashlib
 
     from . import cache
 
-    blob = archive(init, programs)
+    blob = archive(init, programs, files)
     key = hashlib.sha256(blob).hexdigest()[:24]
     path = os.path.join(cache_root, "initramfs", f"{key}.cpio.{compress}")
     if not os.path.exists(path):
