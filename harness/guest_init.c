@@ -369,8 +369,10 @@ static void __attribute__((noreturn)) end_guest(unsigned char code)
 	if (deflating)
 		deflate_write(NULL, 0, Z_FINISH);
 	if (results_fd >= 0)
-		tcdrain(results_fd);
-	tcdrain(STDERR_FILENO);
+		while (tcdrain(results_fd) < 0 && errno == EINTR)
+			; /* SIGCHLD interrupts (no SA_RESTART) */
+	while (tcdrain(STDERR_FILENO) < 0 && errno == EINTR)
+		;
 	sync();
 	if (ioperm(DEBUG_EXIT_PORT, 1, 1) == 0)
 		outb(code, DEBUG_EXIT_PORT);
@@ -511,7 +513,8 @@ static void run_program(const struct options *opt, const char *name)
 			drain_until = now() + DRAIN_S;
 		} else if (now() > deadline) {
 			kill(-pid, SIGKILL);
-			waitpid(pid, &status, 0);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
 			exited = timed_out = true;
 			drain_until = now() + DRAIN_S;
 		}

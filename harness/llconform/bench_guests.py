@@ -2,14 +2,23 @@
 
 In one run, with the vm tool in-process (`-j` guests at a time, TCG):
 
-(a) every kernel boots bare: our build/guest_init with an empty suites
+(a) every guest of the default matrix (the debian-* series and the newest
+    without Landlock) boots bare: our build/guest_init with an empty suites
     directory, so the init starts and exits at once; its `times.total` is
     the kernel's bare boot-to-exit time;
-(b) every kernel boots with all of build/suites.
+(b) the default matrix's rows (those guests and the host) run all of
+    build/suites, guests scheduled longest first (vm/boot.py).
 
 Per kernel: (a)'s boot-to-exit, (b)'s boot-to-first-program, their ratio
-(target: at most 1.2), (b)'s whole guest time; and the wall time of each
-run (target for (b): at most 90 s for the 11 series with a warm cache).
+(target: at most 1.2), (b)'s whole guest time; the wall time of each run
+(target for (b): at most 35 s for the 13 rows with a warm cache, 2 cores,
+TCG) against the sum of the guest times over the jobs; and the time budget
+of every guest, (a) and (b): where its wall time went (QEMU start, kernel
+boot, initramfs unpacking, the init, program start, the harness around the
+tests, test bodies, audit waits, the results channel, shutdown), from the
+kernel's log, the guest's clock and the host's (budget(); the fields come
+from guest_init.c), with the check that each guest takes at most 1.5 x its
+bare boot plus its test bodies. The tables are also in budget.txt.
 The raw guest.json files (with console.log, results.log, *.ktap) are kept
 under build/bench/guests/{bare,suites}/<kernel>/; the programs booted are a
 snapshot of build/ in build/bench/guests/snapshot/.
@@ -40,7 +49,7 @@ from . import selection as kernels
 from .bench import fmt_totals, load, parse_totals
 
 BOOT_RATIO_TARGET = 1.2
-WALL_TARGET_S = 90.0
+WALL_TARGET_S = 35.0  # issue 14: the default 13 rows, warm cache, 2 cores
 
 
 @dataclass
@@ -224,7 +233,7 @@ def report(names: list[str], bare: GuestRun, full: GuestRun, jobs: int,
         print()
     for run, target in ((bare, None), (full, WALL_TARGET_S)):
         setup = run.setup()
-        line = (f"wall, {run.label}: {run.wall:.1f} s for {len(names)} "
+        line = (f"wall, {run.label}: {run.wall:.1f} s for {len(run.guests)} "
                 f"kernel(s) (before the first QEMU: {fmt(setup)}; vm exit "
                 f"{run.exit_code})")
         if target is not None:
@@ -443,6 +452,8 @@ def run(build: Path, patterns: list[str],
     try:
         names = (kernels.select(patterns) if patterns
                  else default_kernels())
+        # (b) is the default matrix's set of rows: the guests and the host.
+        rows = names if patterns else kernels.default_set()
     except kernels.SelectionError as err:
         say(f"error: {err}")
         return 1
@@ -468,10 +479,10 @@ def run(build: Path, patterns: list[str],
     bare = boot("(a) bare", names, empty, root / "bare", init,
                 dataclasses.replace(request, programs=None))
     loads.append(load())
-    full = boot("(b) suites", names, suites, root / "suites", init, request)
+    full = boot("(b) suites", rows, suites, root / "suites", init, request)
     loads.append(load())
     summary = {
-        "kernels": names, "jobs": jobs, "programs": request.programs,
+        "kernels": names, "rows": rows, "jobs": jobs, "programs": request.programs,
         "compression": compression,
         "wall": {"bare": round(bare.wall, 3), "suites": round(full.wall, 3)},
         "load": loads,
