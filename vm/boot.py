@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from . import cache, console, framing, guestinit, initramfs, packages, qemu
+from . import cache, console, framing, guestinit, initramfs, modules, packages, qemu
 from .catalogue import Kernel
 from .fetch import Image
 from .guest import GuestProgram, GuestResult, Times
@@ -257,6 +257,10 @@ def boot_guest(k: Kernel, img: Image, initrd: str, run: _Run, accel: str) -> Gue
         return error_result(k, k.name, r.out, "no bootable image")
     console_path = os.path.join(out, "console.log")
     results_path = os.path.join(out, "results.log")
+    # The kernel's own modules the guest needs (vm/modules.py), if cached.
+    mods = os.path.join(os.path.dirname(machines[0][1]), "modules")
+    if os.path.exists(os.path.join(mods, "loop.ko")):
+        initrd = modules.initrd_with_modules(initrd, mods)
     for i, (machine, image) in enumerate(machines):
         boot = qemu.Boot(
             kernel=image,

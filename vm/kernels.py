@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 
-from . import build, cache, catalogue, fetch, lock, packages, source
+from . import build, cache, catalogue, fetch, lock, modules, packages, source
 from .apt import AptState
 from .catalogue import CatalogueError, Kernel, NotServed
 from .fetch import Image
@@ -132,4 +132,12 @@ class Kernels:
             return build.ensure_built(k, self.apt, self.cache, self.options.build_jobs)
         if k.kind == "debian" and not fetch.is_cached(self.cache, k):
             packages.ensure_packages(FETCH_TOOLS)
-        return fetch.fetch(k, self.apt, self.cache)
+        img = fetch.fetch(k, self.apt, self.cache)
+        if k.kind == "debian" and self.apt.mirrors is not None:
+            # The guest's loop module (vm/modules.py): a missing one only
+            # costs the tests that need a block device their run.
+            try:
+                modules.ensure(k, self.apt, self.cache)
+            except Exception as e:  # noqa: BLE001
+                print(f"vm: warning: {k.name}: no guest modules: {e}", file=sys.stderr)
+        return img
