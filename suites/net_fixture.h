@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The network fixture, crossed by protocol x family, and the behaviours TCP
- * and UDP share (SPEC §6.1, §6.2), written once.  abi4_net_tcp.c and
+ * The network fixture, protocol x family, and the behaviours TCP and UDP
+ * share (SPEC §6.1, §6.2), written once.  The including program picks the
+ * protocol, the variants cross it with the families: abi4_net_tcp.c and
  * abi10_udp.c each include it for their protocol, which keeps their
  * program, fixture and test names (tcp.ipv4.bind_allowed_by_rule_denied_without
  * in abi4_net_tcp, udp.ipv4.... in abi10_udp), then add the tests of their
