@@ -154,3 +154,14 @@ def test_not_built_when_make_fails(tmp_path: Path,
     (out / "vmlinux").write_bytes(b"image")
     assert mutate.build_mutant(base, good, 1, tmp_path / "g.log") == out / "vmlinux"
     assert (t / "security/landlock/x.c").read_text() == SOURCE
+
+
+def test_a_killed_run_leaves_no_mutant_behind(tmp_path: Path) -> None:
+    t = tree(tmp_path / "src")
+    base = mutate.Base(tmp_path, t, tmp_path / "out", "k")
+    (tmp_path / "MUTATED").write_text(SOURCE)
+    (tmp_path / "MUTATED.path").write_text("security/landlock/x.c")
+    (t / "security/landlock/x.c").write_text("mutated\n")
+    mutate.restore_base(base)
+    assert (t / "security/landlock/x.c").read_text() == SOURCE
+    assert not (tmp_path / "MUTATED.path").exists()

@@ -277,6 +277,7 @@ def base_tree(cache_root: Path, tree: Path, source_id: str,
     work = cache_root / "mutate" / key
     base = Base(work, work / "src", work / "out", key)
     if (work / "READY").is_file():
+        restore_base(base)
         return base
     shutil.rmtree(work, ignore_errors=True)
     base.out.mkdir(parents=True)
@@ -296,6 +297,15 @@ def base_tree(cache_root: Path, tree: Path, source_id: str,
     return base
 
 
+def restore_base(base: Base) -> None:
+    """Puts back the file a killed run left mutated."""
+    marker = base.work / "MUTATED.path"
+    if marker.is_file():
+        (base.src / marker.read_text()).write_bytes(
+            (base.work / "MUTATED").read_bytes())
+        marker.unlink()
+
+
 def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
                  ) -> Path | None:
     """The vmlinux of the mutant, or None when it does not compile. The
@@ -304,6 +314,9 @@ def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
     from vm import patches as vmpatches
     path = base.src / m.file
     vmpatches.unshare(str(path))  # never write the cached source tree
+    # a run killed while the mutant is in the tree: restore_base() undoes it
+    (base.work / "MUTATED").write_bytes(path.read_bytes())
+    (base.work / "MUTATED.path").write_text(m.file)
     original = apply(base.src, m)
     try:
         make = vmbuild.make_argv(str(base.src), str(base.out), jobs,
@@ -311,6 +324,7 @@ def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
         rc = _logged(make, log)
     finally:
         path.write_bytes(original.encode(errors="surrogateescape"))
+        (base.work / "MUTATED.path").unlink()
     if rc:
         return None
     return base.out / "vmlinux"
