@@ -19,6 +19,10 @@
  * their debugfs knob ignore-gfp-wait is N, so the tests set it (root,
  * debugfs): kernels without fault injection skip with the reason.
  *
+ * The other error path of TSYNC is an interruption: a signal while the
+ * caller waits for its siblings makes the call start again from scratch
+ * (ERESTARTNOINTR), and the restarted call must still add one layer only.
+ *
  * Each test prints "# faults: <call>: <n> allocation(s) ..." so a run
  * shows how many allocation points each call has; `llconform coverage`
  * shows which error paths of security/landlock they reached.
@@ -28,6 +32,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +41,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -848,6 +854,128 @@ LL_TEST(restrict_self_tsync_sibling_allocation_fails, .needs = LL_B_TSYNC,
 	ASSERT_EQ(0, o.err);
 	EXPECT_EQ(ST_APPLIED, o.state)
 	TH_LOG("state %s: %s", state_name(o.state), o.what);
+}
+
+/* --- an interrupted TSYNC
+ * ----------------------------------------------------- */
+
+static volatile sig_atomic_t alarms;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* The state letter of a thread of this process (R, S, D...), '?' if gone. */
+static char thread_state(pid_t tid)
+{
+	char path[64], buf[512], *p;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return '?';
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return '?';
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+struct vforker {
+	int ready[2], report[2];
+	int limit;
+};
+
+/*
+ * Blocks in vfork() until its child exits (a killable wait: the TSYNC
+ * task work cannot run there), then reports what it sees: whether it reads
+ * T/new/f and how many layers it can still take.
+ */
+static void *vforking_sibling(void *p)
+{
+	struct vforker *v = p;
+	pid_t pid, tid = gettid();
+	int seen[2];
+
+	if (write(v->ready[1], &tid, sizeof(tid)) != sizeof(tid))
+		return NULL;
+	pid = vfork();
+	if (pid == 0) {
+		const struct timespec t = { .tv_sec = 1, .tv_nsec = 500000000 };
+
+		nanosleep(&t, NULL);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	seen[0] = readable("new/f");
+	seen[1] = layers_left();
+	if (write(v->report[1], seen, sizeof(seen)) != sizeof(seen))
+		return NULL;
+	return NULL;
+}
+
+/*
+ * A sibling that cannot take its task work for 1.5 s and a timer that
+ * interrupts the caller every 200 ms: restrict_self(TSYNC) is restarted
+ * (its pending works cancelled) until the sibling is free, then succeeds
+ * with exactly one new layer in every thread.
+ */
+LL_TEST(restrict_self_tsync_interrupted_adds_one_layer, .needs = LL_B_TSYNC)
+{
+	const struct sigaction sa = { .sa_handler = on_alarm };
+	const struct itimerval every = { .it_interval = { 0, 200000 },
+					 .it_value = { 0, 200000 } };
+	const struct itimerval off = { 0 };
+	struct vforker v = { 0 };
+	pthread_t thread;
+	int fd, ret, err, seen[2], left, i;
+	pid_t tid;
+
+	make_tree(_metadata);
+	v.limit = layer_limit();
+	ASSERT_LE(16, v.limit);
+	fd = read_ruleset(new_grants, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	if (pipe(v.ready) || pipe(v.report) ||
+	    pthread_create(&thread, NULL, vforking_sibling, &v) ||
+	    read(v.ready[0], &tid, sizeof(tid)) != sizeof(tid))
+		LL_BROKEN("sibling: %s", strerror(errno));
+	/* the sibling sleeps in the vfork wait (state D) before the TSYNC */
+	for (i = 0; i < 500 && thread_state(tid) != 'D'; i++)
+		usleep(10000);
+	if (thread_state(tid) != 'D')
+		LL_BROKEN("the sibling never waited in vfork (state %c)",
+			  thread_state(tid));
+	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
+	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
+	ret = ll_restrict_self(fd, TSYNC);
+	err = errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	close(fd);
+	ASSERT_EQ(0, ret)
+	TH_LOG("restrict_self(TSYNC) after %d interruption(s): %s", (int)alarms,
+	       strerror(err));
+	/* the call waited for the sibling: it was interrupted, and restarted */
+	printf("# faults: restrict_self TSYNC: interrupted %d time(s)\n",
+	       (int)alarms);
+	ASSERT_LE(1, alarms);
+	EXPECT_FALSE(readable("new/f"));
+	left = layers_left();
+	if (read(v.report[0], seen, sizeof(seen)) != sizeof(seen))
+		LL_BROKEN("no report from the sibling");
+	pthread_join(thread, NULL);
+	EXPECT_EQ(0, seen[0]);
+	EXPECT_EQ(v.limit - 1, seen[1])
+	TH_LOG("sibling: %d layer(s) left, expected %d", seen[1], v.limit - 1);
+	EXPECT_EQ(v.limit - 1, left)
+	TH_LOG("caller: %d layer(s) left, expected %d", left, v.limit - 1);
 }
 
 LL_MAIN();
