@@ -125,7 +125,9 @@ static const char *userns_restriction(void)
 	if (chrooted())
 		return "a chroot (the kernel refuses user namespaces to a "
 		       "chrooted process)";
-	return "no sysctl, seccomp filter or chroot found to explain it";
+	/* A chroot whose new root is a mount point shows no sign of it. */
+	return "no sysctl or seccomp filter refuses it: a chroot onto a mount "
+	       "point, or a security module";
 }
 
 /* In a child: a user namespace with our uid mapped, as the tests make. */
