@@ -3,6 +3,8 @@ row are one run function with the same request, timeouts and judging; the
 last probed status lands in the results folder, where `list` reads it."""
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -47,3 +49,24 @@ def test_last_probed_status_is_kept_in_the_results(tmp_path: Path) -> None:
     assert on_another_build == "abi 2 errata 0xc (on 6.1.192-3)"
     assert results.last_probed_text(known, "debian-7.3+nolandlock", None) == "disabled"
     assert results.last_probed_text(known, "debian-5.10", "5.10.1-1") == "-"
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_pytest_view_is_the_same_run(tmp_path: Path) -> None:
+    """`matrix -- PYTEST_ARGS` runs the same function: the same cells, the
+    same exit status (one program on the host row, to stay quick)."""
+    def matrix(results: Path, *extra: str) -> tuple[int, dict[str, Any]]:
+        proc = subprocess.run(
+            [str(REPO / "llconform"), "matrix", "--kernels", "host", "--programs", "base",
+             "--build", str(REPO / "build"), "--results", str(results), *extra],
+            capture_output=True, text=True, timeout=120, check=False)
+        doc = json.loads((results / "latest" / "matrix.json").read_text())
+        return proc.returncode, doc["cells"]["host"]
+
+    direct_status, direct = matrix(tmp_path / "direct")
+    view_status, view = matrix(tmp_path / "view", "--", "-p", "no:cacheprovider")
+    assert view_status == direct_status
+    outcomes = {k: c["outcome"] for k, c in direct.items()}
+    assert {k: c["outcome"] for k, c in view.items()} == outcomes

@@ -95,3 +95,24 @@ def test_xpass_passes_in_every_view() -> None:
     assert exit_status(doc) == 0 and render.not_passing_lines(doc) == []
     assert junit_view(doc) == "passed" and pytest_view(outcomes.XPASS) == "passed"
     assert "xpass: why xpass" in render.junit(doc)  # noted, not hidden
+
+
+def test_severity_ranks_every_outcome_once() -> None:
+    assert sorted(outcomes.SEVERITY) == sorted(outcomes.ALL)
+    assert outcomes.WORTH_A_LOOK <= outcomes.ACCEPTED
+
+
+def test_no_view_spells_a_set_of_outcomes_by_hand() -> None:
+    """Two outcome names as string literals on one line (other than a
+    name -> symbol/colour table) is a subset spelled by hand."""
+    import re
+    from pathlib import Path
+    names = "|".join(outcomes.ALL)
+    literal = re.compile(rf"[\"']({names})[\"'](?!\s*:)")
+    driver = Path(outcomes.__file__).parent
+    found = [f"{p.name}:{n}: {line.strip()}" for p in sorted(driver.rglob("*.py"))
+             if p.name != "outcomes.py"
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if len(set(literal.findall(re.sub(r"[\"']\w+[\"']: [\"'][^\"']*[\"']", "", line))))
+             >= 2]
+    assert found == []

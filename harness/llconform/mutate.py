@@ -37,6 +37,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import outcomes as cell_outcomes
+
 LANDLOCK = "security/landlock"
 ROR = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
 LOR = {"&&": "||", "||": "&&"}
@@ -237,7 +239,8 @@ def to_json(mutants: list[Mutant]) -> str:
 
 # --- building and running mutants ---------------------------------------------
 
-KILLING = {"fail", "crashed", "timeout", "broken"}
+# Every outcome a run does not accept (outcomes.accepted) kills a mutant.
+KILLING = frozenset(o for o in cell_outcomes.ALL if not cell_outcomes.accepted(o))
 
 
 @dataclass

@@ -46,6 +46,12 @@ KERNEL_FAILURES = frozenset({FAIL, TIMEOUT, CRASHED, TAINTED})
 INFRASTRUCTURE = frozenset({BROKEN})
 # Everything a run accepts: the complement of the two failure sets.
 ACCEPTED = PASSING | NOT_APPLICABLE
+# Accepted, but worth a look: the kernel behaves better than it says (xpass),
+# or nothing could check what it says (unverified).
+WORTH_A_LOOK = frozenset({XPASS, UNVERIFIED})
+# Worst first: what a summary of several cells shows.
+SEVERITY: tuple[str, ...] = (CRASHED, TAINTED, TIMEOUT, FAIL, BROKEN, XPASS, UNVERIFIED,
+                             XFAIL, SKIP, PASS)
 # A taint while a program ran turns these into `tainted`; a failure stays
 # what it was (it says more than the taint).
 TAINTABLE = PASSING | {XFAIL}

@@ -99,7 +99,7 @@ def not_passing_lines(doc: dict[str, Any]) -> list[str]:
 def _not_passing(doc: dict[str, Any], look: bool = False
                  ) -> list[tuple[str, str, dict[str, Any]]]:
     """Cells a run does not accept; with `look`, xpass and unverified too."""
-    extra = {outcomes.XPASS, outcomes.UNVERIFIED} if look else set()
+    extra = outcomes.WORTH_A_LOOK if look else frozenset()
     return [(k, t, c) for k, cells in doc["cells"].items()
             for t, c in cells.items()
             if not outcomes.accepted(c["outcome"]) or c["outcome"] in extra]
@@ -110,8 +110,7 @@ def _num(value: Any) -> str:
 
 
 # Worst first: the colour of a program x kernel square of the overview.
-SEVERITY = ("crashed", "tainted", "timeout", "fail", "broken", "xpass", "unverified",
-            "xfail", "skip", "pass")
+SEVERITY = outcomes.SEVERITY
 # A square whose only failures are known deviations.
 KNOWN_COLOUR = "#f6d2b0"
 NEW = "new"
@@ -207,8 +206,8 @@ def overview(doc: dict[str, Any]) -> list[str]:
             w = worst(c)
             bad = [k for k, v in cells.items() if not outcomes.accepted(v["outcome"])]
             cls = "known" if bad and all((n, k) in known_cells_at for k in bad) else w
-            text = f"{c.get('pass', 0) + c.get('xpass', 0)}/{len(cells)}"
-            if w not in ("pass", "skip", "xfail"):
+            text = f"{sum(c.get(o, 0) for o in outcomes.PASSING)}/{len(cells)}"
+            if not outcomes.accepted(w) or w in outcomes.WORTH_A_LOOK:
                 text += f" {c[w]}&nbsp;{SYMBOL[w]}"
             detail = ", ".join(f"{v} {o}" for o, v in c.items())
             row.append(f"<td class={cls} title='{e(n)}: {e(detail)}'>"

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from vm import cli as vmcli
 from vm.api import BootRequest, boot
 
-from . import render, results, selection
+from . import outcomes, render, results, selection
 from .matrix import PROBE_CELL, KernelRow, counts, document, git_describe, suite_build
 from .programs import Needs, list_tests, suite_programs
 from .verdicts import NEEDS_CELL, row_from_guest
@@ -91,10 +91,11 @@ def progress_line(row: KernelRow) -> str:
     abi = (f"ABI {probed.get('abi')}" if probed.get("status") == "enabled"
            else f"Landlock {probed.get('status') or '?'}")
     seconds = f"{row.run_seconds:.1f} s" if row.run_seconds else "-"
-    text = (f"{row.name:<26} {abi:<18} {c.get('pass', 0):>4} passed "
-            f"{c.get('fail', 0):>3} failed {c.get('skip', 0):>4} skipped "
-            f"{seconds:>8}")
-    others = {k: v for k, v in c.items() if k not in ("pass", "fail", "skip")}
+    passed, failed, skipped = (c.get(o, 0) for o in (outcomes.PASS, outcomes.FAIL, outcomes.SKIP))
+    text = (f"{row.name:<26} {abi:<18} {passed:>4} passed {failed:>3} failed "
+            f"{skipped:>4} skipped {seconds:>8}")
+    shown = (outcomes.PASS, outcomes.FAIL, outcomes.SKIP)  # the columns above
+    others = {k: v for k, v in c.items() if k not in shown}
     if others:
         text += "  " + " ".join(f"{v} {k}" for k, v in others.items())
     if row.problem:
