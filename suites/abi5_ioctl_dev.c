@@ -747,7 +747,8 @@ LL_TEST(block_device_ioctl_needs_ioctl_dev,
 	if (reference < 0)
 		LL_SKIP_ENV(return, "no block device in /dev opens and answers "
 				    "BLKGETSIZE64, and no loop device can be "
-				    "made (no loop driver in this kernel)");
+				    "made (loop neither built in, loaded, nor "
+				    "given as /modules/loop.ko)");
 	ASSERT_EQ(0, ioctl(reference, BLKGETSIZE64, &ref_bytes));
 	/* Layer 1 grants IOCTL_DEV on the device, layer 2 does not. */
 	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
