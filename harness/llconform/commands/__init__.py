@@ -20,8 +20,8 @@ from typing import Callable
 EXIT_OK = 0  # nothing failed
 EXIT_DEVIATION = 1  # a kernel deviates from what its ABI and errata promise
 EXIT_OURS = 2  # our side failed: bad input, a download, a boot, a broken test
-EXIT = ("exit status: 0 nothing failed, 1 a kernel deviates, 2 our side "
-        "failed (bad input, download, build, boot, a broken test)")
+EXIT = ("exit status: 0 nothing failed, 1 a kernel deviates, 2 our side failed\n"
+        "(bad input, download, build, boot, a broken test)")
 
 
 @dataclass(frozen=True)
