@@ -412,6 +412,8 @@ def _run(args: Any) -> int:
                               args.cache, args.build_jobs)
     mutants = sample(generate(k.tree), args.max, args.seed, args.functions)
     say(f"{len(mutants)} mutant(s) selected (seed {args.seed})")
+    # run in random order: a run stopped early is still a sample of all
+    random.Random(args.seed).shuffle(mutants)
     if args.list:
         for m in mutants:
             print(f"{m.ident} {m.describe()}")
