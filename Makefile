@@ -15,7 +15,7 @@ ABI_OBJS := $(patsubst abi/%.c,$(B)/abi/%.o,$(filter-out abi/llabi.c,$(wildcard 
 HARNESS_OBJS := $(patsubst harness/%.c,$(B)/harness/%.o,$(filter-out harness/guest_init.c harness/llexec.c,$(wildcard harness/*.c)))
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest pytest-fast pytest-boot matrix check-kernels bench coverage clean
+.PHONY: all deps-build deps-check deps-matrix deps-bench deps-coverage check lint unit host pytest pytest-fast pytest-boot matrix check-kernels bench coverage exec-go-landlock clean
 .DEFAULT_GOAL := all
 
 all: deps-build $(B)/llabi $(B)/guest_init $(B)/llexec $(SUITES:%=$(B)/suites/%)
@@ -147,6 +147,18 @@ check-kernels: deps-matrix all
 COVERAGE_KERNEL ?= src:debian-7.3
 coverage: deps-coverage all
 	./llconform coverage '$(COVERAGE_KERNEL)' --build $(B) --results results $(COVERAGE_ARGS)
+
+# A real third-party Landlock client (not part of `make check`): the Go
+# library go-landlock's own tests, built from Debian's packages (sid's
+# library and Go toolchain, unpacked into the cache through the signed apt
+# state, never installed) as static test binaries, then run with
+# `llconform exec` in every kernel of EXEC_KERNELS as root and as nobody.
+EXEC_KERNELS ?= default host debian-7.3+nolandlock
+exec-go-landlock: deps-matrix all
+	scripts/go-landlock-tests $(B)/go-landlock
+	./llconform exec --build $(B) --results results --dir $(B)/go-landlock/bin $(EXEC_KERNELS) -- -test.v; \
+	status=$$?; ./llconform exec --build $(B) --results results --user nobody \
+		--dir $(B)/go-landlock/bin $(EXEC_KERNELS) -- -test.v || status=$$?; exit $$status
 
 bench: deps-bench all
 	./llconform bench --build $(B)

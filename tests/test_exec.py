@@ -65,6 +65,17 @@ def test_bad_program_is_refused_before_any_boot(tmp_path: Path, make, says: str)
     assert "booting" not in done.stderr and not (tmp_path / "results").exists()
 
 
+def test_dir_takes_the_arguments_after_the_kernels(tmp_path: Path) -> None:
+    """--dir DIR KERNEL... -- ARG...: every program of DIR gets the ARGs
+    (go test binaries need -test.v); here the check of DIR's programs runs."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    arm = _executable(folder / "arm.test", _elf_header(183))
+    done = llconform_exec("--dir", str(folder), "debian-6.12", "--", "-test.v")
+    assert done.returncode == 2
+    assert f"{arm}: built for aarch64" in done.stderr, done.stderr
+
+
 @pytest.mark.skipif(shutil.which("gcc") is None, reason="needs gcc to build a shared library")
 def test_missing_library_is_named(tmp_path: Path) -> None:
     (tmp_path / "lib.c").write_text("int llx_answer(void) { return 42; }\n")
@@ -96,6 +107,41 @@ def test_a_sysroot_without_the_loader_is_refused(tmp_path: Path) -> None:
     assert ls is not None
     with pytest.raises(exec_payload.PayloadError, match="loader .* is not in the sysroot"):
         exec_payload.prepare([ls], [], sysroot=str(tmp_path))
+
+
+def _merged_usr_sysroot(root: Path) -> Path:
+    """A sysroot laid out as .debs of a merged-/usr release unpack (trixie's
+    libc6: no /lib64 link, the loader in usr/lib64), made of this machine's
+    own loader and libc, so that resolution is checked without a network."""
+    lib = root / "usr/lib/x86_64-linux-gnu"
+    lib.mkdir(parents=True)
+    (root / "usr/lib64").mkdir()
+    shutil.copy("/lib64/ld-linux-x86-64.so.2", root / "usr/lib64/ld-linux-x86-64.so.2")
+    shutil.copy("/lib/x86_64-linux-gnu/libc.so.6", lib / "libc.so.6")
+    return root
+
+
+ECHO = "/usr/bin/echo"  # coreutils: needs the loader and libc only
+
+
+def test_a_merged_usr_sysroot_gives_the_loader_and_libraries(tmp_path: Path) -> None:
+    root = _merged_usr_sysroot(tmp_path / "sysroot")
+    payload = exec_payload.prepare([ECHO], [], sysroot=str(root))
+    files = dict((dest, src) for src, dest in payload.files)
+    assert files["/lib64/ld-linux-x86-64.so.2"] == str(root / "usr/lib64/ld-linux-x86-64.so.2")
+    assert files["/usr/lib/x86_64-linux-gnu/libc.so.6"] == str(
+        root / "usr/lib/x86_64-linux-gnu/libc.so.6")
+    assert all(src.startswith(str(root)) for dest, src in files.items()
+               if dest != f"{exec_payload.GUEST_BIN}/echo")
+    # Without its libc the sysroot cannot serve the program: named, no fallback to the host's.
+    (root / "usr/lib/x86_64-linux-gnu/libc.so.6").unlink()
+    with pytest.raises(exec_payload.PayloadError, match="libc.so.6.* in the sysroot"):
+        exec_payload.prepare([ECHO], [], sysroot=str(root))
+
+
+def test_the_hosts_own_root_as_sysroot_gives_the_hosts_libraries() -> None:
+    plain = exec_payload.prepare([ECHO], [])
+    assert exec_payload.prepare([ECHO], [], sysroot="/").files == plain.files
 
 
 def _block(stream: str, label: str, data: bytes) -> str:
@@ -150,13 +196,18 @@ def test_expect_file_first_match_wins(tmp_path: Path) -> None:
 @pytest.mark.boot
 def test_program_sees_what_exec_promises_in_a_guest(tmp_path: Path) -> None:
     assert WITNESS.stat().st_mode & stat.S_IXUSR, "make build/tests/exec_witness first"
-    payload = exec_payload.prepare([str(WITNESS)], ["one", "two words"])
+    # Beside the static witness, a dynamic program through --sysroot.
+    sysroot = _merged_usr_sysroot(tmp_path / "sysroot")
+    payload = exec_payload.prepare([str(WITNESS), ECHO], ["one", "two words"],
+                                   sysroot=str(sysroot))
     request = exec_run.ExecRequest(
         kernels=[KERNEL], payload=payload, llexec=str(BUILD / "llexec"),
-        boot=BootRequest(out="", jobs=1), results=tmp_path, user="nobody", timeout=60,
-        env=["LLX_EXTRA=yes"])
+        boot=BootRequest(out="", jobs=1), results=tmp_path / "results", user="nobody",
+        timeout=60, env=["LLX_EXTRA=yes"])
     run_dir, (row,) = exec_run.run(request)
-    (cell,) = row.cells
+    cell, echo = row.cells
+    assert (echo.program, echo.outcome) == ("echo", outcomes.PASS), echo.reason
+    assert (run_dir / "kernels" / KERNEL / "echo.stdout").read_text() == "one two words\n"
     out = (run_dir / "kernels" / KERNEL / "exec_witness.stdout").read_text()
     assert cell.outcome == outcomes.PASS, (cell.reason, out)
     facts = dict(line.split("=", 1) for line in out.splitlines())

@@ -150,7 +150,7 @@ def libraries(path: str, elf: Elf, sysroot: str | None) -> list[tuple[str, str]]
     if elf.interpreter is None:
         return []
     root = os.path.abspath(sysroot) if sysroot else "/"
-    loader = os.path.join(root, elf.interpreter.lstrip("/"))
+    loader = sysroot_file(root, elf.interpreter)
     if not os.path.isfile(loader):
         where = f"in the sysroot {root}" if sysroot else "on this machine"
         raise PayloadError(f"{path}: its loader {elf.interpreter} is not {where}")
@@ -161,6 +161,7 @@ def libraries(path: str, elf: Elf, sysroot: str | None) -> list[tuple[str, str]]
         argv += ["--library-path", ":".join(dirs)]
     done = subprocess.run(argv + ["--list", path], capture_output=True, text=True)
     found: list[tuple[str, str]] = [(loader, elf.interpreter)]
+    real_root = os.path.realpath(root).rstrip("/") + "/"
     missing = []
     for line in done.stdout.splitlines():
         m = _LIST_LINE.match(line)
@@ -170,6 +171,11 @@ def libraries(path: str, elf: Elf, sysroot: str | None) -> list[tuple[str, str]]
         if target == "not found":
             missing.append(name)
         elif target and os.path.isabs(target):
+            if sysroot and not os.path.realpath(target).startswith(real_root):
+                # The sysroot's loader fell back on this machine's folders:
+                # mixing two libcs' files would break in the guest.
+                missing.append(name)
+                continue
             found.append((target, _guest_path(target, root)))
     version_errors = [line for line in done.stderr.splitlines() if "not found" in line]
     if missing:
@@ -181,6 +187,23 @@ def libraries(path: str, elf: Elf, sysroot: str | None) -> list[tuple[str, str]]
             + ("" if sysroot else " (a newer libc? give --sysroot DIR)")
         )
     return sorted(set(found))
+
+
+# Top folders that a merged-/usr system has as links into /usr.
+_MERGED = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+
+
+def sysroot_file(root: str, path: str) -> str:
+    """PATH inside ROOT. A sysroot unpacked from merged-/usr packages (trixie
+    on: /lib64 is a link that base-files makes, not a folder of the .debs)
+    has /lib64/ld-linux-x86-64.so.2 at usr/lib64/ only."""
+    rel = path.lstrip("/")
+    there = os.path.join(root, rel)
+    if root != "/" and not os.path.lexists(there) and rel.split("/", 1)[0] in _MERGED:
+        merged = os.path.join(root, "usr", rel)
+        if os.path.exists(merged):
+            return merged
+    return there
 
 
 def _where(sysroot: str | None) -> str:

@@ -94,6 +94,7 @@ class ExecRow:
     cells: list[ExecCell] = field(default_factory=list)
     message: str = ""
     console_excerpt: str = ""
+    folder: str = ""  # under kernels/: the stdout and stderr files are there
 
 
 @dataclass
@@ -203,6 +204,7 @@ def expected_status(rules: list[tuple[str, int]], kernel: str, program: str) -> 
 def _host_home(tmp: str, user: str) -> str:
     home = os.path.join(tmp, "home")
     os.makedirs(home, exist_ok=True)
+    os.chmod(tmp, 0o755)  # mkdtemp's 0700 would keep nobody out of its own $HOME
     entry = pwd.getpwnam(user)
     os.chown(home, entry.pw_uid, entry.pw_gid)
     os.chmod(home, 0o755)
@@ -222,6 +224,7 @@ def _judge(
         seconds=guest.times.total,
         message=guest.message,
         console_excerpt=guest.console_excerpt,
+        folder=guest.folder,
     )
     report = next((p for p in guest.programs if p.name == "llexec"), None)
     runs: list[ProgramRun] = []
@@ -344,7 +347,7 @@ def markdown(rows: list[ExecRow], command: list[str]) -> str:
                 f"| {r.kernel} | {r.version or '-'} | {probe} | {c.program} | {c.outcome} | "
                 f"{'-' if c.status is None else c.status} | {c.expected_status} | {c.tests or '-'} "
                 f"| {'-' if c.seconds is None else f'{c.seconds:.2f}'} | "
-                f"{'kernels/' + r.kernel + '/' + c.stdout_file if c.stdout_file else '-'} |"
+                f"{f'kernels/{r.folder or r.kernel}/{c.stdout_file}' if c.stdout_file else '-'} |"
             )
     problems = [c for r in rows for c in r.cells if not outcomes.accepted(c.outcome)]
     if problems:

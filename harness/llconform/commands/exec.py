@@ -1,7 +1,7 @@
 """Run your own test program in every kernel (library authors' mode).
 
     llconform exec [OPTIONS] KERNEL... -- PROGRAM [ARG...]
-    llconform exec [OPTIONS] --dir DIR KERNEL...
+    llconform exec [OPTIONS] --dir DIR KERNEL... [-- ARG...]
 
 Options go before the kernel names. In each kernel (catalogue names and
 globs, pins, host, file:, src: with --patches, any +nolandlock) a guest
@@ -61,10 +61,15 @@ def _split(args: argparse.Namespace) -> tuple[list[str], str | None, list[str]]:
         kernels, command = words[:cut], words[cut + 1:]
     else:
         kernels, command = words, []
-    if args.dir is None and not command:
+    if args.dir is not None:
+        # With --dir, what follows -- are the arguments of every program.
+        return _checked(args, kernels), None, command
+    if not command:
         raise exec_payload.PayloadError("no program: KERNEL... -- PROGRAM [ARG...] or --dir DIR")
-    if args.dir is not None and command:
-        raise exec_payload.PayloadError("--dir and a PROGRAM: give one of them")
+    return _checked(args, kernels), command[0], command[1:]
+
+
+def _checked(args: argparse.Namespace, kernels: list[str]) -> list[str]:
     if not kernels:
         raise exec_payload.PayloadError("no kernel named (e.g. debian-6.1 host 'debian-7.*')")
     for word in kernels:
@@ -73,7 +78,7 @@ def _split(args: argparse.Namespace) -> tuple[list[str], str | None, list[str]]:
     for env in args.env:
         if "=" not in env or env.startswith("="):
             raise exec_payload.PayloadError(f"--env {env}: expected NAME=VALUE")
-    return kernels, (command[0] if command else None), command[1:]
+    return kernels
 
 
 def run(args: argparse.Namespace) -> int:
