@@ -296,10 +296,10 @@ def boot_guest(k: Kernel, img: Image, initrd: str, run: _Run, accel: str) -> Gue
     return finish(k, run, res, console_text, _read(results_path), o.returncode, o.killed)
 
 
-def host_argv(k: Kernel, run: _Run, suites: str) -> list[str]:
+def host_argv(k: Kernel, run: _Run, suites: str, init: str | None = None) -> list[str]:
     """The host row's command: the init in its --host mode, as k.user if set."""
     r = run.request
-    argv = [run.init, "--host", "--timeout", str(r.program_timeout)]
+    argv = [init or run.init, "--host", "--timeout", str(r.program_timeout)]
     if r.programs is not None:
         argv += ["--programs", ",".join(r.programs)]
     argv.append(os.path.abspath(suites))
@@ -314,6 +314,25 @@ def host_argv(k: Kernel, run: _Run, suites: str) -> list[str]:
             *argv,
         ]
     return argv
+
+
+def _readable_copy(init: str, suites: str, tmp: str) -> tuple[str, str]:
+    """Copies of the init and the programs in `tmp`, for a user who may not
+    reach the build tree (a clone under /root, mode 0700, on a fresh
+    machine)."""
+    dst = os.path.join(tmp, "llconform-bin")
+    shutil.rmtree(dst, ignore_errors=True)
+    os.makedirs(os.path.join(dst, "suites"))
+    shutil.copy(init, os.path.join(dst, "init"))
+    for name in sorted(os.listdir(suites)):
+        src = os.path.join(suites, name)
+        if os.path.isfile(src):
+            shutil.copy(src, os.path.join(dst, "suites", name))
+    for root, dirs, files in os.walk(dst):
+        for n in dirs + files:
+            os.chmod(os.path.join(root, n), 0o755)
+    os.chmod(dst, 0o755)
+    return os.path.join(dst, "init"), os.path.join(dst, "suites")
 
 
 def run_host(k: Kernel, run: _Run) -> GuestResult:
@@ -336,6 +355,10 @@ def run_host(k: Kernel, run: _Run) -> GuestResult:
     with tempfile.TemporaryDirectory(prefix="llconform-", dir=parent) as tmp:
         os.chmod(tmp, 0o1777)
         env = dict(os.environ, TMPDIR=tmp)
+        if k.user:
+            where = tmp if not os.statvfs(tmp).f_flag & os.ST_NOEXEC else out
+            init, suites = _readable_copy(run.init, r.suites or _empty_dir(out), where)
+            argv = host_argv(k, run, suites, init)
         with open(results_path, "wb") as res_f, open(console_path, "wb") as con_f:
             proc = subprocess.Popen(
                 argv,
