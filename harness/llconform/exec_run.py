@@ -15,6 +15,7 @@ import json
 import os
 import pwd
 import re
+import shlex
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -384,7 +385,13 @@ def document(rows: list[ExecRow], req: ExecRequest) -> dict[str, object]:
 
 
 def write_outputs(run_dir: Path, rows: list[ExecRow], req: ExecRequest) -> None:
-    command = ["llconform", "exec", *req.kernels, "--", *[p.label for p in req.payload.programs]]
+    options = ["--user", req.user] if req.user != "root" else []
+    options += [f"--env {e}" for e in req.env]
+    labels = [p.label for p in req.payload.programs]
+    # Several programs (--dir) all get the same arguments, after --.
+    runs = labels[:1] if len(labels) == 1 else [f"{{{','.join(labels)}}}"]
+    args = [shlex.quote(a) for a in req.payload.args]
+    command = ["llconform", "exec", *options, *req.kernels, "--", *runs, *args]
     (run_dir / "exec.json").write_text(json.dumps(document(rows, req), indent=1) + "\n")
-    (run_dir / "exec.md").write_text(markdown(rows, command + req.payload.args))
+    (run_dir / "exec.md").write_text(markdown(rows, command))
     (run_dir / "junit.xml").write_text(junit(rows))
