@@ -102,7 +102,7 @@ host: all
 
 pytest: pytest-fast pytest-boot
 
-pytest-fast: all $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
+pytest-fast: all $(B)/tests/exec_witness $(B)/tests/without_landlock $(B)/tests/without_userns $(B)/tests/variant_needs
 	$(PYTHON) -m pytest -q -m 'not boot' tests
 
 # Real guests (marker `boot`); no pytest cache: it runs beside pytest-fast.

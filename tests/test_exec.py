@@ -223,3 +223,17 @@ def test_program_sees_what_exec_promises_in_a_guest(tmp_path: Path) -> None:
     assert exec_run.exit_status([row]) == 0
     for name in ("exec.json", "exec.md", "junit.xml"):
         assert (run_dir / name).stat().st_size > 0
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="runs the program as nobody: needs root")
+def test_host_row_as_nobody_has_a_writable_home(tmp_path: Path) -> None:
+    """The host row has no little system, but nobody's fresh $HOME must be
+    reachable through the private folder it is made in."""
+    assert WITNESS.stat().st_mode & stat.S_IXUSR, "make build/tests/exec_witness first"
+    payload = exec_payload.prepare([str(WITNESS)], [])
+    request = exec_run.ExecRequest(
+        kernels=["host"], payload=payload, llexec=str(BUILD / "llexec"),
+        boot=BootRequest(out="", jobs=1), results=tmp_path, user="nobody", timeout=60)
+    run_dir, (row,) = exec_run.run(request)
+    out = (run_dir / "kernels" / "host" / "exec_witness.stdout").read_text().splitlines()
+    assert "uid=65534" in out and "home_writable=" in out, out
