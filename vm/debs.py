@@ -108,6 +108,7 @@ def extract(apt: AptState, suite: str, names: Sequence[str], purpose: str) -> st
         return final
     os.makedirs(root, exist_ok=True)
     tmp = tempfile.mkdtemp(dir=root, prefix=f".{purpose}.")
+    os.chmod(tmp, 0o755)  # like the packages' own trees: readable by every user
     for d in debs:
         done = subprocess.run(["dpkg-deb", "-x", d.path, tmp], capture_output=True, text=True)
         if done.returncode != 0:
