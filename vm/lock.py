@@ -129,6 +129,24 @@ def make(resolved: list[Kernel], stale: dict[str, str]) -> Lock:
     return Lock(kernels={k.entry or k.name: entry_of(k) for k in resolved}, stale_suites=stale)
 
 
+def accepted_everywhere(cat: dict[str, Any], index: list[Package], resolved: list[Kernel],
+                        stale: dict[str, str]) -> list[Kernel]:
+    """The builds to lock: a kernel resolved from a stale suite's lists is
+    replaced by what the same name resolves to without them, since a fresh
+    machine's apt refuses those lists and could not fetch the build (verified)
+    at all. A name no other suite serves keeps its build."""
+    usable = [p for p in index if p.suite not in stale]
+    chosen = []
+    for k in resolved:
+        if k.suite in stale:
+            try:
+                k = catalogue.resolve(k.name, cat, usable)
+            except CatalogueError:
+                pass
+        chosen.append(k)
+    return chosen
+
+
 def stale_effects(cat: dict[str, Any], index: list[Package], resolved: list[Kernel],
                   stale: dict[str, str]) -> dict[str, str]:
     """suite -> why it is stale and what that changes: for each kernel
@@ -144,7 +162,8 @@ def stale_effects(cat: dict[str, Any], index: list[Package], resolved: list[Kern
             try:
                 other = catalogue.resolve(k.name, cat, usable)
                 changed.append(f"{k.name} is {k.version} here, {other.version} ({other.suite}) "
-                               "without these lists")
+                               "without these lists: locked to the latter, which every "
+                               "machine's apt accepts")
             except CatalogueError:
                 changed.append(f"{k.name} is {k.version} here, not served without these lists")
         effects[suite] = why + ("; " + "; ".join(changed) if changed

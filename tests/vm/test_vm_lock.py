@@ -63,7 +63,20 @@ def test_what_a_stale_suite_changes(index: list) -> None:
     assert (k.version, k.suite) == ("7.2.13-1", "sid")
     effects = lock.stale_effects(CAT, index, [k], {"sid": "Release file expired (X)"})
     assert effects == {"sid": "Release file expired (X); debian-7.2 is 7.2.13-1 here, "
-                              "7.2.6-1~bpo13+1 (trixie-backports) without these lists"}
+                              "7.2.6-1~bpo13+1 (trixie-backports) without these lists: locked "
+                              "to the latter, which every machine's apt accepts"}
+
+
+def test_lock_takes_the_build_every_machine_accepts(index: list) -> None:
+    """A fresh machine's apt refuses sid's expired lists, so it could not
+    fetch 7.2.13 at all: the lock pins what the other suites serve, and a
+    series only a stale suite serves keeps its build."""
+    k = catalogue.resolve("debian-7.2", CAT, index)
+    (locked,) = lock.accepted_everywhere(CAT, index, [k], {"sid": "expired"})
+    assert (locked.version, locked.suite) == ("7.2.6-1~bpo13+1", "trixie-backports")
+    only_sid = [p for p in index if p.suite == "sid"]
+    (kept,) = lock.accepted_everywhere(CAT, only_sid, [k], {"sid": "expired"})
+    assert kept.version == "7.2.13-1"
 
 
 def test_lock_pins_a_series_to_its_build(index: list, tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ build still resolves (exit 2 when one does not).  --update refreshes the
 package lists and rewrites it, printing what changed.  Either way, suites
 whose package lists are stale (a Release file past its Valid-Until, which
 apt refuses: a fresh machine does not see their kernels) are named in a
-warning and in the file (and its diff).
+warning and in the file (and its diff), and a series served only
+from them on this machine is locked to the build the other suites serve:
+a fresh machine's apt could not fetch the newer one, verified, at all.
 """
 from __future__ import annotations
 
@@ -56,10 +58,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"llconform lock: error: {err}", file=sys.stderr)
         return 2
     stale = kernels.stale if kernels.stale is not None else kernels.apt.warn_stale()
-    stale = lock.stale_effects(kernels.cat, kernels.apt.index(), resolved, stale)
+    index = kernels.apt.index()
+    locked = lock.accepted_everywhere(kernels.cat, index, resolved, stale)
+    stale = lock.stale_effects(kernels.cat, index, resolved, stale)
     for suite, effect in stale.items():
         print(f"llconform lock: warning: stale lists of {suite}: {effect}", file=sys.stderr)
-    new = lock.make(resolved, stale)
+    new = lock.make(locked, stale)
     changes = lock.diff(old, new)
     for line in changes:
         print(line)
