@@ -26,6 +26,7 @@ shellcheck:shell checker
 clang-format:C style checker
 python3-clang:libclang bindings: the mutation operators' tests parse C with them
 util-linux:setpriv, to run the suites as an unprivileged user
+patch:the tests of applying patch series to kernel sources
 $guest_pkgs"
 matrix_pkgs="$build_pkgs
 $guest_pkgs"

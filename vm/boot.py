@@ -345,7 +345,6 @@ def run_host(k: Kernel, run: _Run) -> GuestResult:
     argv = host_argv(k, run, r.suites or _empty_dir(out))
     results_path = os.path.join(out, "results.log")
     console_path = os.path.join(out, "console.log")
-    log(f"{k.name}: running: {' '.join(argv)}")
     start = time.monotonic()
     killed = None
     # A private TMPDIR that any user may write: a program killed by the
@@ -359,6 +358,7 @@ def run_host(k: Kernel, run: _Run) -> GuestResult:
             where = tmp if not os.statvfs(tmp).f_flag & os.ST_NOEXEC else out
             init, suites = _readable_copy(run.init, r.suites or _empty_dir(out), where)
             argv = host_argv(k, run, suites, init)
+        log(f"{k.name}: running: {' '.join(argv)}")
         with open(results_path, "wb") as res_f, open(console_path, "wb") as con_f:
             proc = subprocess.Popen(
                 argv,
