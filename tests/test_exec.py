@@ -230,10 +230,16 @@ def test_host_row_as_nobody_has_a_writable_home(tmp_path: Path) -> None:
     """The host row has no little system, but nobody's fresh $HOME must be
     reachable through the private folder it is made in."""
     assert WITNESS.stat().st_mode & stat.S_IXUSR, "make build/tests/exec_witness first"
-    payload = exec_payload.prepare([str(WITNESS)], [])
+    # The program where nobody cannot reach it, as in a clone under /root.
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    program = private / "exec_witness"
+    shutil.copy2(WITNESS, program)
+    payload = exec_payload.prepare([str(program)], [])
     request = exec_run.ExecRequest(
         kernels=["host"], payload=payload, llexec=str(BUILD / "llexec"),
-        boot=BootRequest(out="", jobs=1), results=tmp_path, user="nobody", timeout=60)
+        boot=BootRequest(out="", jobs=1), results=tmp_path / "results", user="nobody",
+        timeout=60)
     run_dir, (row,) = exec_run.run(request)
     out = (run_dir / "kernels" / "host" / "exec_witness.stdout").read_text().splitlines()
     assert "uid=65534" in out and "home_writable=" in out, out

@@ -13,7 +13,7 @@ import shutil
 import stat
 import struct
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 GUEST_BIN = "/exec/bin"
@@ -320,6 +320,22 @@ def records(
         if "\0" in r:
             raise PayloadError(f"an argument or variable holds a NUL byte: {r!r}")
     return b"".join(r.encode() + b"\0" for r in recs)
+
+
+def reachable_copies(payload: Payload, directory: Path) -> Payload:
+    """The payload with each program copied into DIRECTORY/bin (mode 0755),
+    for the host row's unprivileged runs: a program under /root (a clone
+    there, as on a fresh machine) is out of another user's reach."""
+    bin_dir = directory / "bin"
+    bin_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(directory, 0o755)
+    programs = []
+    for p in payload.programs:
+        copy = bin_dir / p.label
+        shutil.copyfile(p.host_path, copy)
+        os.chmod(copy, 0o755)
+        programs.append(replace(p, host_path=str(copy)))
+    return replace(payload, programs=programs)
 
 
 def stage(directory: Path, llexec: str, payload: Payload, host_records: bytes,

@@ -287,8 +287,11 @@ def run(
     with tempfile.TemporaryDirectory(prefix="llconform-exec-") as tmp:
         home = _host_home(tmp, req.user)
         stage = Path(tmp) / "stage"
+        host_payload = req.payload
+        if req.user != "root":
+            host_payload = exec_payload.reachable_copies(req.payload, Path(tmp) / "host")
         host_conf = exec_payload.records(
-            req.payload, guest=False, user=req.user, timeout=req.timeout, env=req.env, home=home
+            host_payload, guest=False, user=req.user, timeout=req.timeout, env=req.env, home=home
         )
         guest_conf = exec_payload.records(
             req.payload, guest=True, user=req.user, timeout=req.timeout, env=req.env
