@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 #include "rights.h"
 #include "tree.h"
 #include "net.h"
@@ -1046,14 +1047,8 @@ LL_TEST_F(quiet_audit, records_of_quiet_and_logged_denials,
 	ASSERT_NE(NULL, a.res);
 	LL_SETUP(ll_tree_make("quiet_audit", tree));
 	if (q_uses(variant, Q_PTRACE)) {
-		FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-		int yama = 0;
+		int yama = ll_yama_ptrace_scope();
 
-		if (f) {
-			if (fscanf(f, "%d", &yama) != 1)
-				yama = 0;
-			fclose(f);
-		}
 		if (yama >= 3)
 			LL_SKIP_ENV(return,
 					  "Yama ptrace_scope %d forbids ptrace",

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 #include "audit_expect.h"
 #include "net.h"
 #include "rights.h"
@@ -710,15 +711,9 @@ LL_TEST_F(trace, scope_and_ptrace_denial_events_name_the_other_party,
 	char d[40], comm[16] = "", want[300], line[600];
 	struct sockaddr_un addr;
 	int status, listener, yama = 0;
-	FILE *f;
 
 	ASSERT_NE(NULL, a.res);
-	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	if (f) {
-		if (fscanf(f, "%d", &yama) != 1)
-			yama = 0;
-		fclose(f);
-	}
+	yama = ll_yama_ptrace_scope();
 	if (yama >= 3)
 		LL_SKIP_ENV(return, "Yama ptrace_scope %d forbids ptrace",
 				  yama);

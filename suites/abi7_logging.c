@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 #include "audit.h"
 #include "audit_expect.h"
 #include "fs_ops.h"
@@ -2637,15 +2638,9 @@ LL_TEST_F(audit, ptrace_denials_log_ptrace_and_the_tracee,
 	char dir[256], needle[128], comm[16];
 	struct ll_audit_records r;
 	int status, yama = 0;
-	FILE *f;
 
 	ASSERT_NE(NULL, a.res);
-	f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	if (f) {
-		if (fscanf(f, "%d", &yama) != 1)
-			yama = 0;
-		fclose(f);
-	}
+	yama = ll_yama_ptrace_scope();
 	if (yama >= 3)
 		LL_SKIP_ENV(return, "Yama ptrace_scope %d forbids ptrace",
 				  yama);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 #include "privs.h"
 #include "rights.h"
 
@@ -92,26 +93,6 @@ static void *sibling_main(void *arg)
 	return NULL;
 }
 
-/* State letter of a thread of this process ('S': sleeping in a call). */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *close_paren;
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	close_paren = strrchr(buf, ')');
-	return close_paren && close_paren[1] == ' ' ? close_paren[2] : '?';
-}
-
 /* Starts the sibling and returns once it sleeps in read(2). */
 static void start_sibling(struct __test_metadata *_metadata, struct sibling *s,
 			  const char *path, uint64_t own)
@@ -131,9 +112,9 @@ static void start_sibling(struct __test_metadata *_metadata, struct sibling *s,
 	TH_LOG("the sibling could not restrict itself: %s",
 	       strerror(s->own_err));
 	/* Bounded: a thread about to block in read() gets there at once. */
-	for (i = 0; i < 10000000 && thread_state(s->tid) != 'S'; i++)
+	for (i = 0; i < 10000000 && ll_thread_state(s->tid) != 'S'; i++)
 		sched_yield();
-	if (thread_state(s->tid) != 'S')
+	if (ll_thread_state(s->tid) != 'S')
 		LL_BROKEN("the sibling thread never blocked in read()");
 }
 

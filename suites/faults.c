@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 
 LL_PROGRAM(LL_B_LANDLOCK);
 
@@ -867,25 +868,6 @@ static void on_alarm(int sig)
 	alarms++;
 }
 
-/* The state letter of a thread of this process (R, S, D...), '?' if gone. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	int fd, n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
-}
-
 struct vforker {
 	int ready[2], report[2];
 	int limit;
@@ -948,11 +930,11 @@ LL_TEST(restrict_self_tsync_interrupted_adds_one_layer, .needs = LL_B_TSYNC)
 	    read(v.ready[0], &tid, sizeof(tid)) != sizeof(tid))
 		LL_BROKEN("sibling: %s", strerror(errno));
 	/* the sibling sleeps in the vfork wait (state D) before the TSYNC */
-	for (i = 0; i < 500 && thread_state(tid) != 'D'; i++)
+	for (i = 0; i < 500 && ll_thread_state(tid) != 'D'; i++)
 		usleep(10000);
-	if (thread_state(tid) != 'D')
+	if (ll_thread_state(tid) != 'D')
 		LL_BROKEN("the sibling never waited in vfork (state %c)",
-			  thread_state(tid));
+			  ll_thread_state(tid));
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
 	ret = ll_restrict_self(fd, TSYNC);

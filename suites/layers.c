@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "procfs.h"
 #include "rights.h"
 #include "tree.h"
 
@@ -332,23 +333,10 @@ LL_TEST_F(layout, layer_added_after_execve_stacks_on_inherited_domain)
  * ptrace_scope would decide (a tracee calls PR_SET_PTRACER_ANY so that
  * scope 1 lets Landlock decide).
  */
-static int yama_scope(void)
-{
-	char buf[8] = { 0 };
-	int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY);
-
-	if (fd < 0)
-		return 0;
-	if (read(fd, buf, sizeof(buf) - 1) <= 0)
-		buf[0] = '0';
-	close(fd);
-	return atoi(buf);
-}
-
 /* Yama's scope 2 needs CAP_SYS_PTRACE for any attach, 3 forbids all. */
 #define SKIP_IF_YAMA_DECIDES(max_scope)                                        \
 	do {                                                                   \
-		int _scope = yama_scope();                                     \
+		int _scope = ll_yama_ptrace_scope();                           \
 		if (_scope > (max_scope))                                      \
 			LL_SKIP_ENV(return,                                    \
 					  "Yama ptrace_scope=%d would refuse " \
