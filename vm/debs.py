@@ -1,7 +1,8 @@
 """Debian packages other than kernels, for programs that run in the guests:
-downloaded through the private apt state (vm/apt.py: signed lists, never
-trusted=yes) from a named suite and unpacked with `dpkg-deb -x` into a
-folder of the cache. Nothing is installed; the system's dpkg never sees them.
+downloaded through the private apt state (vm/apt.py: lists verified against
+the archive keyring, each package against their SHA256) from a named suite
+and unpacked with `dpkg-deb -x` into a folder of the cache. Nothing is
+installed; the system's dpkg never sees them.
 
 Used to build a third-party Landlock client from Debian's packages (a newer
 Go toolchain and the go-landlock library from trixie/sid on a bookworm host)
