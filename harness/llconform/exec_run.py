@@ -27,6 +27,8 @@ from vm import api
 from . import exec_payload, outcomes, results
 
 SCHEMA = "llconform-exec/1"
+# Seconds one run of the user's program may take (llexec applies it).
+RUN_TIMEOUT = 300
 # llexec's own margin over the programs' timeouts, for the init's limit.
 INIT_MARGIN_S = 60
 
@@ -106,7 +108,7 @@ class ExecRequest:
     boot: api.BootRequest  # its out, suites and programs are set here
     results: Path
     user: str = "root"
-    timeout: int = 300
+    timeout: int = RUN_TIMEOUT
     env: list[str] = field(default_factory=list)
     expect: list[tuple[str, int]] = field(default_factory=list)
 

@@ -25,8 +25,6 @@ from vm import cli as vmcli
 from .. import exec_payload, exec_run, results, selection
 from . import EXIT_OURS
 
-DEFAULT_TIMEOUT = 300
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dir", help="run every executable file of DIR in turn")
@@ -41,8 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="take the loader and libraries from DIR, not from this machine")
     parser.add_argument("--copy", action="append", default=[], metavar="SRC:DEST",
                         help="one more file or folder for the guest (repeatable)")
-    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
-                        help=f"seconds per program run (default {DEFAULT_TIMEOUT})")
+    parser.add_argument("--timeout", type=int, default=exec_run.RUN_TIMEOUT,
+                        help=f"seconds per program run (default {exec_run.RUN_TIMEOUT})")
     parser.add_argument("--expect", metavar="FILE",
                         help="'KERNEL-GLOB EXIT-STATUS' lines: the status expected of a "
                         "kernel (first match; 0 where none matches)")
