@@ -130,6 +130,15 @@ static void write_all(int fd, const char *buf, size_t len)
 	}
 }
 
+/* Formats into a line, cut at its size: the length to write, or -1. */
+static int __attribute__((format(printf, 3, 0)))
+format_line(char *line, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(line, size, fmt, ap);
+
+	return n < 0 ? -1 : (size_t)n >= size ? (int)size - 1 : n;
+}
+
 static void __attribute__((format(printf, 2, 3)))
 fd_printf(int fd, const char *fmt, ...)
 {
@@ -138,13 +147,10 @@ fd_printf(int fd, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = format_line(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	write_all(fd, line, n);
+	if (n >= 0)
+		write_all(fd, line, n);
 }
 
 /* Deflate `len` bytes (none with Z_FINISH) and write what comes out. */
@@ -187,13 +193,10 @@ static void __attribute__((format(printf, 1, 2))) emit(const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
+	n = format_line(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	results_write(line, n);
+	if (n >= 0)
+		results_write(line, n);
 }
 
 #define say(...) fd_printf(STDERR_FILENO, "llconform-init: " __VA_ARGS__)
