@@ -425,23 +425,15 @@ static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
 	if (ll_kernel.errata >= 0)
 		snprintf(errata, sizeof(errata), "0x%llx",
 			 (unsigned long long)ll_kernel.errata);
-	if (st->failed_file) {
-		_metadata->exit_code = KSFT_XFAIL;
-		snprintf(_metadata->results->reason,
-			 sizeof(_metadata->results->reason),
-			 "erratum %d reported unfixed (errata %s), behaves as "
-			 "unfixed at %s:%d: %s",
-			 id, errata, st->failed_file, st->failed_line,
-			 ll_erratum(id)->summary);
-	} else {
-		_metadata->exit_code = KSFT_XPASS;
-		snprintf(_metadata->results->reason,
-			 sizeof(_metadata->results->reason),
-			 "erratum %d reported unfixed (errata %s), behaves as "
-			 "fixed at %s:%d: %s",
-			 id, errata, st->held_file, st->held_line,
-			 ll_erratum(id)->summary);
-	}
+	/* The unfixed behaviour shows: xfail; the fixed one: xpass. */
+	_metadata->exit_code = st->failed_file ? KSFT_XFAIL : KSFT_XPASS;
+	snprintf(_metadata->results->reason, sizeof(_metadata->results->reason),
+		 "erratum %d reported unfixed (errata %s), behaves as %s at "
+		 "%s:%d: %s",
+		 id, errata, st->failed_file ? "unfixed" : "fixed",
+		 st->failed_file ? st->failed_file : st->held_file,
+		 st->failed_file ? st->failed_line : st->held_line,
+		 ll_erratum(id)->summary);
 }
 
 /*
@@ -485,7 +477,8 @@ static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
 	}                                                                      \
 	FIXTURE_VARIANT_ADD(fixture, variant_name)
 
-/* The needs a variant of `fixture` declares (NULL: none, or no variant). */
+/* The needs a variant of `fixture` declares (NULL: none, or no
+ * variant). */
 static inline const struct ll_needs *ll_find_variant_needs(const char *fixture,
 							   const char *variant)
 {
@@ -499,8 +492,9 @@ static inline const struct ll_needs *ll_find_variant_needs(const char *fixture,
 }
 
 /*
- * The name of the variant of `fixture` whose data is `data` (what TEST_F
- * calls `variant`), from the harness's registration lists; "" for none.
+ * The name of the variant of `fixture` whose data is `data` (what
+ * TEST_F calls `variant`), from the harness's registration lists; ""
+ * for none.
  */
 static inline const char *ll_variant_name(const char *fixture, const void *data)
 {
@@ -519,11 +513,12 @@ static inline const char *ll_variant_name(const char *fixture, const void *data)
 
 /*
  * The needs of one test instance: its test's, and its variant's (NULL:
- * none).  The instance needs the later of the two behaviours, what either
- * lacks, root if either needs it, the erratum either asserts.  Returns false
- * (the program is wrong) when they cannot hold together: two different
- * lacks or errata, a proposed behaviour with another one, or a lack the
- * needed behaviour already implies (the instance could never run).
+ * none).  The instance needs the later of the two behaviours, what
+ * either lacks, root if either needs it, the erratum either asserts.
+ * Returns false (the program is wrong) when they cannot hold together:
+ * two different lacks or errata, a proposed behaviour with another one,
+ * or a lack the needed behaviour already implies (the instance could
+ * never run).
  */
 static inline bool ll_instance_needs(const struct ll_needs *test,
 				     const struct ll_needs *variant,
@@ -534,7 +529,8 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 	*out = *test;
 	if (!variant)
 		return true;
-	/* The test's own behaviour, even once a variant's lack is added. */
+	/* The test's own behaviour, even once a variant's lack is
+	 * added. */
 	out->needs = mine;
 	if (variant->needs != LL_B_NONE && variant->needs != mine) {
 		if (mine != LL_B_NONE &&
@@ -691,9 +687,11 @@ static inline int ll_list_json(const char *program)
 
 				if (!n) {
 					fprintf(stderr,
-						"%s: test %s.%s is not an "
+						"%s: test %s.%s is not "
+						"an "
 						"LL_TEST: "
-						"its needs are unknown\n",
+						"its needs are "
+						"unknown\n",
 						program, f->name, t->name);
 					return 2;
 				}
@@ -706,8 +704,10 @@ static inline int ll_list_json(const char *program)
 								  v->name),
 					    &instance)) {
 					fprintf(stderr,
-						"%s: %s: the needs of test "
-						"and variant contradict each "
+						"%s: %s: the needs of "
+						"test "
+						"and variant "
+						"contradict each "
 						"other\n",
 						program, name);
 					return 2;
@@ -746,7 +746,8 @@ static inline int ll_list_json(const char *program)
 		return test_harness_run(argc, argv);               \
 	}
 
-/* The proposed behaviours the kernel accepts, comma-separated, or none. */
+/* The proposed behaviours the kernel accepts, comma-separated, or none.
+ */
 static inline void ll_print_proposed(void)
 {
 	const char *sep = "";
@@ -776,7 +777,8 @@ static inline void ll_print_kernel(const char *program)
 	ll_print_proposed();
 	printf("\n");
 	if (ll_kernel.status == LL_ENABLED && ll_kernel.abi > LL_ABI_LAST)
-		printf("# llconform: kernel ABI %d is newer than the %d "
+		printf("# llconform: kernel ABI %d is newer than the "
+		       "%d "
 		       "llconform "
 		       "knows: treated as at least %d\n",
 		       ll_kernel.abi, LL_ABI_LAST, LL_ABI_LAST);
