@@ -12,9 +12,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import pkgutil
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from ..run_matrix import MatrixRequest
 
 # The exit status of every subcommand.
 EXIT_OK = 0  # nothing failed
@@ -40,6 +45,26 @@ def _command(module: ModuleType) -> Command:
     return Command(name=name, summary=summary.strip(),
                    description=f"{doc}\n\n{EXIT}",
                    add_arguments=module.add_arguments, run=module.run)
+
+
+def run_matrix_and_report(
+    request: MatrixRequest, allow_known: bool, where: Callable[[Path], str]
+) -> int:
+    """The matrix run of `matrix` and `host`: every cell that did not pass on
+    stdout, where the results went and the exit status on stderr."""
+    from .. import render, results, run_matrix
+    from ..matrix import exit_status
+
+    try:
+        run_dir, doc = run_matrix.run(request)
+    except (RuntimeError, results.ResultsError) as err:
+        print(f"llconform: error: {err}", file=sys.stderr)
+        return EXIT_OURS
+    for line in render.not_passing_lines(doc):
+        print(line)
+    status = exit_status(doc, allow_known)
+    print(f"llconform: {where(run_dir)}; exit {status}", file=sys.stderr)
+    return status
 
 
 def discover() -> list[Command]:

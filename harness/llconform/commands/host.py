@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
-from .. import render, results, run_matrix
-from ..matrix import exit_status
+from .. import run_matrix
+from . import run_matrix_and_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,13 +36,4 @@ def run(args: argparse.Namespace) -> int:
     request = run_matrix.request_from(args, host_names(args.as_root, args.as_user))
     request.run_dir = args.out
     request.record_probed = args.out is None
-    try:
-        run_dir, doc = run_matrix.run(request)
-    except (RuntimeError, results.ResultsError) as err:
-        print(f"llconform: error: {err}", file=sys.stderr)
-        return 2
-    for line in render.not_passing_lines(doc):
-        print(line)
-    status = exit_status(doc, args.allow_known)
-    print(f"llconform: host results in {run_dir}; exit {status}", file=sys.stderr)
-    return status
+    return run_matrix_and_report(request, args.allow_known, lambda d: f"host results in {d}")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import render, results, run_matrix, selection
-from ..matrix import exit_status
+from .. import run_matrix, selection
+from . import run_matrix_and_report
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,14 +33,6 @@ def run(args: argparse.Namespace) -> int:
     if not names:
         print(f"llconform: shard {args.shard} holds no kernel", file=sys.stderr)
         return 0
-    try:
-        run_dir, doc = run_matrix.run(run_matrix.request_from(args, names))
-    except (RuntimeError, results.ResultsError) as err:
-        print(f"llconform: error: {err}", file=sys.stderr)
-        return 2
-    for line in render.not_passing_lines(doc):
-        print(line)
-    status = exit_status(doc, args.allow_known)
-    print(f"llconform: matrix in {run_dir}/matrix.{{json,md,html}}, junit.xml; exit {status}",
-          file=sys.stderr)
-    return status
+    return run_matrix_and_report(
+        run_matrix.request_from(args, names), args.allow_known,
+        lambda d: f"matrix in {d}/matrix.{{json,md,html}}, junit.xml")
