@@ -43,7 +43,9 @@
  * Only the harness's public interface is used (harness/README.md): the
  * TEST/FIXTURE/ASSERT/EXPECT/SKIP/TH_LOG macros and the two fields SKIP()
  * itself writes (exit_code, results->reason), plus the KSFT_XFAIL/XPASS
- * exit codes, which the harness reports as such since it has XFAIL_ADD().
+ * exit codes, which the harness reports as such since it has XFAIL_ADD();
+ * and, for the runner only (ll_harness_run()), __run_test() and the loop
+ * around it.
  */
 #ifndef XFAIL_ADD
 #error "kselftest_harness.h (package in build/kselftest/SOURCE) predates XFAIL/XPASS exit codes (XFAIL_ADD): llconform needs the harness of Linux 6.9 or later"
@@ -103,7 +105,6 @@ static inline void ll_register_variant(struct ll_registered_variant *r)
 	ll_variant_registry = r;
 }
 
-enum ll_gate_result { LL_GATE_RUN, LL_GATE_SKIP };
 #define LL_GATE_MARK "# llconform: gate=skip"
 
 /* Lowest ABI a test runs on, and the behaviour that sets it. */
@@ -223,23 +224,6 @@ static inline bool ll_skip_reason(const struct ll_needs *n, char *why,
 static inline bool ll_erratum_fixed(int id)
 {
 	return ll_kernel.errata > 0 && (ll_kernel.errata & LL_ERRATUM_BIT(id));
-}
-
-static inline enum ll_gate_result ll_gate(struct __test_metadata *_metadata,
-					  const struct ll_needs *n)
-{
-	char why[sizeof(_metadata->results->reason)];
-
-	if (ll_skip_reason(n, why, sizeof(why))) {
-		/*
-		 * The driver's only sign that this skip is the gate's (the
-		 * declared needs), not the test's own: it never re-derives the
-		 * gate (LL_GATE_MARK, harness/llconform/ktap.py).
-		 */
-		printf(LL_GATE_MARK "\n");
-		SKIP(return LL_GATE_SKIP, "%s", why);
-	}
-	return LL_GATE_RUN;
 }
 
 /*
@@ -437,17 +421,22 @@ static inline void ll_erratum_outcome(struct __test_metadata *_metadata)
 }
 
 /*
- * The gate, then the body.  An ordinary ASSERT in the body ends the test
- * through the harness as usual (a failure); LL_ERRATUM_ASSERT*() ends it
- * through our own jump buffer, so that the outcome is still decided here.
+ * The needs of the test instance being run: ll_harness_run() sets them before
+ * the harness forks for the test, having already reported a test its gate
+ * skips, so a body only ever runs where its needs hold.
  */
-#define LL_RUN_BODY(test_needs, call)                                   \
+static struct ll_needs ll_running_needs;
+
+/*
+ * The body.  An ordinary ASSERT in the body ends the test through the
+ * harness as usual (a failure); LL_ERRATUM_ASSERT*() ends it through our own
+ * jump buffer, so that the outcome is still decided here.
+ */
+#define LL_RUN_BODY(call)                                               \
 	do {                                                            \
 		struct timespec _ll_start;                              \
-		if (ll_gate(_metadata, (test_needs)) == LL_GATE_SKIP)   \
-			return;                                         \
 		memset(&ll_erratum_state, 0, sizeof(ll_erratum_state)); \
-		ll_erratum_state.needs = (test_needs);                  \
+		ll_erratum_state.needs = &ll_running_needs;             \
 		clock_gettime(CLOCK_MONOTONIC, &_ll_start);             \
 		if (setjmp(ll_erratum_state.stop) == 0)                 \
 			call;                                           \
@@ -489,26 +478,6 @@ static inline const struct ll_needs *ll_find_variant_needs(const char *fixture,
 		    !strcmp(r->variant, variant))
 			return r->needs;
 	return NULL;
-}
-
-/*
- * The name of the variant of `fixture` whose data is `data` (what
- * TEST_F calls `variant`), from the harness's registration lists; ""
- * for none.
- */
-static inline const char *ll_variant_name(const char *fixture, const void *data)
-{
-	struct __fixture_variant_metadata *v;
-	struct __fixture_metadata *f;
-
-	for (f = __fixture_list; f; f = f->next) {
-		if (strcmp(f->name, fixture))
-			continue;
-		for (v = f->variant; v; v = v->next)
-			if (v->data == data)
-				return v->name;
-	}
-	return "";
 }
 
 /*
@@ -570,8 +539,7 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 	static void _ll_body_##test_name(struct __test_metadata *_metadata);  \
 	TEST(test_name)                                                       \
 	{                                                                     \
-		LL_RUN_BODY(&_ll_needs_##test_name,                           \
-			    _ll_body_##test_name(_metadata));                 \
+		LL_RUN_BODY(_ll_body_##test_name(_metadata));                 \
 	}                                                                     \
 	static void _ll_body_##test_name(                                     \
 		struct __test_metadata __attribute__((unused)) * _metadata)
@@ -594,17 +562,8 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 		const FIXTURE_VARIANT(fixture) * variant);                     \
 	TEST_F(fixture, test_name)                                             \
 	{                                                                      \
-		struct ll_needs _ll_n;                                         \
-		if (!ll_instance_needs(                                        \
-			    &_ll_needs_##fixture##_##test_name,                \
-			    ll_find_variant_needs(                             \
-				    #fixture,                                  \
-				    ll_variant_name(#fixture, variant)),       \
-			    &_ll_n))                                           \
-			LL_BROKEN("the needs of test and variant "             \
-				  "contradict each other");                    \
-		LL_RUN_BODY(&_ll_n, _ll_body_##fixture##_##test_name(          \
-					    _metadata, self, variant));        \
+		LL_RUN_BODY(_ll_body_##fixture##_##test_name(_metadata, self,  \
+							     variant));        \
 	}                                                                      \
 	static void _ll_body_##fixture##_##test_name(                          \
 		struct __test_metadata __attribute__((unused)) * _metadata,    \
@@ -658,6 +617,32 @@ static inline void ll_json_needs(struct ll_json *j, const struct ll_needs *n)
 }
 
 /*
+ * The needs of a test instance (ll_instance_needs()); false when the
+ * program is wrong: a test that is no LL_TEST, or needs of test and variant
+ * that contradict each other (`why` says which).
+ */
+static inline bool ll_find_instance_needs(const struct __fixture_metadata *f,
+					  const char *variant,
+					  const struct __test_metadata *t,
+					  struct ll_needs *out, char *why,
+					  size_t size)
+{
+	const struct ll_needs *n = ll_find_needs(f->name, t->name);
+
+	if (!n) {
+		snprintf(why, size, "not an LL_TEST: its needs are unknown");
+		return false;
+	}
+	if (!ll_instance_needs(n, ll_find_variant_needs(f->name, variant),
+			       out)) {
+		snprintf(why, size,
+			 "the needs of test and variant contradict each other");
+		return false;
+	}
+	return true;
+}
+
+/*
  * Every test instance (fixture.variant.test) with what it needs: its
  * test's and its variant's needs together (ll_instance_needs()).
  */
@@ -681,35 +666,17 @@ static inline int ll_list_json(const char *program)
 	for (f = __fixture_list; f; f = f->next) {
 		for (v = f->variant ?: &no_variant; v; v = v->next) {
 			for (t = f->tests; t; t = t->next) {
-				const struct ll_needs *n =
-					ll_find_needs(f->name, t->name);
 				struct ll_needs instance;
+				char why[128];
 
-				if (!n) {
-					fprintf(stderr,
-						"%s: test %s.%s is not "
-						"an "
-						"LL_TEST: "
-						"its needs are "
-						"unknown\n",
-						program, f->name, t->name);
-					return 2;
-				}
 				snprintf(name, sizeof(name), "%s%s%s.%s",
 					 f->name, v->name[0] ? "." : "",
 					 v->name, t->name);
-				if (!ll_instance_needs(
-					    n,
-					    ll_find_variant_needs(f->name,
-								  v->name),
-					    &instance)) {
-					fprintf(stderr,
-						"%s: %s: the needs of "
-						"test "
-						"and variant "
-						"contradict each "
-						"other\n",
-						program, name);
+				if (!ll_find_instance_needs(f, v->name, t,
+							    &instance, why,
+							    sizeof(why))) {
+					fprintf(stderr, "%s: %s: %s\n", program,
+						name, why);
 					return 2;
 				}
 				ll_json_object(&j);
@@ -722,6 +689,95 @@ static inline int ll_list_json(const char *program)
 	}
 	ll_json_finish(&j);
 	return 0;
+}
+
+/*
+ * test_harness_run() with the gate decided before the harness forks: the
+ * harness forks once per test, a TEST_F forks again and sets its fixture up
+ * before the body could skip, which under TCG cost ~7 ms for every test a
+ * kernel is too old for (800 of them without Landlock).  A gated test is
+ * reported as the harness reports a skip, with LL_GATE_MARK before its
+ * result line, and never started; every other test goes through the
+ * harness's own __run_test() (the loop is test_harness_run()'s, Linux 6.9 to
+ * 7.3: harness/README.md).
+ */
+static inline int ll_harness_run(int argc, char **argv)
+{
+	struct __fixture_variant_metadata no_variant = { .name = "" };
+	unsigned int case_count = 0, test_count = 0, pass_count = 0;
+	struct __fixture_variant_metadata *v;
+	struct __test_results *results;
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	int ret = test_harness_argv_check(argc, argv);
+
+	if (ret != KSFT_PASS)
+		return ret;
+	for (f = __fixture_list; f; f = f->next) {
+		for (v = f->variant ?: &no_variant; v; v = v->next) {
+			unsigned int before = test_count;
+
+			for (t = f->tests; t; t = t->next)
+				test_count += test_enabled(argc, argv, f, v, t);
+			case_count += test_count != before;
+		}
+	}
+	results = mmap(NULL, sizeof(*results), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (results == MAP_FAILED) {
+		perror("mmap");
+		return KSFT_FAIL;
+	}
+	ksft_print_header();
+	ksft_set_plan(test_count);
+	ksft_print_msg("Starting %u tests from %u test cases.\n", test_count,
+		       case_count);
+	for (f = __fixture_list; f; f = f->next) {
+		for (v = f->variant ?: &no_variant; v; v = v->next) {
+			for (t = f->tests; t; t = t->next) {
+				char name[1024], why[sizeof(results->reason)];
+
+				if (!test_enabled(argc, argv, f, v, t))
+					continue;
+				snprintf(name, sizeof(name), "%s%s%s.%s",
+					 f->name, v->name[0] ? "." : "",
+					 v->name, t->name);
+				if (!ll_find_instance_needs(f, v->name, t,
+							    &ll_running_needs,
+							    why, sizeof(why))) {
+					ksft_test_result_code(KSFT_FAIL, name,
+							      "BROKEN %s", why);
+					ret = 1;
+					continue;
+				}
+				if (ll_skip_reason(&ll_running_needs, why,
+						   sizeof(why))) {
+					/*
+					 * The driver's only sign that this
+					 * skip is the gate's (the declared
+					 * needs), not the test's own: it never
+					 * re-derives the gate (ktap.py).
+					 */
+					printf(LL_GATE_MARK "\n");
+					ksft_test_result_code(KSFT_SKIP, name,
+							      "%s", why);
+					pass_count++;
+					continue;
+				}
+				t->results = results;
+				__run_test(f, v, t);
+				t->results = NULL;
+				if (__test_passed(t))
+					pass_count++;
+				else
+					ret = 1;
+			}
+		}
+	}
+	munmap(results, sizeof(*results));
+	ksft_print_msg("%s: %u / %u tests passed.\n", ret ? "FAILED" : "PASSED",
+		       pass_count, test_count);
+	ksft_exit(ret == 0);
 }
 
 /* The program's main(): --list-json, or probe then run the harness. */
@@ -743,7 +799,7 @@ static inline int ll_list_json(const char *program)
 			return KSFT_FAIL;                          \
 		}                                                  \
 		ll_print_kernel(program);                          \
-		return test_harness_run(argc, argv);               \
+		return ll_harness_run(argc, argv);                 \
 	}
 
 /* The proposed behaviours the kernel accepts, comma-separated, or none.
