@@ -860,16 +860,22 @@ LL_TEST(restrict_self_tsync_sibling_allocation_fails, .needs = LL_B_TSYNC,
 /* --- an interrupted TSYNC
  * ----------------------------------------------------- */
 
+/* Interruptions of the TSYNC caller before its sibling is let go. */
+#define TSYNC_INTERRUPTIONS 3
+
 static volatile sig_atomic_t alarms;
+/* Written by the alarm handler to end the sibling's vfork wait. */
+static int release_fd = -1;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	alarms++;
+	if (++alarms == TSYNC_INTERRUPTIONS && write(release_fd, "", 1) != 1)
+		_exit(KSFT_FAIL);
 }
 
 struct vforker {
-	int ready[2], report[2];
+	int ready[2], report[2], release[2], check[2];
 	int limit;
 };
 
@@ -888,13 +894,17 @@ static void *vforking_sibling(void *p)
 		return NULL;
 	pid = vfork();
 	if (pid == 0) {
-		const struct timespec t = { .tv_sec = 1, .tv_nsec = 500000000 };
+		char c;
 
-		nanosleep(&t, NULL);
-		_exit(0);
+		/* until the caller has been interrupted enough (or is gone) */
+		close(v->release[1]);
+		_exit(read(v->release[0], &c, 1) < 0);
 	}
 	if (pid > 0)
 		waitpid(pid, NULL, 0);
+	/* once the caller's restrict_self() returned */
+	if (read(v->check[0], &pid, 1) < 0)
+		return NULL;
 	seen[0] = readable("new/f");
 	seen[1] = layers_left();
 	if (write(v->report[1], seen, sizeof(seen)) != sizeof(seen))
@@ -903,16 +913,17 @@ static void *vforking_sibling(void *p)
 }
 
 /*
- * A sibling that cannot take its task work for 1.5 s and a timer that
- * interrupts the caller every 200 ms: restrict_self(TSYNC) is restarted
- * (its pending works cancelled) until the sibling is free, then succeeds
- * with exactly one new layer in every thread.
+ * A sibling that cannot take its task work (it waits in vfork()) and a timer
+ * that interrupts the caller every 20 ms: restrict_self(TSYNC) is restarted
+ * (its pending works cancelled) each time; the third interruption lets the
+ * sibling go, and the call then succeeds with exactly one new layer in every
+ * thread.
  */
 LL_TEST(restrict_self_tsync_interrupted_adds_one_layer, .needs = LL_B_TSYNC)
 {
 	const struct sigaction sa = { .sa_handler = on_alarm };
-	const struct itimerval every = { .it_interval = { 0, 200000 },
-					 .it_value = { 0, 200000 } };
+	const struct itimerval every = { .it_interval = { 0, 20000 },
+					 .it_value = { 0, 20000 } };
 	const struct itimerval off = { 0 };
 	struct vforker v = { 0 };
 	pthread_t thread;
@@ -925,7 +936,8 @@ LL_TEST(restrict_self_tsync_interrupted_adds_one_layer, .needs = LL_B_TSYNC)
 	fd = read_ruleset(new_grants, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
-	if (pipe(v.ready) || pipe(v.report) ||
+	if (pipe(v.ready) || pipe(v.report) || pipe(v.release) ||
+	    pipe(v.check) ||
 	    pthread_create(&thread, NULL, vforking_sibling, &v) ||
 	    read(v.ready[0], &tid, sizeof(tid)) != sizeof(tid))
 		LL_BROKEN("sibling: %s", strerror(errno));
@@ -935,19 +947,21 @@ LL_TEST(restrict_self_tsync_interrupted_adds_one_layer, .needs = LL_B_TSYNC)
 	if (ll_thread_state(tid) != 'D')
 		LL_BROKEN("the sibling never waited in vfork (state %c)",
 			  ll_thread_state(tid));
+	release_fd = v.release[1];
 	ASSERT_EQ(0, sigaction(SIGALRM, &sa, NULL));
 	ASSERT_EQ(0, setitimer(ITIMER_REAL, &every, NULL));
 	ret = ll_restrict_self(fd, TSYNC);
 	err = errno;
 	setitimer(ITIMER_REAL, &off, NULL);
 	close(fd);
+	ASSERT_EQ(1, write(v.check[1], "", 1));
 	ASSERT_EQ(0, ret)
 	TH_LOG("restrict_self(TSYNC) after %d interruption(s): %s", (int)alarms,
 	       strerror(err));
 	/* the call waited for the sibling: it was interrupted, and restarted */
 	printf("# faults: restrict_self TSYNC: interrupted %d time(s)\n",
 	       (int)alarms);
-	ASSERT_LE(1, alarms);
+	ASSERT_LE(TSYNC_INTERRUPTIONS, alarms);
 	EXPECT_FALSE(readable("new/f"));
 	left = layers_left();
 	if (read(v.report[0], seen, sizeof(seen)) != sizeof(seen))
