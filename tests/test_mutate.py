@@ -126,34 +126,225 @@ def test_survivor_and_known_failures() -> None:
     assert mutate.classify(BASELINE, dict(BASELINE), "ok") == ("survived", [])
 
 
-def test_not_built_when_make_fails(tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """A mutant that does not compile: `make` fails in the kept tree; the
-    source is restored and no image is returned."""
-    t = tree(tmp_path / "src")
-    out = tmp_path / "out"
-    out.mkdir()
-    # a Makefile that compiles x.c for real, as a kernel build would
-    (t / "Makefile").write_text(
-        "all:\n\tgcc -fsyntax-only -c security/landlock/x.c\n"
-        "bzImage vmlinux: all\n")
-    base = mutate.Base(tmp_path, t, out, "k")
-    bad = mutate.Mutant("security/landlock/x.c", SOURCE.index("return a <"),
-                        "return", "retur", "const", "check", 9)
+# A kbuild stand-in: `make <file>.o` compiles for real (gcc, with gcov's
+# notes as the kernel's landlock objects have them), `make vmlinux` "links".
+FAKE_KBUILD = """\
+.PHONY: security/landlock/x.o vmlinux
+security/landlock/x.o:
+\tgcc -O2 -fkeep-static-functions --coverage -c security/landlock/x.c \\
+\t  -o $(OUT)/security/landlock/x.o
+vmlinux:
+\tcat $(OUT)/security/landlock/x.o > $(OUT)/vmlinux
+"""
+
+
+def kept_tree(tmp: Path, monkeypatch: pytest.MonkeyPatch,
+              source: str = SOURCE) -> mutate.Base:
+    """A kept build tree with its objects built and saved as pristine."""
+    t = tree(tmp / "src")
+    (t / "security/landlock/x.c").write_text(source)
+    (t / "Makefile").write_text(FAKE_KBUILD)
+    out = tmp / "out"
+    (out / "security/landlock").mkdir(parents=True)
     import vm.build as vmbuild
 
     def argv(src: str, o: str, jobs: int, *targets: str) -> list[str]:
-        return ["make", "-s", "-C", src, *targets]
+        return ["make", "-s", "-C", src, f"OUT={o}", *targets]
 
     monkeypatch.setattr(vmbuild, "make_argv", argv)
-    assert mutate.build_mutant(base, bad, 1, tmp_path / "b.log") is None
-    assert (t / "security/landlock/x.c").read_text() == SOURCE
+    base = mutate.Base(tmp / "work", t, out, "k")
+    base.work.mkdir()
+    assert mutate._logged(argv(str(t), str(out), 1, "security/landlock/x.o",
+                               "vmlinux"), tmp / "base.log") == 0
+    mutate.save_pristine(base)
+    return base
+
+
+def mutant_at(source: str, text: str, replacement: str, operator: str
+              ) -> mutate.Mutant:
+    offset = source.index(text)
+    return mutate.Mutant("security/landlock/x.c", offset, text, replacement,
+                         operator, "f", source.count("\n", 0, offset) + 1)
+
+
+def test_not_built_when_the_mutant_does_not_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mutant that does not compile: `make x.o` fails in the kept tree;
+    the verdict is "not built", no image, and the tree is as before: the
+    source restored (with its mtime: nothing to recompile) and the
+    unmutated object back in place (nothing half-built left)."""
+    base = kept_tree(tmp_path, monkeypatch)
+    src = base.src / "security/landlock/x.c"
+    obj = base.out / "security/landlock/x.o"
+    before = (src.stat().st_mtime_ns, obj.read_bytes())
+    bad = mutant_at(SOURCE, "return a <", "retur a <", "const")
+    dest = tmp_path / "image"
+    assert mutate.build_mutant(base, bad, 1, tmp_path / "b.log", dest) == (
+        "not built")
+    assert not dest.exists()
     assert "error" in (tmp_path / "b.log").read_text()
-    good = mutate.Mutant("security/landlock/x.c", SOURCE.index("&&"), "&&",
-                         "||", "lor", "check", 7)
-    (out / "vmlinux").write_bytes(b"image")
-    assert mutate.build_mutant(base, good, 1, tmp_path / "g.log") == out / "vmlinux"
-    assert (t / "security/landlock/x.c").read_text() == SOURCE
+    assert src.read_text() == SOURCE
+    assert (src.stat().st_mtime_ns, obj.read_bytes()) == before
+    assert not (base.work / "MUTATED.path").exists()
+
+
+def test_a_changed_object_is_linked_for_the_boot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = kept_tree(tmp_path, monkeypatch)
+    pristine = (base.out / "security/landlock/x.o").read_bytes()
+    good = mutant_at(SOURCE, "&&", "||", "lor")
+    dest = tmp_path / "image"
+    assert mutate.build_mutant(base, good, 1, tmp_path / "g.log", dest) is None
+    # the image is the mutant's (its object differs beyond gcov's stamp)
+    assert mutate.normalized_object(dest) != mutate.normalized_object(
+        base.work / "pristine/x.o")
+    assert (base.src / good.file).read_text() == SOURCE
+    assert (base.out / "security/landlock/x.o").read_bytes() == pristine
+
+
+# sizeof(long) > 4 and >= 4 are both 1 on x86-64: same code
+EQUIVALENT = SOURCE + "int width(void)\n{\n\treturn sizeof(long) > 4;\n}\n"
+
+
+@needs_clang
+def test_an_identical_object_is_equivalent_without_a_boot(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = kept_tree(tmp_path, monkeypatch, EQUIVALENT)
+    m = next(m for m in mutate.generate(base.src) if m.function == "width"
+             and m.original == ">")
+    dest = tmp_path / "image"
+    assert mutate.build_mutant(base, m, 1, tmp_path / "e.log", dest) == (
+        "equivalent")
+    assert not dest.exists()
+    assert "vmlinux" not in (tmp_path / "e.log").read_text()  # no link
+
+
+def test_gcov_stamp_is_the_only_noise(tmp_path: Path) -> None:
+    """Two compiles of one source differ in gcov's stamp (gcc takes it
+    from the clock), which normalized_object() zeroes; a real change
+    stays a change."""
+    c = tmp_path / "x.c"
+    c.write_text(SOURCE)
+
+    def compile_(name: str) -> Path:
+        """x.c compiled to x.o (the object names its .gcda: one name for
+        all), kept as name.o with its notes as name.gcno."""
+        import shutil
+        import subprocess
+        subprocess.run(["gcc", "-O2", "-fkeep-static-functions", "--coverage",
+                        "-c", str(c), "-o",
+                        str(tmp_path / "x.o")], check=True)
+        for ext in (".o", ".gcno"):
+            shutil.copyfile(tmp_path / f"x{ext}", tmp_path / f"{name}{ext}")
+        return tmp_path / f"{name}.o"
+
+    a = compile_("a")
+    import time
+    time.sleep(0.01)
+    b = compile_("b")
+    assert a.read_bytes() != b.read_bytes()
+    assert mutate.normalized_object(a) == mutate.normalized_object(b)
+    c.write_text(SOURCE.replace("&&", "||"))
+    assert mutate.normalized_object(compile_("m")) != (
+        mutate.normalized_object(a))
+
+
+def test_a_file_the_config_does_not_compile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = kept_tree(tmp_path, monkeypatch)
+    m = mutate.Mutant("security/landlock/other.c", 0, "<", "<=", "ror", "f", 1)
+    assert mutate.build_mutant(base, m, 1, tmp_path / "n.log",
+                               tmp_path / "image") == "not compiled"
+
+
+def built(i: int, verdict: str | None = None) -> mutate.Built:
+    m = mutate.Mutant("f.c", i, "<", "<=", "ror", "fn", i)
+    return mutate.Built(m, verdict, None if verdict else Path(f"v{i}"), 1.0)
+
+
+def test_pipeline_builds_the_next_mutant_while_one_boots() -> None:
+    import threading
+    ms = [built(i).mutant for i in range(3)]
+    started: dict[int, threading.Event] = {i: threading.Event()
+                                           for i in range(3)}
+    overlapped: list[bool] = []
+
+    def build(m: mutate.Mutant) -> mutate.Built:
+        started[m.offset].set()
+        return built(m.offset, "not built" if m.offset == 2 else None)
+
+    def boot_one(b: mutate.Built) -> tuple[str, list[str], float]:
+        # mutant i boots while mutant i+1 is being built
+        overlapped.append(started[b.mutant.offset + 1].wait(timeout=10))
+        return ("killed", ["base::a"], 2.0) if b.mutant.offset == 0 else (
+            "survived", [], 3.0)
+
+    rows = list(mutate.Pipeline(ms, build, boot_one))
+    assert overlapped == [True, True]
+    assert [(r["offset"], r["verdict"]) for r in rows] == [
+        (0, "killed"), (1, "survived"), (2, "not built")]
+    assert rows[0]["killed_by"] == ["base::a"] and rows[2]["boot_seconds"] == 0
+
+
+def test_pipeline_hands_a_build_error_to_the_caller() -> None:
+    def build(m: mutate.Mutant) -> mutate.Built:
+        raise mutate.MutateError("the tree is gone")
+
+    p = mutate.Pipeline([built(0).mutant], build,
+                        lambda b: ("survived", [], 0.0))
+    with pytest.raises(mutate.MutateError, match="tree is gone"):
+        list(p)
+    p.close()
+
+
+def test_pipeline_close_stops_the_builder() -> None:
+    done: list[int] = []
+
+    def build(m: mutate.Mutant) -> mutate.Built:
+        done.append(m.offset)
+        return built(m.offset)
+
+    p = mutate.Pipeline([built(i).mutant for i in range(50)], build,
+                        lambda b: ("survived", [], 0.0))
+    next(iter(p))
+    p.close()
+    assert not p.thread.is_alive() and len(done) < 50
+
+
+class Args:
+    ids: str | None = None
+    max: int | None = 2
+    seed = 3
+    functions: str | None = None
+
+
+def test_ids_pick_exact_mutants() -> None:
+    ms = [mutate.Mutant("f.c", i, "<", "<=", "ror", f"fn{i}", i)
+          for i in range(10)]
+    a = Args()
+    a.ids = f"{ms[7].ident},{ms[2].ident}"
+    assert mutate.select(ms, a, lambda m: False) == [ms[7], ms[2]]
+    a.ids = "0123456789"
+    with pytest.raises(mutate.MutateError, match="no such mutant: 0123456789"):
+        mutate.select(ms, a, lambda m: True)
+
+
+def test_sample_leaves_out_files_not_compiled() -> None:
+    ms = [mutate.Mutant(f"f{i % 2}.c", i, "<", "<=", "ror", "fn", i)
+          for i in range(10)]
+    got = mutate.select(ms, Args(), lambda m: m.file == "f0.c")
+    assert len(got) == 2 and all(m.file == "f0.c" for m in got)
+
+
+def test_an_error_guest_is_no_verdict() -> None:
+    assert mutate.classify(BASELINE, {}, "error") == ("error", [])
+
+
+def test_score_leaves_out_what_did_not_run() -> None:
+    rows = [{"verdict": v} for v in ("killed", "killed", "survived",
+                                     "equivalent", "not built", "error")]
+    s = mutate.score(rows)
+    assert s["score"] == 66.7 and s["equivalent"] == 1
 
 
 def test_a_killed_run_leaves_no_mutant_behind(tmp_path: Path) -> None:

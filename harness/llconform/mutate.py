@@ -21,21 +21,35 @@ yields a mutant of text that is not there.
 
 A mutant is (file, offset, original text, replacement, operator, function,
 line); `apply()` writes it, `sample()` picks --max of them for --seed among
---functions. Building and booting mutants is not done here yet (see
-results/README.md, "Mutation testing").
+--functions (or --ids names them).
+
+Running them (`run()`): a kept build tree of the src: kernel with the
+configuration of its vm build (`base_tree()`, built once); each mutant
+compiles its own object there (`make <file>.o`), and is "equivalent"
+without a link or a boot when that object is the unmutated one (up to
+gcov's stamp), else links vmlinux (the PVH image a guest boots) and boots
+with the suites; a `Pipeline` builds the next mutant while one boots.
+Verdicts against the unmutated kernel's outcomes: killed, survived,
+equivalent, not built, not compiled (a file the configuration leaves out),
+error (our side). results/mutation/README.md has a run and its triage.
 """
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import hashlib
 import json
 import random
 import shutil
+import os
+import queue
 import subprocess
+import sys
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from . import outcomes as cell_outcomes
 
@@ -309,28 +323,164 @@ def restore_base(base: Base) -> None:
         marker.unlink()
 
 
-def build_mutant(base: Base, m: Mutant, jobs: int, log: Path
-                 ) -> Path | None:
-    """The vmlinux of the mutant, or None when it does not compile. The
-    tree is restored afterwards (the next build recompiles that file)."""
+def object_of(m: Mutant) -> str:
+    """The object file kbuild compiles the mutant's file into."""
+    return m.file[:-2] + ".o"
+
+
+def normalized_object(obj: Path) -> bytes:
+    """The object's bytes with gcov's per-compile stamp zeroed: gcc writes
+    a new stamp (from the clock) into the object and its .gcno at every
+    compile, so two compiles of the same source differ only there. The
+    .gcno header (magic, version, stamp) says which 4 bytes it is."""
+    data = obj.read_bytes()
+    gcno = obj.with_suffix(".gcno")
+    if gcno.is_file():
+        head = gcno.read_bytes()[:12]
+        if len(head) == 12 and head[:4] in (b"oncg", b"gcno"):
+            data = data.replace(head[8:12], b"\0\0\0\0")
+    return data
+
+
+def save_pristine(base: Base) -> None:
+    """Copies the unmutated objects (and gcov notes) of security/landlock
+    aside: after a mutant they are put back instead of recompiled, and a
+    mutant whose object equals one of them needs no link and no boot."""
+    keep = base.work / "pristine"
+    shutil.rmtree(keep, ignore_errors=True)
+    keep.mkdir()
+    for f in sorted((base.out / LANDLOCK).glob("*.o")):
+        shutil.copy2(f, keep / f.name)
+        if f.with_suffix(".gcno").is_file():
+            shutil.copy2(f.with_suffix(".gcno"), keep / f.with_suffix(".gcno").name)
+
+
+def build_mutant(base: Base, m: Mutant, jobs: int, log: Path, dest: Path
+                 ) -> str | None:
+    """Builds the mutant in the kept tree; returns None when its vmlinux
+    is in `dest` (to boot), else the verdict that needs no boot:
+
+    - "not compiled": the configuration does not build that file;
+    - "not built": the object or the link fails (the mutant does not
+      compile);
+    - "equivalent": the object is the unmutated one, byte for byte (up to
+      gcov's stamp): the compiler made the same code of both.
+
+    Only the mutated object is compiled first (`make <file>.o`), then
+    vmlinux (what a PVH boot needs; no bzImage). The tree is restored
+    afterwards whatever happens: the source (with its old mtime) and the
+    unmutated object from save_pristine(), so the next mutant compiles its
+    own file only; without a pristine copy the source gets a new mtime and
+    the next build recompiles it."""
     from vm import build as vmbuild
     from vm import patches as vmpatches
+    obj = object_of(m)
+    if not (base.out / obj).is_file():
+        return "not compiled"
+    pristine = base.work / "pristine" / Path(obj).name
     path = base.src / m.file
     vmpatches.unshare(str(path))  # never write the cached source tree
+    st = path.stat()
     # a run killed while the mutant is in the tree: restore_base() undoes it
     (base.work / "MUTATED").write_bytes(path.read_bytes())
     (base.work / "MUTATED.path").write_text(m.file)
     original = apply(base.src, m)
     try:
-        make = vmbuild.make_argv(str(base.src), str(base.out), jobs,
-                                 *vmbuild.TARGETS)
-        rc = _logged(make, log)
+        if _logged(vmbuild.make_argv(str(base.src), str(base.out), jobs, obj),
+                   log):
+            return "not built"
+        if pristine.is_file() and (normalized_object(base.out / obj)
+                                   == normalized_object(pristine)):
+            return "equivalent"
+        if _logged(vmbuild.make_argv(str(base.src), str(base.out), jobs,
+                                     "vmlinux"), log):
+            return "not built"
+        shutil.copyfile(base.out / "vmlinux", dest)
+        return None
     finally:
         path.write_bytes(original.encode(errors="surrogateescape"))
+        if pristine.is_file():
+            # the unmutated object, newer than the restored source: up to
+            # date for make, no recompile
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+            shutil.copyfile(pristine, base.out / obj)
+            gcno = pristine.with_suffix(".gcno")
+            if gcno.is_file():
+                shutil.copyfile(gcno, (base.out / obj).with_suffix(".gcno"))
         (base.work / "MUTATED.path").unlink()
-    if rc:
-        return None
-    return base.out / "vmlinux"
+
+
+@dataclass
+class Built:
+    """What the builder hands the booter: a mutant and its image, or the
+    verdict it got without a boot."""
+    mutant: Mutant
+    verdict: str | None  # None: boot `vmlinux`
+    vmlinux: Path | None
+    build_seconds: float
+
+
+class Pipeline:
+    """Builds mutant i+1 (a thread: make, one core) while mutant i boots
+    (the guest: one core), so a mutant costs about max(build, boot), not
+    their sum. Only the builder touches the kept tree; a boot uses its own
+    copy of the image. The builder starts at once (while the caller boots
+    the baseline); iterating yields one row per mutant, in order. At most
+    `depth` built mutants wait for their boot (their images use disk).
+    close() stops the builder after the mutant it is building (the tree is
+    restored by then)."""
+
+    def __init__(self, mutants: list[Mutant], build: Callable[[Mutant], Built],
+                 boot_one: Callable[[Built], tuple[str, list[str], float]],
+                 depth: int = 1) -> None:
+        self.boot_one = boot_one
+        self.q: queue.Queue[Built | BaseException | None] = queue.Queue(
+            maxsize=depth)
+        self.stop = threading.Event()
+
+        def builder() -> None:
+            try:
+                for m in mutants:
+                    if self.stop.is_set():
+                        return
+                    self.q.put(build(m))
+                self.q.put(None)
+            except BaseException as e:  # handed to the booter, raised there
+                self.q.put(e)
+
+        self.thread = threading.Thread(target=builder, name="mutate-builder",
+                                       daemon=True)
+        self.thread.start()
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        while True:
+            t0 = time.monotonic()
+            item = self.q.get()
+            waited = time.monotonic() - t0
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            cells: list[str] = []
+            boot_s = 0.0
+            verdict = item.verdict
+            if verdict is None:
+                verdict, cells, boot_s = self.boot_one(item)
+            m = item.mutant
+            yield dict(asdict(m), id=m.ident, verdict=verdict,
+                       killed_by=cells[:20],
+                       build_seconds=round(item.build_seconds, 1),
+                       boot_seconds=round(boot_s, 1),
+                       waited_seconds=round(waited, 1))
+
+    def close(self) -> None:
+        self.stop.set()
+        while self.thread.is_alive():  # a builder blocked on a full queue
+            try:
+                self.q.get(timeout=0.2)
+            except queue.Empty:
+                pass
+        self.thread.join()
 
 
 def outcomes(guest_dir: Path) -> dict[str, str]:
@@ -349,6 +499,8 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
     kernel's outcomes: a cell that passed there and fails, crashes or
     times out here, a test that vanished, or a guest that did not end ok
     (panic, taint, timeout)."""
+    if guest_status == "error":  # QEMU or the boot itself failed: our side
+        return "error", []
     if guest_status != "ok":
         return "killed", [f"guest {guest_status}"]
     cells = [name for name, o in sorted(baseline.items())
@@ -359,7 +511,6 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
 # --- the command -----------------------------------------------------------------
 
 def say(msg: str) -> None:
-    import sys
     print(f"mutate: {msg}", file=sys.stderr, flush=True)
 
 
@@ -384,14 +535,19 @@ def add_arguments(p: Any) -> None:
     p.add_argument("--max", type=int, help="mutants to run (a sample)")
     p.add_argument("--functions", help="only functions matching this glob")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--ids", help="run exactly these mutants (ID,ID,...: the "
+                   "ids of mutants.json or --list), e.g. to show that a new "
+                   "test kills a survivor; --max/--functions do not apply")
     p.add_argument("--programs", help="our suites to run (a,b; default all)")
     p.add_argument("--list", action="store_true",
                    help="list the mutants (after sampling), build nothing")
     p.add_argument("--build", type=Path, default=Path("build"))
     p.add_argument("--results", type=Path, default=Path("results"))
     p.add_argument("--cache")
-    p.add_argument("--build-jobs", type=int, default=2)
-    p.add_argument("--program-timeout", type=int, default=120)
+    p.add_argument("--build-jobs", type=int, default=2,
+                   help="make -j of the base build (a mutant builds with -j1 "
+                   "beside the previous mutant's guest)")
+    p.add_argument("--program-timeout", type=int, default=60)
 
 
 def run(args: Any) -> int:
@@ -399,8 +555,30 @@ def run(args: Any) -> int:
     try:
         return _run(args)
     except (MutateError, coverage.CoverageError) as e:
-        print(f"mutate: error: {e}", file=__import__("sys").stderr)
+        print(f"mutate: error: {e}", file=sys.stderr)
         return 2
+
+
+def select(all_mutants: list[Mutant], args: Any,
+           compiled: Callable[[Mutant], bool]) -> list[Mutant]:
+    """--ids, or a --seed sample of --max among --functions of the mutants
+    in files the configuration compiles; in the order they run (shuffled,
+    so that a run stopped early is still a sample of all)."""
+    if args.ids:
+        want = [i.strip() for i in args.ids.split(",") if i.strip()]
+        by_id = {m.ident: m for m in all_mutants}
+        unknown = [i for i in want if i not in by_id]
+        if unknown:
+            raise MutateError(f"no such mutant: {', '.join(unknown)} (the ids "
+                              "of `--list` or mutants.json of this source)")
+        return [by_id[i] for i in want]
+    pool = [m for m in all_mutants if compiled(m)]
+    if len(pool) < len(all_mutants):
+        say(f"{len(all_mutants) - len(pool)} mutant(s) in files this "
+            "configuration does not compile: left out")
+    mutants = sample(pool, args.max, args.seed, args.functions)
+    random.Random(args.seed).shuffle(mutants)
+    return mutants
 
 
 def _run(args: Any) -> int:
@@ -410,12 +588,9 @@ def _run(args: Any) -> int:
     suites = coverage.our_suites(args.build, selection)
     k = coverage.build_kernel(args.kernel, args.patches, args.config_fragment,
                               args.cache, args.build_jobs)
-    mutants = sample(generate(k.tree), args.max, args.seed, args.functions)
-    say(f"{len(mutants)} mutant(s) selected (seed {args.seed})")
-    # run in random order: a run stopped early is still a sample of all
-    random.Random(args.seed).shuffle(mutants)
+    all_mutants = generate(k.tree)
     if args.list:
-        for m in mutants:
+        for m in select(all_mutants, args, lambda m: True):
             print(f"{m.ident} {m.describe()}")
         return 0
     from vm import cache as vmcache
@@ -425,6 +600,9 @@ def _run(args: Any) -> int:
     base = base_tree(cache_root, k.tree, str(k.build["source"]["id"]),
                      sorted(k.patches.glob("*.patch")),
                      [Path(f) for f in k.fragments], args.build_jobs)
+    mutants = select(all_mutants, args,
+                     lambda m: (base.out / object_of(m)).is_file())
+    say(f"{len(mutants)} mutant(s) selected (seed {args.seed})")
     out = args.results / time.strftime("%Y%m%d-%H%M%S") / "mutate"
     out.mkdir(parents=True)
     stage = out / "stage"
@@ -432,49 +610,70 @@ def _run(args: Any) -> int:
     for p in suites:
         shutil.copy2(p, stage / p.name)
     log = out / "build.log"
-    # the unmutated kernel: the tree may hold objects of an earlier mutant
+    # the unmutated kernel: a killed run may have left a mutant's object
+    # (restore_base gave its source a new mtime: recompiled here)
     from vm import build as vmbuild
     make = vmbuild.make_argv(str(base.src), str(base.out), args.build_jobs,
-                             *vmbuild.TARGETS)
+                             "vmlinux")
     if _logged(make, log):
         raise MutateError(f"the unmutated base does not build: {log}")
+    save_pristine(base)
     ref = out / "baseline-vmlinux"
     shutil.copyfile(base.out / "vmlinux", ref)
-    status, baseline = boot(ref, stage, out / "baseline", args.program_timeout)
-    if status != "ok" or not baseline:
-        raise MutateError(f"the unmutated kernel's guest is {status}: "
-                          f"{out / 'baseline.log'}")
-    rows: list[dict[str, Any]] = []
-    for i, m in enumerate(mutants, 1):
+
+    def build_one(m: Mutant) -> Built:
         t = time.monotonic()
         d = out / "mutants" / m.ident
         d.mkdir(parents=True)
         (d / "mutant.diff").write_text(diff(k.tree, m))
-        vml = build_mutant(base, m, args.build_jobs, d / "build.log")
-        built_s = time.monotonic() - t
-        cells: list[str] = []
-        if vml is None:
-            verdict = "not built"
-        else:
-            shutil.copyfile(vml, d / "vmlinux")
-            status, got = boot(d / "vmlinux", stage, d / "guest",
-                               args.program_timeout)
-            verdict, cells = classify(baseline, got, status)
-            (d / "vmlinux").unlink()
-        rows.append(dict(asdict(m), id=m.ident, verdict=verdict,
-                         killed_by=cells[:20], build_seconds=round(built_s, 1),
-                         seconds=round(time.monotonic() - t, 1)))
-        say(f"[{i}/{len(mutants)}] {verdict}: {m.describe()} "
-            f"({time.monotonic() - t:.0f} s)")
-        write_report(out, rows, time.monotonic() - t0, args.seed)
+        verdict = build_mutant(base, m, 1, d / "build.log", d / "vmlinux")
+        return Built(m, verdict, None if verdict else d / "vmlinux",
+                     time.monotonic() - t)
+
+    def boot_one(b: Built) -> tuple[str, list[str], float]:
+        assert b.vmlinux is not None
+        t = time.monotonic()
+        status, got = boot(b.vmlinux, stage, b.vmlinux.parent / "guest",
+                           args.program_timeout)
+        b.vmlinux.unlink()
+        verdict, cells = classify(baseline, got, status)
+        return verdict, cells, time.monotonic() - t
+
+    rows: list[dict[str, Any]] = []
+    baseline: dict[str, str] = {}
+    # the builder starts on the first mutants while the baseline boots
+    with contextlib.closing(Pipeline(mutants, build_one, boot_one)) as runs:
+        tb = time.monotonic()
+        status, baseline = boot(ref, stage, out / "baseline",
+                                args.program_timeout)
+        if status != "ok" or not baseline:
+            raise MutateError(f"the unmutated kernel's guest is {status}: "
+                              f"{out / 'baseline'}")
+        say(f"baseline: {len(baseline)} cells in "
+            f"{time.monotonic() - tb:.0f} s")
+        for i, row in enumerate(runs, 1):
+            rows.append(row)
+            say(f"[{i}/{len(mutants)}] {row['verdict']} {row['id']}: "
+                f"{row['file']}:{row['line']} {row['function']}: "
+                f"{row['operator']} `{row['original']}` -> "
+                f"`{row['replacement']}` (build {row['build_seconds']:.0f} "
+                f"s, boot {row['boot_seconds']:.0f} s, "
+                f"{time.monotonic() - t0:.0f} s so far)")
+            write_report(out, rows, time.monotonic() - t0, args.seed)
     write_report(out, rows, time.monotonic() - t0, args.seed)
     print((out / "mutate.md").read_text())
     return 0
 
 
+VERDICTS = ("killed", "survived", "equivalent", "not built", "not compiled",
+            "error")
+
+
 def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    n = {v: sum(r["verdict"] == v for r in rows)
-         for v in ("killed", "survived", "not built")}
+    """Counts of each verdict; the score is killed / (killed + survived):
+    mutants that did not build, whose object is the unmutated one, or whose
+    guest failed on our side are not in it."""
+    n = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
     ran = n["killed"] + n["survived"]
     return {**n, "score": round(100.0 * n["killed"] / ran, 1) if ran else None}
 
@@ -482,18 +681,32 @@ def score(rows: list[dict[str, Any]]) -> dict[str, Any]:
 def write_report(out: Path, rows: list[dict[str, Any]], seconds: float,
                  seed: int) -> None:
     s = score(rows)
+    busy = sum(r["build_seconds"] + r["boot_seconds"] for r in rows)
     (out / "mutants.json").write_text(json.dumps(
-        {"schema": "llconform-mutate/1", "seed": seed,
-         "seconds": round(seconds, 1), **s, "mutants": rows}, indent=1) + "\n")
+        {"schema": "llconform-mutate/2", "seed": seed,
+         "seconds": round(seconds, 1),
+         "build_plus_boot_seconds": round(busy, 1), **s, "mutants": rows},
+        indent=1) + "\n")
     lines = [f"# Mutation run: {len(rows)} mutant(s), {seconds / 60:.1f} min",
              "",
-             f"killed {s['killed']}, survived {s['survived']}, not built "
-             f"{s['not built']}; score {s['score']}% (killed / built)", ""]
+             "; ".join(f"{v} {s[v]}" for v in VERDICTS if s[v] or v in (
+                 "killed", "survived"))
+             + f"; score {s['score']}% (killed / (killed + survived))",
+             "",
+             f"build + boot {busy / 60:.1f} min (the builder works while the "
+             "previous mutant boots)", ""]
     for r in rows:
         if r["verdict"] != "survived":
             continue
-        lines += [f"## survived: {r['file']}:{r['line']} {r['function']} "
-                  f"({r['operator']})", "", "```diff",
+        lines += [f"## survived: {r['id']} {r['file']}:{r['line']} "
+                  f"{r['function']} ({r['operator']})", "", "```diff",
                   (out / "mutants" / r["id"] / "mutant.diff").read_text()
                   .rstrip(), "```", ""]
+    same = [r for r in rows if r["verdict"] == "equivalent"]
+    if same:
+        lines += ["## equivalent (the object is the unmutated one)", ""]
+        lines += [f"- {r['id']} {r['file']}:{r['line']} {r['function']}: "
+                  f"{r['operator']} `{r['original']}` -> `{r['replacement']}`"
+                  for r in same]
+        lines.append("")
     (out / "mutate.md").write_text("\n".join(lines) + "\n")
