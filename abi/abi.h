@@ -164,5 +164,15 @@ int ll_create_ruleset(const struct landlock_ruleset_attr *attr, size_t size,
 int ll_add_rule(int ruleset_fd, enum landlock_rule_type type, const void *attr,
 		uint32_t flags);
 int ll_restrict_self(int ruleset_fd, uint32_t flags);
+#ifdef LL_NR_ia32_ioctl
+/*
+ * ioctl(2) through the ia32 entry (`int $0x80`): the kernel sees a 32-bit
+ * caller (in_compat_syscall()), so compat_sys_ioctl() runs.  Its arguments
+ * are cut to 32 bits: `arg` must point below 4 GiB.  Returns 0 or more, or
+ * -1 with errno.  A kernel without the entry (no CONFIG_IA32_EMULATION,
+ * ia32_emulation=0) raises SIGSEGV instead: try it in a child first.
+ */
+int ll_ia32_ioctl(int fd, uint32_t cmd, uint32_t arg);
+#endif
 
 #endif /* LLCONFORM_ABI_H */

@@ -102,4 +102,14 @@ struct landlock_net_port_attr {
 #error "llconform knows Landlock syscall numbers for x86_64 and aarch64 only"
 #endif
 
+/*
+ * ioctl(2) in the i386 table (arch/x86/entry/syscalls/syscall_32.tbl): the
+ * number a 64-bit process passes to `int $0x80`, the ia32 entry, to reach
+ * compat_sys_ioctl() and the file_ioctl_compat LSM hook (SPEC §5.3) without
+ * a 32-bit binary.  Only x86_64 has such an entry.
+ */
+#if defined(__x86_64__)
+#define LL_NR_ia32_ioctl 54
+#endif
+
 #endif /* LLCONFORM_LANDLOCK_UAPI_H */

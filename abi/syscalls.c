@@ -25,6 +25,29 @@ int ll_restrict_self(int ruleset_fd, uint32_t flags)
 	return syscall(LL_NR_landlock_restrict_self, ruleset_fd, flags);
 }
 
+#ifdef LL_NR_ia32_ioctl
+int ll_ia32_ioctl(int fd, uint32_t cmd, uint32_t arg)
+{
+	long ret = LL_NR_ia32_ioctl;
+
+	/*
+	 * The ia32 entry takes eax, ebx, ecx, edx and returns in eax; r8-r11
+	 * are listed because kernels before 4.17 did not preserve them.
+	 */
+	__asm__ volatile("int $0x80"
+			 : "+a"(ret)
+			 : "b"(fd), "c"(cmd), "d"(arg)
+			 : "memory", "cc", "r8", "r9", "r10", "r11");
+	/* The 32-bit result, sign-extended: -4095..-1 is -errno. */
+	ret = (int)ret;
+	if (ret < 0 && ret >= -4095) {
+		errno = (int)-ret;
+		return -1;
+	}
+	return (int)ret;
+}
+#endif
+
 /*
  * Proposed add_rule flags (abi 0 in the table) the kernel accepts on a
  * path rule: a released kernel rejects them with EINVAL.

@@ -27,10 +27,13 @@
 #include <linux/fs.h>
 #include <linux/loop.h>
 #include <linux/random.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -142,6 +145,171 @@ static int park_stdin(void)
 	close(fd);
 	return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * The compat ioctl (§5.3).  A 32-bit caller's ioctl(2) goes through
+ * compat_sys_ioctl() and Landlock's file_ioctl_compat hook, whose list of
+ * always-allowed commands differs: FICLONE has its own case there, and the
+ * 32-bit forms FS_IOC32_GETFLAGS/SETFLAGS and (x86_64) the reserve and
+ * zero-range commands with their packed struct reach the driver.  A 64-bit
+ * process enters that path with `int $0x80` (ll_ia32_ioctl(), abi/), so no
+ * 32-bit binary is needed.
+ */
+/* struct space_resv_32 of fs/ioctl.c: packed, 44 bytes. */
+struct ll_space_resv_32 {
+	__s16 l_type;
+	__s16 l_whence;
+	__s64 l_start;
+	__s64 l_len;
+	__s32 l_sysid;
+	__u32 l_pid;
+	__s32 l_pad[4];
+} __attribute__((packed));
+#define LL_FS_IOC_RESVSP_32 _IOW('X', 40, struct ll_space_resv_32)
+#define LL_FS_IOC_UNRESVSP_32 _IOW('X', 41, struct ll_space_resv_32)
+#define LL_FS_IOC_RESVSP64_32 _IOW('X', 42, struct ll_space_resv_32)
+#define LL_FS_IOC_UNRESVSP64_32 _IOW('X', 43, struct ll_space_resv_32)
+#define LL_FS_IOC_ZERO_RANGE_32 _IOW('X', 57, struct ll_space_resv_32)
+
+/*
+ * The commands only a 32-bit caller has, which reach the driver.  None
+ * writes: FS_IOC32_SETFLAGS is left to the denied side (it never reaches
+ * the real /dev there), and a zeroed reservation has length 0 (EINVAL
+ * before any allocation).
+ */
+static const struct named_cmd compat_reaching_driver[] = {
+	CMD(FS_IOC32_GETFLAGS),	      CMD(LL_FS_IOC_RESVSP_32),
+	CMD(LL_FS_IOC_RESVSP64_32),   CMD(LL_FS_IOC_UNRESVSP_32),
+	CMD(LL_FS_IOC_UNRESVSP64_32), CMD(LL_FS_IOC_ZERO_RANGE_32),
+};
+
+#ifdef LL_NR_ia32_ioctl
+/*
+ * A zeroed buffer below 4 GiB (the ia32 entry cuts pointers to 32 bits),
+ * large enough for every command above; NULL when it cannot be mapped.
+ */
+static void *low_buffer(void)
+{
+	static void *buf;
+
+	if (!buf) {
+		buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+		if (buf == MAP_FAILED)
+			buf = NULL;
+	}
+	if (buf)
+		memset(buf, 0, 256);
+	return buf;
+}
+#endif
+
+/*
+ * ioctl_err() through the ia32 entry: 0 or the errno.  Only called after
+ * COMPAT_SETUP(), which skips the test where there is no such entry.
+ */
+static int compat_ioctl_err(int fd, unsigned long cmd)
+{
+#ifdef LL_NR_ia32_ioctl
+	void *buf = low_buffer();
+
+	if (!buf)
+		return ENOMEM; /* COMPAT_SETUP() mapped it: never here */
+	return ll_ia32_ioctl(fd, (uint32_t)cmd, (uint32_t)(uintptr_t)buf) < 0
+		       ? errno
+		       : 0;
+#else
+	(void)fd;
+	(void)cmd;
+	return ENOSYS;
+#endif
+}
+
+#ifdef LL_NR_ia32_ioctl
+
+static void exit_on_fault(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
+/*
+ * Whether this kernel takes `int $0x80` from a 64-bit process, tried in a
+ * child with FIOCLEX on /dev/null: 0 yes; 1 no, `why` says why; -1 the
+ * child itself failed (`why`).  A kernel without the ia32 entry (no
+ * CONFIG_IA32_EMULATION, or ia32_emulation=0 since 6.7) has no gate for
+ * the vector: the instruction faults.  The child handles SIGSEGV itself so
+ * that the kernel logs no "general protection fault" line for it (which
+ * the driver would read as an oops) and dumps no core.
+ */
+static int compat_entry_refused(char *why, size_t size)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		snprintf(why, size, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int fd = open("/dev/null", O_RDONLY);
+
+		signal(SIGSEGV, exit_on_fault);
+		if (fd < 0 || !low_buffer())
+			_exit(4);
+		if (ll_ia32_ioctl(fd, FIOCLEX, 0))
+			_exit(errno == ENOSYS ? 2 : 5);
+		_exit(fcntl(fd, F_GETFD) == FD_CLOEXEC ? 0 : 6);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) {
+		snprintf(why, size, "the int $0x80 probe did not exit (0x%x)",
+			 status);
+		return -1;
+	}
+	switch (WEXITSTATUS(status)) {
+	case 0:
+		return 0;
+	case 2:
+		snprintf(why, size,
+			 "the ia32 syscall entry answers ENOSYS (ia32 "
+			 "emulation disabled): no compat ioctl");
+		return 1;
+	case 3:
+		snprintf(why, size,
+			 "int $0x80 faults: the kernel has no ia32 syscall "
+			 "entry (CONFIG_IA32_EMULATION off or "
+			 "ia32_emulation=0): no compat ioctl");
+		return 1;
+	default:
+		snprintf(why, size,
+			 "the int $0x80 probe failed (exit %d: 4 no /dev/null "
+			 "or low mapping, 5 FIOCLEX failed, 6 no effect)",
+			 WEXITSTATUS(status));
+		return -1;
+	}
+}
+#endif /* LL_NR_ia32_ioctl */
+
+/*
+ * Skips the test where no compat ioctl can be made (another architecture,
+ * or the kernel refuses the ia32 entry); before any domain: a failing probe
+ * is a broken setup.
+ */
+#ifdef LL_NR_ia32_ioctl
+#define COMPAT_SETUP()                                                   \
+	do {                                                             \
+		char why_[160];                                          \
+		int refused_ = compat_entry_refused(why_, sizeof(why_)); \
+		if (refused_ < 0)                                        \
+			LL_BROKEN("%s", why_);                           \
+		if (refused_ > 0)                                        \
+			LL_SKIP_ENV(return, "%s", why_);                 \
+	} while (0)
+#else
+#define COMPAT_SETUP()                                                      \
+	LL_SKIP_ENV(return, "the compat ioctl is reached through x86_64's " \
+			    "int $0x80 (ia32 entry); this is not x86_64")
+#endif
 
 /* Opens `path` and returns the fd or -errno. */
 static int open_fd(const char *path, int flags)
@@ -424,6 +592,131 @@ LL_TEST_F(device, driver_ioctls_all_denied_without_right)
 	ASSERT_EQ(0, close(fd));
 }
 
+/*
+ * §5.3 for a 32-bit caller (compat_sys_ioctl, the file_ioctl_compat hook):
+ * the same decision, over the compat command numbers.
+ */
+static void compat_reference_is_the_driver(struct __test_metadata *_metadata,
+					   FIXTURE_DATA(device) * self,
+					   const FIXTURE_VARIANT(device) *
+						   variant)
+{
+	int ref = compat_ioctl_err(self->reference, variant->cmd);
+
+	if (ref != variant->driver)
+		LL_BROKEN(
+			"unsandboxed compat %s on %s: errno %d, documented %d",
+			variant->cmd_name, variant->path, ref, variant->driver);
+}
+
+/* With IOCTL_DEV every compat command reaches the driver. */
+LL_TEST_F(device, compat_ioctl_reaches_driver_with_right)
+{
+	int fd, ref, got;
+	size_t i;
+
+	COMPAT_SETUP();
+	compat_reference_is_the_driver(_metadata, self, variant);
+	ASSERT_EQ(0, ll_enforce_fs(
+			     ll_all_fs(),
+			     RULES(RULE(variant->path, R_READ | R_IOCTL_DEV))));
+	fd = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(variant->driver, compat_ioctl_err(fd, variant->cmd));
+	for (i = 0; i < ARRAY_LEN(compat_reaching_driver); i++) {
+		ref = compat_ioctl_err(self->reference,
+				       compat_reaching_driver[i].cmd);
+		got = compat_ioctl_err(fd, compat_reaching_driver[i].cmd);
+		EXPECT_EQ(ref, got)
+		{
+			TH_LOG("compat %s on %s: errno %d, reference %d",
+			       compat_reaching_driver[i].name, variant->path,
+			       got, ref);
+		}
+		EXPECT_NE(EACCES, got)
+		{
+			TH_LOG("compat %s denied",
+			       compat_reaching_driver[i].name);
+		}
+	}
+	ASSERT_EQ(0, close(fd));
+}
+
+/*
+ * Without IOCTL_DEV: the 32-bit forms and every command reaching the driver
+ * are denied, the always-allowed ones (FICLONE through its compat case)
+ * answer as on the reference.  Capabilities are dropped for FIFREEZE.
+ */
+LL_TEST_F(device, compat_ioctl_denied_with_eacces_without_right)
+{
+	int fd, ref, got;
+	size_t i;
+
+	COMPAT_SETUP();
+	compat_reference_is_the_driver(_metadata, self, variant);
+	ASSERT_EQ(0, ll_drop_caps());
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(variant->path, R_READ))));
+	fd = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EACCES, compat_ioctl_err(fd, variant->cmd));
+	/* The descriptor from before still reaches the driver. */
+	ASSERT_EQ(variant->driver,
+		  compat_ioctl_err(self->reference, variant->cmd));
+	EXPECT_EQ(EACCES, compat_ioctl_err(fd, FS_IOC32_SETFLAGS));
+	for (i = 0; i < ARRAY_LEN(compat_reaching_driver); i++) {
+		EXPECT_EQ(EACCES,
+			  compat_ioctl_err(fd, compat_reaching_driver[i].cmd))
+		{
+			TH_LOG("compat %s on %s",
+			       compat_reaching_driver[i].name, variant->path);
+		}
+	}
+	/* The 64-bit numbers, sent by a 32-bit caller, are denied too. */
+	for (i = 0; i < ARRAY_LEN(reaching_driver); i++) {
+		EXPECT_EQ(EACCES, compat_ioctl_err(fd, reaching_driver[i].cmd))
+		{
+			TH_LOG("compat %s on %s", reaching_driver[i].name,
+			       variant->path);
+		}
+	}
+	for (i = 0; i < ARRAY_LEN(always_allowed); i++) {
+		ref = compat_ioctl_err(self->reference, always_allowed[i].cmd);
+		got = compat_ioctl_err(fd, always_allowed[i].cmd);
+		EXPECT_EQ(ref, got)
+		{
+			TH_LOG("compat %s on %s: errno %d, reference %d",
+			       always_allowed[i].name, variant->path, got, ref);
+		}
+		EXPECT_NE(EACCES, got)
+		{
+			TH_LOG("compat %s denied", always_allowed[i].name);
+		}
+	}
+	/* The compat FIOCLEX took effect. */
+	ASSERT_EQ(0, fcntl(fd, F_SETFD, 0));
+	ASSERT_EQ(0, compat_ioctl_err(fd, FIOCLEX));
+	ASSERT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(0, close(fd));
+}
+
+LL_TEST_F(device, compat_ioctl_unrestricted_when_ioctl_dev_unhandled)
+{
+	int fd;
+
+	COMPAT_SETUP();
+	compat_reference_is_the_driver(_metadata, self, variant);
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs() & ~R_IOCTL_DEV,
+				   RULES(RULE(variant->path, R_READ))));
+	fd = open_fd(variant->path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(variant->driver, compat_ioctl_err(fd, variant->cmd));
+	ASSERT_EQ(compat_ioctl_err(self->reference, FS_IOC32_GETFLAGS),
+		  compat_ioctl_err(fd, FS_IOC32_GETFLAGS));
+	ASSERT_NE(EACCES, compat_ioctl_err(fd, FS_IOC32_GETFLAGS));
+	ASSERT_EQ(0, close(fd));
+}
+
 /* ------------------------------------------------------------------------
  * Other file types: IOCTL_DEV never applies (§5.2), even with every FS
  * right handled and IOCTL_DEV granted nowhere.
@@ -635,6 +928,42 @@ LL_TEST_F(non_device, ioctl_unrestricted_with_ioctl_dev_handled)
 	ASSERT_EQ(0, close(fd));
 }
 
+/* The same for a 32-bit caller: only devices are checked (§5.2). */
+LL_TEST_F(non_device, compat_ioctl_unrestricted_with_ioctl_dev_handled)
+{
+	static const struct named_cmd cmds[] = {
+		CMD(FIONREAD),
+		CMD(FS_IOC32_GETFLAGS),
+		CMD(LL_UNKNOWN_IOCTL),
+	};
+	int fd, ref, got;
+	size_t i;
+
+	COMPAT_SETUP();
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE(self->root,
+					      ll_all_fs() & ~R_IOCTL_DEV))));
+	fd = variant->open(self);
+	ASSERT_LE(0, fd)
+	{
+		TH_LOG("open in the domain: %s", strerror(-fd));
+	}
+	for (i = 0; i < ARRAY_LEN(cmds); i++) {
+		ref = compat_ioctl_err(self->reference, cmds[i].cmd);
+		got = compat_ioctl_err(fd, cmds[i].cmd);
+		EXPECT_EQ(ref, got)
+		{
+			TH_LOG("compat %s: errno %d, reference %d",
+			       cmds[i].name, got, ref);
+		}
+		EXPECT_NE(EACCES, got)
+		{
+			TH_LOG("compat %s denied", cmds[i].name);
+		}
+	}
+	ASSERT_EQ(0, close(fd));
+}
+
 /* ------------------------------------------------------------------------
  * Block devices: root only (devices are 0600 root:disk or similar).
  */
@@ -833,6 +1162,57 @@ LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
 				TH_LOG("%s on %s: errno %d, reference %d",
 				       reaching_driver[c].name, path, got, ref);
 			}
+		}
+		ASSERT_EQ(0, close(fd));
+	}
+}
+
+/* The same for a 32-bit caller (compat_sys_ioctl). */
+LL_TEST(compat_device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
+{
+	int refs[ARRAY_LEN(devices_before_abi5)];
+	size_t i, c;
+
+	COMPAT_SETUP();
+	ASSERT_EQ(0, park_stdin());
+	ASSERT_EQ(0, ll_drop_caps());
+	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
+		refs[i] = open_fd(devices_before_abi5[i].path, O_RDONLY);
+		if (refs[i] < 0)
+			LL_BROKEN("open %s: %s", devices_before_abi5[i].path,
+				  strerror(-refs[i]));
+	}
+	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
+				   RULES(RULE("/dev/null", R_READ),
+					 RULE("/dev/zero", R_READ),
+					 RULE("/dev/full", R_READ),
+					 RULE("/dev/urandom", R_READ))));
+	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
+		const char *path = devices_before_abi5[i].path;
+		unsigned long cmd = devices_before_abi5[i].cmd;
+		int fd = open_fd(path, O_RDONLY), ref, got;
+
+		ASSERT_LE(0, fd);
+		ref = compat_ioctl_err(refs[i], cmd);
+		ASSERT_NE(EACCES, ref);
+		ASSERT_EQ(ref, compat_ioctl_err(fd, cmd))
+		{
+			TH_LOG("compat %s on %s",
+			       devices_before_abi5[i].cmd_name, path);
+		}
+		for (c = 0; c < ARRAY_LEN(compat_reaching_driver); c++) {
+			ref = compat_ioctl_err(refs[i],
+					       compat_reaching_driver[c].cmd);
+			got = compat_ioctl_err(fd,
+					       compat_reaching_driver[c].cmd);
+			EXPECT_EQ(ref, got)
+			{
+				TH_LOG("compat %s on %s: errno %d, "
+				       "reference %d",
+				       compat_reaching_driver[c].name, path,
+				       got, ref);
+			}
+			EXPECT_NE(EACCES, got);
 		}
 		ASSERT_EQ(0, close(fd));
 	}
