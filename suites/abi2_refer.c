@@ -521,6 +521,17 @@ FIXTURE_VARIANT_ADD(move, exchange_files_gaining_read_backward_exdev){
 	.expected = EXDEV,
 };
 
+/* …unless t/f's own rule already grants it (the second file's own rules). */
+FIXTURE_VARIANT_ADD(move, exchange_files_gaining_read_held_by_own_rule_allowed){
+	.op = OP_EXCHANGE,
+	.from = "s/f",
+	.to = "t/f",
+	ONE_LAYER({ "s", R_REFER | R_REMOVE_FILE | R_MAKE_REG | R_READ },
+		  { "t", R_REFER | R_REMOVE_FILE | R_MAKE_REG },
+		  { "t/f", R_READ }),
+	.expected = 0,
+};
+
 FIXTURE_VARIANT_ADD(move, exchange_files_no_make_reg_on_source_eacces){
 	.op = OP_EXCHANGE,
 	.from = "s/f",
@@ -728,6 +739,28 @@ FIXTURE_VARIANT_ADD(move, layers_eacces_in_one_exdev_in_other_eacces){
 		    { .handled_fs = R_REFER | R_MAKE_REG,
 		      .rules = { { "", R_REFER }, { "s", R_MAKE_REG } } } },
 	.expected = EACCES,
+};
+
+/*
+ * Every handled right granted above both parents (on T) in every layer:
+ * nothing to compare, the move is allowed; a second layer handling REFER
+ * with no rule still makes it EXDEV.
+ */
+FIXTURE_VARIANT_ADD(move, every_right_above_both_parents_allowed){
+	.op = OP_RENAME,
+	.from = "s/f",
+	.to = "t/n",
+	ONE_LAYER({ "", ALL }),
+	.expected = 0,
+};
+
+FIXTURE_VARIANT_ADD(move, every_right_above_both_parents_refer_layer_exdev){
+	.op = OP_RENAME,
+	.from = "s/f",
+	.to = "t/n",
+	.layers = { { .handled_fs = ALL, .rules = { { "", ALL } } },
+		    { .handled_fs = R_REFER } },
+	.expected = EXDEV,
 };
 
 #define LAYER1_DIR_OK                                                 \
