@@ -177,6 +177,27 @@ static int op_remount(void *arg)
 		mount(NULL, ll_at("mnt"), NULL, MS_REMOUNT | MS_RDONLY, NULL));
 }
 
+/*
+ * The same superblock change through the new mount API: fspick(2), then
+ * fsconfig(FSCONFIG_CMD_RECONFIGURE).  No sb_mount hook runs on this path,
+ * so Landlock decides in its sb_remount hook alone.
+ */
+static int op_reconfigure(void *arg)
+{
+	int fd, err;
+
+	(void)arg;
+	fd = fspick(AT_FDCWD, ll_at("mnt"), FSPICK_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	err = ll_errno_of(fsconfig(fd, FSCONFIG_SET_FLAG, "ro", NULL, 0));
+	if (!err)
+		err = ll_errno_of(
+			fsconfig(fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0));
+	close(fd);
+	return err;
+}
+
 /* Per-mount flags. */
 static int op_bind_remount(void *arg)
 {
@@ -266,6 +287,9 @@ FIXTURE_VARIANT_ADD(topology, bind_mount) {
 };
 FIXTURE_VARIANT_ADD(topology, remount) {
 	.op = op_remount, .done = read_only_done,
+};
+FIXTURE_VARIANT_ADD(topology, reconfigure) {
+	.op = op_reconfigure, .done = read_only_done,
 };
 FIXTURE_VARIANT_ADD(topology, bind_remount) {
 	.op = op_bind_remount, .done = read_only_done,
