@@ -247,6 +247,131 @@ LL_TEST(tsync_combines_with_log_flags)
 	EXPECT_EQ(EACCES, s.read_err);
 }
 
+/*
+ * A thread group whose leader has exited: the leader stays listed among the
+ * threads, exiting, until the whole group ends, and never runs task_work
+ * again.  TSYNC from another thread must skip it (not wait for it forever)
+ * and still restrict the live sibling.  Played in a child process, whose
+ * leader can exit without ending the test; the caller thread reports.
+ */
+struct zombie_leader {
+	const char *path;
+	int ruleset, report;
+	pid_t leader;
+	struct sibling sib;
+};
+
+struct zombie_report {
+	int setup; /* 0, or which setup step failed (no verdict) */
+	char leader_state; /* 'Z' once the leader has exited */
+	int before_err; /* the caller's read before enforcing */
+	int restrict_err, read_err, write_err;
+	int sib_read_err, sib_write_err;
+};
+
+static void *zombie_leader_caller(void *arg)
+{
+	struct zombie_leader *z = arg;
+	struct zombie_report r = { 0 };
+	long i;
+
+	/* Bounded: the leader is exiting when this thread starts. */
+	for (i = 0; i < 10000000 && ll_thread_state(z->leader) != 'Z'; i++)
+		sched_yield();
+	r.leader_state = ll_thread_state(z->leader);
+	r.before_err = ll_try_open(z->path, O_RDONLY);
+	r.restrict_err = ll_errno_of(ll_restrict_self(z->ruleset, TSYNC));
+	r.read_err = ll_try_open(z->path, O_RDONLY);
+	r.write_err = ll_try_open(z->path, O_WRONLY);
+	if (write(z->sib.go[1], "g", 1) != 1 ||
+	    pthread_join(z->sib.thread, NULL))
+		r.setup = 5;
+	r.sib_read_err = z->sib.read_err;
+	r.sib_write_err = z->sib.write_err;
+	_exit(write(z->report, &r, sizeof(r)) == sizeof(r) ? 0 : 6);
+}
+
+/* The child's leader: starts both threads, then exits alone. */
+static void zombie_leader_child(struct zombie_leader *z)
+{
+	struct zombie_report r = { 0 };
+	pthread_t caller;
+	long i;
+
+	z->leader = getpid();
+	z->sib.path = z->path;
+	z->sib.read_err = z->sib.write_err = -1;
+	if (ll_set_nnp())
+		r.setup = 1;
+	else if (pipe2(z->sib.started, O_CLOEXEC) ||
+		 pipe2(z->sib.go, O_CLOEXEC) ||
+		 pthread_create(&z->sib.thread, NULL, sibling_main, &z->sib) ||
+		 !read_byte(z->sib.started[0]))
+		r.setup = 2;
+	for (i = 0;
+	     !r.setup && i < 10000000 && ll_thread_state(z->sib.tid) != 'S';
+	     i++)
+		sched_yield();
+	if (!r.setup && ll_thread_state(z->sib.tid) != 'S')
+		r.setup = 3;
+	if (!r.setup && pthread_create(&caller, NULL, zombie_leader_caller, z))
+		r.setup = 4;
+	if (r.setup)
+		_exit(write(z->report, &r, sizeof(r)) == sizeof(r) ? 0 : 6);
+	/* This thread only: the process lives on in its two threads. */
+	syscall(SYS_exit, 0);
+}
+
+LL_TEST(tsync_skips_an_exited_leader_and_restricts_the_live_sibling)
+{
+	static const char *const steps[] = {
+		"",
+		"no_new_privs",
+		"starting the sibling",
+		"the sibling never blocked in read()",
+		"starting the caller thread",
+		"joining the sibling",
+	};
+	struct zombie_leader z = { 0 };
+	struct zombie_report r = { .setup = -1 };
+	char path[512];
+	int pipefd[2], status;
+	pid_t pid;
+
+	z.ruleset = ruleset_of(R_READ);
+	ASSERT_LE(0, z.ruleset);
+	scratch_file(_metadata, "zombie", path, sizeof(path));
+	z.path = path;
+	LL_SETUP(pipe2(pipefd, O_CLOEXEC) ? errno : 0);
+	z.report = pipefd[1];
+	pid = fork();
+	LL_SETUP(pid < 0 ? errno : 0);
+	if (pid == 0) {
+		close(pipefd[0]);
+		zombie_leader_child(&z);
+	}
+	close(pipefd[1]);
+	/* The report comes after enforcement: a short read is a verdict. */
+	ASSERT_EQ(sizeof(r), read(pipefd[0], &r, sizeof(r)));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	if (r.setup > 0 && r.setup < 5)
+		LL_BROKEN("in the child: %s", steps[r.setup]);
+	ASSERT_EQ(0, r.setup)
+	TH_LOG("in the child: %s", steps[r.setup]);
+	if (r.leader_state != 'Z')
+		LL_BROKEN("the child's leader never became a zombie (%c)",
+			  r.leader_state);
+	if (r.before_err)
+		LL_BROKEN("reading before enforcement: %s",
+			  strerror(r.before_err));
+	ASSERT_EQ(0, r.restrict_err);
+	ASSERT_EQ(EACCES, r.read_err);
+	ASSERT_EQ(0, r.write_err);
+	EXPECT_EQ(EACCES, r.sib_read_err);
+	EXPECT_EQ(0, r.sib_write_err);
+}
+
 /* --- without TSYNC (every ABI) ------------------------------------------- */
 
 LL_TEST(without_tsync_only_the_calling_thread_is_restricted,
