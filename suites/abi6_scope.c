@@ -440,6 +440,32 @@ FIXTURE_VARIANT_ADD(scoped_domains, scoped_then_unscoped_child){
 };
 
 /*
+ * .#################.
+ * #.......   ...... #	P1 -> P2 : allow
+ * #.  P1 ------ P2 .#	P2 -> P1 : allow (each side's own layer
+ * #'.....'   '.....'#	                  scopes nothing: the walk
+ * '#################'	                  goes down to the shared one)
+ */
+FIXTURE_VARIANT_ADD(scoped_domains, scoped_then_unscoped_on_both_sides){
+	.both = SCOPED,
+	.parent = OTHER,
+	.child = OTHER,
+};
+
+/*
+ * .#################.
+ * #.######.  ...... #	P1 -> P2 : deny (P1's own layer scopes)
+ * ##  P1 ------ P2 .#	P2 -> P1 : allow (P2's own layer scopes
+ * #'######'  '.....'#	                  nothing, the shared one
+ * '#################'	                  holds P1)
+ */
+FIXTURE_VARIANT_ADD(scoped_domains, scoped_then_scoped_and_unscoped_sides){
+	.both = SCOPED,
+	.parent = SCOPED,
+	.child = OTHER,
+};
+
+/*
  * .................
  * .  P1----.      .	P1 -> P2 : allow
  * .         \     .	P2 -> P1 : deny (ancestor of P2's scoping layer)
