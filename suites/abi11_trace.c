@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -494,6 +495,176 @@ LL_TEST_F(trace, fs_denial_events_name_domain_logged_blockers_and_object,
 		 object(ll_at("a/g"), obj, sizeof(obj)));
 	EXPECT_LINE("landlock_deny_access_fs", want);
 	ASSERT_EQ(4,
+		  ll_trace_count(self->text, "landlock_deny_access_fs", NULL))
+	dump_trace(self->text);
+}
+
+/*
+ * The other kinds of filesystem objects a denial names (sl/trace.c selects
+ * the path by the audit data's type): an open file (ftruncate), an ioctl's
+ * file, a mount's root dentry (umount, rendered within its filesystem), and
+ * a path or a dentry too long to render (more than PATH_MAX: "<too_long>").
+ *
+ *	T/c		a tmpfs
+ *	T/b		a tmpfs holding D = DEEP_LEVELS directories of
+ *			DEEP_NAME bytes each, and D/f
+ *	T/bin		a bind mount of D
+ *
+ * All of it in the child's own mount namespace, gone with it.
+ */
+#define DEEP_LEVELS 17
+#define DEEP_NAME 250
+
+/* res[]: what the child did, then dev major, minor and ino of 3 objects. */
+enum {
+	OBJ_C_ROOT = 10,
+	OBJ_DEEP_F = 13,
+	OBJ_DEEP_DIR = 16,
+	OBJ_RES_COUNT = 19,
+};
+
+static void store_object(int *res, int at, int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return;
+	res[at] = (int)major(st.st_dev);
+	res[at + 1] = (int)minor(st.st_dev);
+	res[at + 2] = (int)st.st_ino;
+}
+
+/* Makes D under `dir` and D/f; D's O_PATH fd or -1 (errno). */
+static int make_deep_dir(const char *dir, int *res)
+{
+	char name[DEEP_NAME + 1];
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC), next, f, i;
+
+	memset(name, 'd', DEEP_NAME);
+	name[DEEP_NAME] = '\0';
+	for (i = 0; fd >= 0 && i < DEEP_LEVELS; i++) {
+		next = mkdirat(fd, name, 0700)
+			       ? -1
+			       : openat(fd, name,
+					O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return -1;
+	f = openat(fd, "f", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (f < 0) {
+		close(fd);
+		return -1;
+	}
+	store_object(res, OBJ_DEEP_F, f);
+	close(f);
+	store_object(res, OBJ_DEEP_DIR, fd);
+	return fd;
+}
+
+static void object_kinds_denials(void *p)
+{
+	const struct layer layer = {
+		.fs = R_WRITE | R_TRUNCATE | R_IOCTL_DEV,
+		.rule = "a",
+		.rule_access = R_WRITE,
+	};
+	char fdpath[64];
+	int *res = p, deep, c, fd, count;
+
+	res[0] = ll_errno_of(unshare(CLONE_NEWNS))
+			 ?: ll_errno_of(mount(NULL, "/", NULL,
+					      MS_REC | MS_PRIVATE, NULL))
+			 ?: ll_errno_of(mount("tmpfs", ll_at("c"), "tmpfs", 0,
+					      NULL))
+			 ?: ll_errno_of(mount("tmpfs", ll_at("b"), "tmpfs", 0,
+					      NULL));
+	if (res[0])
+		return;
+	c = open(ll_at("c"), O_PATH | O_CLOEXEC);
+	deep = make_deep_dir(ll_at("b"), res);
+	if (c < 0 || deep < 0) {
+		res[0] = errno;
+		return;
+	}
+	store_object(res, OBJ_C_ROOT, c);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", deep);
+	res[0] = ll_errno_of(mount(fdpath, ll_at("bin"), NULL, MS_BIND, NULL));
+	if (res[0])
+		return;
+	res[1] = enforce(&layer);
+	/* ftruncate: the open file (LSM_AUDIT_DATA_FILE). */
+	fd = open(ll_at("a/f"), O_WRONLY | O_CLOEXEC);
+	res[2] = fd < 0 ? errno : ll_errno_of(ftruncate(fd, 0));
+	if (fd >= 0)
+		close(fd);
+	/* ioctl: the device's file (LSM_AUDIT_DATA_IOCTL_OP). */
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	res[3] = fd < 0 ? errno : ll_errno_of(ioctl(fd, FIONREAD, &count));
+	if (fd >= 0)
+		close(fd);
+	/* umount: the mount's root dentry (LSM_AUDIT_DATA_DENTRY). */
+	res[4] = ll_errno_of(umount(ll_at("c")));
+	/* A path longer than PATH_MAX, then a dentry. */
+	res[5] = ll_try_openat(deep, "f", O_WRONLY);
+	res[6] = ll_errno_of(umount(ll_at("bin")));
+}
+
+/*
+ * Each object kind names its file: dev and ino of the inode, the path from
+ * the root (a mount root's dentry: within its filesystem), "<too_long>"
+ * past PATH_MAX.
+ */
+LL_TEST_F(trace, fs_denial_events_name_files_ioctls_dentries_and_long_paths,
+	  .root = ROOT_WHY)
+{
+	static const struct {
+		const char *blocker;
+		int object; /* OBJ_*, or 0: `path` */
+		const char *path;
+	} want_lines[] = {
+		{ "truncate", 0, "a/f" },
+		{ "ioctl_dev", 0, "/dev/null" },
+		{ "change_topology", OBJ_C_ROOT, "/" },
+		{ "write_file", OBJ_DEEP_F, "<too_long>" },
+		{ "change_topology", OBJ_DEEP_DIR, "<too_long>" },
+	};
+	int *res = ll_shared_ints(OBJ_RES_COUNT), status;
+	char d[40], obj[400], want[800];
+	size_t i;
+
+	ASSERT_NE(NULL, res);
+	LL_TRACE_START(&self->t);
+	ASSERT_LT(0, ll_fork_wait(object_kinds_denials, res, &status));
+	LL_SETUP(res[0]);
+	ASSERT_EQ(0, res[1]);
+	ASSERT_EQ(EACCES, res[2]);
+	ASSERT_EQ(EACCES, res[3]);
+	ASSERT_EQ(EPERM, res[4]);
+	ASSERT_EQ(EACCES, res[5]);
+	ASSERT_EQ(EPERM, res[6]);
+	read_trace(_metadata, self);
+
+	domain_id(_metadata, self, 0, d, sizeof(d));
+	for (i = 0; i < sizeof(want_lines) / sizeof(want_lines[0]); i++) {
+		const int o = want_lines[i].object;
+
+		if (!o)
+			object(want_lines[i].path[0] == '/'
+				       ? want_lines[i].path
+				       : ll_at("%s", want_lines[i].path),
+			       obj, sizeof(obj));
+		else
+			snprintf(obj, sizeof(obj), "dev=%u:%u ino=%u path=%s",
+				 res[o], res[o + 1], res[o + 2],
+				 want_lines[i].path);
+		snprintf(want, sizeof(want),
+			 "domain=%s same_exec=1 logged=1 blockers=%s %s", d,
+			 want_lines[i].blocker, obj);
+		EXPECT_LINE("landlock_deny_access_fs", want);
+	}
+	ASSERT_EQ(5,
 		  ll_trace_count(self->text, "landlock_deny_access_fs", NULL))
 	dump_trace(self->text);
 }

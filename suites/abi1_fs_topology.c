@@ -1081,4 +1081,63 @@ LL_TEST(nsfs_file_opens_through_proc_although_proc_is_denied)
 	ASSERT_EQ(0, ll_try_open("/proc/self/ns/net", O_RDONLY));
 }
 
+/* ------------------------------------------------------------------------
+ * OverlayFS: the files of the merged view are the overlay's own inodes,
+ * not the layers' [7.3.4 rst, "Filesystem topology modification" and the
+ * OverlayFS note]: a rule on a layer grants nothing through the overlay,
+ * a rule on the overlay nothing on the layers.  (Debian's kernels build
+ * overlayfs as a module the guests do not load: an environment skip.)
+ *
+ *	T/
+ *	├── l1/f	upper of the two lower layers
+ *	├── l2/g	lower layer
+ *	└── ov/		overlay of l1 over l2 (read-only: no upper layer)
+ */
+static const char *const overlay_tree[] = { "l1/",  "l1/f", "l2/",
+					    "l2/g", "ov/",  NULL };
+
+static int open_read(void *path)
+{
+	return ll_try_open(path, O_RDONLY);
+}
+
+LL_TEST(overlay_files_are_neither_granted_nor_denied_by_rules_on_layers)
+{
+	char l1[512], l2[512], ov[512], l1_f[512], l2_g[512], ov_f[512],
+		ov_g[512], opts[1100];
+	struct ll_ruleset_desc on_layers = { .handled_fs = R_READ },
+			       on_overlay = { .handled_fs = R_READ };
+
+	LL_MOUNT_TREE(overlay_tree);
+	snprintf(l1, sizeof(l1), "%s", ll_at("l1"));
+	snprintf(l2, sizeof(l2), "%s", ll_at("l2"));
+	snprintf(ov, sizeof(ov), "%s", ll_at("ov"));
+	snprintf(l1_f, sizeof(l1_f), "%s", ll_at("l1/f"));
+	snprintf(l2_g, sizeof(l2_g), "%s", ll_at("l2/g"));
+	snprintf(ov_f, sizeof(ov_f), "%s", ll_at("ov/f"));
+	snprintf(ov_g, sizeof(ov_g), "%s", ll_at("ov/g"));
+	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", l1, l2);
+	if (mount("overlay", ov, "overlay", MS_RDONLY, opts)) {
+		if (errno == ENODEV)
+			LL_SKIP_ENV(return, "no overlayfs in this kernel "
+					    "(ENODEV: not built in, module "
+					    "not loaded)");
+		LL_BROKEN("mount overlay: %s", strerror(errno));
+	}
+	if (ll_type_of(ov_f) != S_IFREG || ll_type_of(ov_g) != S_IFREG)
+		LL_BROKEN("the overlay does not show f and g");
+	on_layers.paths = RULES(RULE(l1, R_READ), RULE(l2, R_READ));
+	EXPECT_EQ(0, ll_run_child(&on_layers, open_read, l1_f));
+	EXPECT_EQ(0, ll_run_child(&on_layers, open_read, l2_g));
+	EXPECT_EQ(EACCES, ll_run_child(&on_layers, open_read, ov_f));
+	EXPECT_EQ(EACCES, ll_run_child(&on_layers, open_read, ov_g));
+	on_overlay.paths = RULES(RULE(ov, R_READ));
+	EXPECT_EQ(0, ll_run_child(&on_overlay, open_read, ov_f));
+	EXPECT_EQ(0, ll_run_child(&on_overlay, open_read, ov_g));
+	EXPECT_EQ(EACCES, ll_run_child(&on_overlay, open_read, l1_f));
+	EXPECT_EQ(EACCES, ll_run_child(&on_overlay, open_read, l2_g));
+	/* Its superblock goes now (hook_sb_delete walks its inodes). */
+	ASSERT_EQ(0, ll_errno_of(umount(ov)));
+}
+
 LL_MAIN()
