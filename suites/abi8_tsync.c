@@ -16,10 +16,13 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ll_harness.h"
@@ -370,6 +373,98 @@ LL_TEST(tsync_skips_an_exited_leader_and_restricts_the_live_sibling)
 	ASSERT_EQ(0, r.write_err);
 	EXPECT_EQ(EACCES, r.sib_read_err);
 	EXPECT_EQ(0, r.sib_write_err);
+}
+
+/*
+ * Two threads enforce with TSYNC at the same moment, each its own ruleset
+ * (READ_FILE, WRITE_FILE).  One sync runs at a time (the other restarts
+ * once the first has reached it), so both succeed and both threads end
+ * with both layers: reading and writing denied in each.  Repeated, each
+ * round in a fresh child, because which one wins is the scheduler's.
+ */
+#define COMPETING_ROUNDS 6
+
+struct competing {
+	const char *path;
+	int rulesets[2];
+	/* Set by each side once its call returned; `go` starts both. */
+	atomic_int go, called[2];
+	int restrict_err[2], read_err[2], write_err[2];
+};
+
+static void competing_side(struct competing *c, int side)
+{
+	while (!atomic_load(&c->go))
+		sched_yield();
+	c->restrict_err[side] =
+		ll_errno_of(ll_restrict_self(c->rulesets[side], TSYNC));
+	atomic_store(&c->called[side], 1);
+	while (!atomic_load(&c->called[!side]))
+		sched_yield();
+	c->read_err[side] = ll_try_open(c->path, O_RDONLY);
+	c->write_err[side] = ll_try_open(c->path, O_WRONLY);
+}
+
+static void *competing_thread(void *arg)
+{
+	competing_side(arg, 1);
+	return NULL;
+}
+
+/* One round in a child: 0, or 1 when its own setup failed. */
+static int competing_round(struct competing *c)
+{
+	pthread_t thread;
+
+	if (ll_set_nnp() || pthread_create(&thread, NULL, competing_thread, c))
+		return 1;
+	atomic_store(&c->go, 1);
+	competing_side(c, 0);
+	return pthread_join(thread, NULL) ? 1 : 0;
+}
+
+LL_TEST(tsync_from_two_threads_at_once_gives_both_layers_to_both)
+{
+	struct competing *c = mmap(NULL, sizeof(*c), PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char path[512];
+	int round, side, status;
+	pid_t pid;
+
+	LL_SETUP(c == MAP_FAILED ? errno : 0);
+	scratch_file(_metadata, "competing", path, sizeof(path));
+	c->path = path;
+	c->rulesets[0] = ruleset_of(R_READ);
+	c->rulesets[1] = ruleset_of(R_WRITE);
+	ASSERT_LE(0, c->rulesets[0]);
+	ASSERT_LE(0, c->rulesets[1]);
+	if (ll_try_open(path, O_RDWR))
+		LL_BROKEN("%s not readable and writable before", path);
+	for (round = 0; round < COMPETING_ROUNDS; round++) {
+		atomic_store(&c->go, 0);
+		for (side = 0; side < 2; side++) {
+			atomic_store(&c->called[side], 0);
+			c->restrict_err[side] = c->read_err[side] =
+				c->write_err[side] = -1;
+		}
+		pid = fork();
+		LL_SETUP(pid < 0 ? errno : 0);
+		if (pid == 0)
+			_exit(competing_round(c));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+			LL_BROKEN("round %d: no_new_privs or pthread_create",
+				  round);
+		ASSERT_EQ(0, status);
+		for (side = 0; side < 2; side++) {
+			ASSERT_EQ(0, c->restrict_err[side])
+			TH_LOG("round %d, thread %d", round, side);
+			ASSERT_EQ(EACCES, c->read_err[side])
+			TH_LOG("round %d, thread %d", round, side);
+			ASSERT_EQ(EACCES, c->write_err[side])
+			TH_LOG("round %d, thread %d", round, side);
+		}
+	}
 }
 
 /* --- without TSYNC (every ABI) ------------------------------------------- */
