@@ -71,6 +71,8 @@ static uint64_t op_scope(enum op op)
 
 /* pidfd_open or pidfd_send_signal missing: not a Landlock verdict. */
 #define OP_UNAVAILABLE (-1)
+/* sendto() returned a count other than the datagram's length. */
+#define OP_SHORT_SEND (-2)
 
 static const int socket_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
 
@@ -110,6 +112,32 @@ static int endpoint_open(struct endpoint *e)
 	return 0;
 }
 
+/*
+ * Sends a datagram of several bytes (to `addr`, or to the connected peer
+ * when it is NULL): 0 when sendto() returns its whole length. A hook that
+ * returns a positive value instead of 0 makes af_unix return that value
+ * from sendto() without sending: a one-byte datagram could not tell it
+ * from a success.
+ */
+static int send_datagram(int fd, const struct sockaddr_un *addr,
+			 socklen_t len)
+{
+	static const char msg[] = "llconform";
+	ssize_t n = sendto(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT,
+			   (const struct sockaddr *)addr, addr ? len : 0);
+
+	if (n < 0)
+		return errno;
+	return n == sizeof(msg) - 1 ? 0 : OP_SHORT_SEND;
+}
+
+static const char *result_name(int res)
+{
+	if (res == OP_SHORT_SEND)
+		return "a short send";
+	return strerrorname_np(res) ?: "0";
+}
+
 static int unix_op(pid_t target, int type, bool use_sendto)
 {
 	struct sockaddr_un addr;
@@ -119,9 +147,7 @@ static int unix_op(pid_t target, int type, bool use_sendto)
 	if (fd < 0)
 		return errno;
 	if (use_sendto) {
-		if (sendto(fd, "x", 1, MSG_DONTWAIT, (struct sockaddr *)&addr,
-			   len) != 1)
-			err = errno;
+		err = send_datagram(fd, &addr, len);
 	} else {
 		err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, len));
 	}
@@ -184,8 +210,7 @@ static void check_reach(struct __test_metadata *_metadata, const char *who,
 		EXPECT_EQ(expected, res[op])
 		{
 			TH_LOG("%s: %s: expected %s, got %s", who, op_names[op],
-			       strerrorname_np(expected) ?: "0",
-			       strerrorname_np(res[op]) ?: "0");
+			       result_name(expected), result_name(res[op]));
 		}
 	}
 }
@@ -647,9 +672,7 @@ static int path_op(const char *dir, const char *name, int type, bool sendto_)
 	if (fd < 0)
 		return errno;
 	if (sendto_) {
-		if (sendto(fd, "x", 1, MSG_DONTWAIT, (struct sockaddr *)&addr,
-			   sizeof(addr)) != 1)
-			err = errno;
+		err = send_datagram(fd, &addr, sizeof(addr));
 	} else {
 		err = ll_errno_of(
 			connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
@@ -726,8 +749,10 @@ static int send_to_connected_peers(void *arg)
 {
 	const struct connected *c = arg;
 
-	if (send(c->dgram, "x", 1, MSG_DONTWAIT) != 1)
-		return errno;
+	int err = send_datagram(c->dgram, NULL, 0);
+
+	if (err)
+		return err;
 	if (write(c->stream, "x", 1) != 1)
 		return errno;
 	return 0;
