@@ -119,8 +119,7 @@ static int endpoint_open(struct endpoint *e)
  * from sendto() without sending: a one-byte datagram could not tell it
  * from a success.
  */
-static int send_datagram(int fd, const struct sockaddr_un *addr,
-			 socklen_t len)
+static int send_datagram(int fd, const struct sockaddr_un *addr, socklen_t len)
 {
 	static const char msg[] = "llconform";
 	ssize_t n = sendto(fd, msg, sizeof(msg) - 1, MSG_DONTWAIT,
