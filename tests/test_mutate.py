@@ -249,6 +249,25 @@ def test_gcov_stamp_is_the_only_noise(tmp_path: Path) -> None:
         mutate.normalized_object(a))
 
 
+def test_objects_with_notes_of_another_compile_are_not_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An object whose .gcno is of another compile (the object put back by
+    hand after a recompile) cannot be compared: save_pristine leaves it
+    out, so its mutants are linked, never called equivalent."""
+    base = kept_tree(tmp_path, monkeypatch)
+    assert (base.work / "pristine/x.o").is_file()
+    o = base.out / "security/landlock/x.o"
+    kept = o.read_bytes()
+    import time
+    time.sleep(0.01)
+    assert mutate._logged(["make", "-s", "-C", str(base.src),
+                           f"OUT={base.out}", "security/landlock/x.o"],
+                          tmp_path / "again.log") == 0
+    o.write_bytes(kept)  # the old object, the new notes
+    mutate.save_pristine(base)
+    assert not (base.work / "pristine/x.o").exists()
+
+
 def test_a_file_the_config_does_not_compile(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     base = kept_tree(tmp_path, monkeypatch)

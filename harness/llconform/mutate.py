@@ -335,11 +335,16 @@ def normalized_object(obj: Path) -> bytes:
     .gcno header (magic, version, stamp) says which 4 bytes it is."""
     data = obj.read_bytes()
     gcno = obj.with_suffix(".gcno")
-    if gcno.is_file():
-        head = gcno.read_bytes()[:12]
-        if len(head) == 12 and head[:4] in (b"oncg", b"gcno"):
-            data = data.replace(head[8:12], b"\0\0\0\0")
-    return data
+    stamp = gcov_stamp(gcno) if gcno.is_file() else None
+    return data.replace(stamp, b"\0\0\0\0") if stamp else data
+
+
+def gcov_stamp(gcno: Path) -> bytes | None:
+    """The 4 stamp bytes of a .gcno header (magic, version, stamp)."""
+    head = gcno.read_bytes()[:12]
+    if len(head) == 12 and head[:4] in (b"oncg", b"gcno"):
+        return head[8:12]
+    return None
 
 
 def save_pristine(base: Base) -> None:
@@ -350,9 +355,17 @@ def save_pristine(base: Base) -> None:
     shutil.rmtree(keep, ignore_errors=True)
     keep.mkdir()
     for f in sorted((base.out / LANDLOCK).glob("*.o")):
+        gcno = f.with_suffix(".gcno")
+        stamp = gcov_stamp(gcno) if gcno.is_file() else None
+        if stamp and stamp not in f.read_bytes():
+            # notes of another compile than the object's (a compile by
+            # hand): no comparison possible, that file's mutants are linked
+            # and booted and its source recompiled after each
+            say(f"{f}: its gcov notes are of another compile: not kept")
+            continue
         shutil.copy2(f, keep / f.name)
-        if f.with_suffix(".gcno").is_file():
-            shutil.copy2(f.with_suffix(".gcno"), keep / f.with_suffix(".gcno").name)
+        if gcno.is_file():
+            shutil.copy2(gcno, keep / gcno.name)
 
 
 def build_mutant(base: Base, m: Mutant, jobs: int, log: Path, dest: Path
