@@ -415,6 +415,29 @@ LL_TEST_F(layout, o_path_chdir_stat_unrestricted)
 	close(fd);
 }
 
+/*
+ * §5.1: objects of never-mountable filesystems (SB_NOUSER) are always
+ * allowed: a pipe reopened through /proc/self/fd/N, for reading and for
+ * writing, while the same domain denies every file of the hierarchy (a
+ * kernel that checked the pipe's path like a file's would deny it).
+ */
+LL_TEST_F(layout, pipe_reopened_through_proc_unrestricted)
+{
+	char path[64];
+	int p[2];
+
+	ASSERT_EQ(0, pipe2(p, O_CLOEXEC));
+	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
+			     .handled_fs = ll_all_fs() }));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[0]);
+	EXPECT_EQ(0, ll_try_open(path, O_RDONLY | O_NONBLOCK));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", p[1]);
+	EXPECT_EQ(0, ll_try_open(path, O_WRONLY | O_NONBLOCK));
+	EXPECT_EQ(EACCES, ll_try_open(ll_at("a/f"), O_RDONLY));
+	close(p[0]);
+	close(p[1]);
+}
+
 /* §5.2: opening an existing fifo for reading needs READ_FILE. */
 LL_TEST_F(layout, fifo_open_needs_read_file)
 {
