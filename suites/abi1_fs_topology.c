@@ -1034,6 +1034,33 @@ LL_TEST(unlinked_file_reopened_through_proc_keeps_its_rule)
 	close(fd);
 }
 
+/*
+ * A rule holds its file's inode as long as a ruleset (or domain) holds the
+ * rule, no longer: a file deleted after its rule was added stays allocated
+ * on its tmpfs while the ruleset is open and is freed when the ruleset is
+ * closed (a kernel that leaked the rule's reference, mutant 4ae66cd06a,
+ * kept it until the unmount).
+ */
+LL_TEST(deleted_file_of_a_rule_freed_when_its_ruleset_is_closed)
+{
+	static const char *const tree[] = { "d/", "d/f", NULL };
+	struct statvfs before, held, freed;
+	int fd;
+
+	LL_MOUNT_TREE(tree);
+	LL_SETUP(ll_errno_of(statvfs(ll_root, &before)));
+	fd = ll_ruleset_build(&(struct ll_ruleset_desc){
+		.handled_fs = R_READ,
+		.paths = RULES(RULE(ll_at("d/f"), R_READ)) });
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ll_errno_of(unlink(ll_at("d/f"))));
+	ASSERT_EQ(0, ll_errno_of(statvfs(ll_root, &held)));
+	EXPECT_EQ(before.f_ffree, held.f_ffree);
+	close(fd);
+	ASSERT_EQ(0, ll_errno_of(statvfs(ll_root, &freed)));
+	EXPECT_EQ(before.f_ffree + 1, freed.f_ffree);
+}
+
 LL_TEST(nsfs_file_rejected_as_rule_parent_with_ebadfd)
 {
 	static const char *const tree[] = { "f", NULL };
