@@ -375,3 +375,47 @@ def test_a_killed_run_leaves_no_mutant_behind(tmp_path: Path) -> None:
     mutate.restore_base(base)
     assert (t / "security/landlock/x.c").read_text() == SOURCE
     assert not (tmp_path / "MUTATED.path").exists()
+
+
+# A real run's records (results/mutation/README.md, run 20261203-084218),
+# cut to two programs (base, abi6_scope): the baseline's guest and the
+# guests of three booted mutants, and a fourth that did not compile.
+RECORDED = Path(__file__).parent / "data" / "mutate"
+KILLED, SURVIVED, PROBED, NOT_BUILT = ("254d742fd9", "541213cff5",
+                                       "ad792cf139", "93052edff3")
+
+
+def test_recorded_run_reclassified(tmp_path: Path) -> None:
+    import shutil
+    run = tmp_path / "mutate"
+    shutil.copytree(RECORDED, run)
+    rows = {r["id"]: r for r in mutate.reclassify(run)}
+    # hook_file_send_sigiotask's scope check broken: an abi6_scope cell fails
+    assert rows[KILLED]["verdict"] == "killed"
+    assert rows[KILLED]["killed_by"] == [
+        "abi6_scope::fown.sandbox_before_fork."
+        "sigurg_of_tcp_oob_data_follows_the_setown_callers_scope"]
+    # hook_ptrace_access_check's dead branch: every cell as unmutated
+    assert rows[SURVIVED]["verdict"] == "survived"
+    # compute_errata skipping the first erratum: every test passes, but
+    # the kernel reports errata 0xb where the unmutated one reports 0xf
+    assert rows[PROBED]["verdict"] == "killed"
+    assert rows[PROBED]["killed_by"][0].startswith(
+        "(probe) landlock=enabled abi=11 errata=0xb")
+    # a BUILD_BUG_ON that fires: no guest, the verdict stays
+    assert rows[NOT_BUILT]["verdict"] == "not built"
+    assert "BUILD_BUG_ON failed" in (
+        run / "mutants" / NOT_BUILT / "build.log").read_text()
+    mutate.write_report(run, list(rows.values()), 120.0, 13)
+    md = (run / "mutate.md").read_text()
+    assert f"## survived: {SURVIVED} security/landlock/task.c:99" in md
+    assert f"survived: {PROBED}" not in md
+    assert "killed 2; survived 1; not built 1; score 66.7%" in md
+
+
+def test_probe_read_from_the_ktap_headers() -> None:
+    got = mutate.outcomes(RECORDED / "baseline" / "g")
+    assert got[mutate.PROBE] == (
+        "landlock=enabled abi=11 errata=0xf proposed=none")
+    assert got["base::global.version_query_returns_the_probed_abi"] == "pass"
+    assert mutate.classify(got, dict(got), "ok") == ("survived", [])

@@ -496,13 +496,29 @@ class Pipeline:
         self.thread.join()
 
 
+# What the kernel reports of itself (each program's KTAP header): compared
+# like the matrix's probe cell compares it with the catalogue's expectation,
+# the unmutated kernel's report being the expectation here.
+PROBE = "(probe)"
+REPORTED = ("landlock", "abi", "errata", "proposed")
+
+
 def outcomes(guest_dir: Path) -> dict[str, str]:
-    """program::test -> outcome of every KTAP file of a guest."""
+    """program::test -> outcome of every KTAP file of a guest, and PROBE ->
+    what the kernel reported (Landlock status, ABI, errata, proposed
+    features)."""
     from .ktap import parse
     out: dict[str, str] = {}
+    reported: set[str] = set()
     for f in sorted(guest_dir.glob("*.ktap")):
-        for r in parse(f.read_text(errors="replace")).results:
+        stream = parse(f.read_text(errors="replace"))
+        for r in stream.results:
             out[f"{f.stem}::{r.name}"] = r.outcome
+        if stream.header:
+            reported.add(" ".join(f"{k}={stream.header.get(k, '?')}"
+                                  for k in REPORTED))
+    if reported:
+        out[PROBE] = " | ".join(sorted(reported))
     return out
 
 
@@ -510,15 +526,44 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
              guest_status: str) -> tuple[str, list[str]]:
     """killed (and by which cells) or survived, against the unmutated
     kernel's outcomes: a cell that passed there and fails, crashes or
-    times out here, a test that vanished, or a guest that did not end ok
-    (panic, taint, timeout)."""
+    times out here, a test that vanished, a guest that did not end ok
+    (panic, taint, timeout), or a kernel that reports another Landlock
+    status, ABI or errata than the unmutated one (the probe cell of a
+    matrix run given the unmutated kernel's report as expectation)."""
     if guest_status == "error":  # QEMU or the boot itself failed: our side
         return "error", []
     if guest_status != "ok":
         return "killed", [f"guest {guest_status}"]
-    cells = [name for name, o in sorted(baseline.items())
-             if o not in KILLING and mutant.get(name, "crashed") in KILLING]
+    cells = []
+    if PROBE in baseline and mutant.get(PROBE) != baseline[PROBE]:
+        cells.append(f"{PROBE} {mutant.get(PROBE, 'no report')} (unmutated: "
+                     f"{baseline[PROBE]})")
+    cells += [name for name, o in sorted(baseline.items())
+              if name != PROBE and o not in KILLING
+              and mutant.get(name, "crashed") in KILLING]
     return ("killed", cells) if cells else ("survived", [])
+
+
+def reclassify(out: Path) -> list[dict[str, Any]]:
+    """The rows of a finished run (its mutants.json) with the verdicts of
+    its booted mutants recomputed from the guests' records against its
+    baseline's (after the classification changed); nothing is rebooted."""
+    data = json.loads((out / "mutants.json").read_text())
+    guests = sorted((out / "baseline").glob("*/guest.json"))
+    if not guests:
+        raise MutateError(f"{out}: no baseline guest")
+    baseline = outcomes(guests[0].parent)
+    rows: list[dict[str, Any]] = data["mutants"]
+    for r in rows:
+        found = sorted((out / "mutants" / r["id"] / "guest").glob(
+            "*/guest.json"))
+        if r["verdict"] not in ("killed", "survived") or not found:
+            continue
+        status = json.loads(found[0].read_text())["status"]
+        r["verdict"], cells = classify(baseline, outcomes(found[0].parent),
+                                       status)
+        r["killed_by"] = cells[:20]
+    return rows
 
 
 # --- the command -----------------------------------------------------------------
@@ -561,6 +606,9 @@ def add_arguments(p: Any) -> None:
                    help="make -j of the base build (a mutant builds with -j1 "
                    "beside the previous mutant's guest)")
     p.add_argument("--program-timeout", type=int, default=60)
+    p.add_argument("--reclassify", type=Path, metavar="RUN",
+                   help="recompute the verdicts of a finished run (its "
+                   "mutate/ directory) from its guests' records, no boot")
 
 
 def run(args: Any) -> int:
@@ -596,6 +644,12 @@ def select(all_mutants: list[Mutant], args: Any,
 
 def _run(args: Any) -> int:
     from . import coverage
+    if args.reclassify:
+        data = json.loads((args.reclassify / "mutants.json").read_text())
+        write_report(args.reclassify, reclassify(args.reclassify),
+                     data["seconds"], data["seed"])
+        print((args.reclassify / "mutate.md").read_text())
+        return 0
     t0 = time.monotonic()
     selection = args.programs.split(",") if args.programs else None
     suites = coverage.our_suites(args.build, selection)
