@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "modules.h"
 #include "privs.h"
 #include "rights.h"
 #include "tree.h"
@@ -1113,7 +1114,7 @@ LL_TEST(nsfs_file_opens_through_proc_although_proc_is_denied)
  * not the layers' [7.3.4 rst, "Filesystem topology modification" and the
  * OverlayFS note]: a rule on a layer grants nothing through the overlay,
  * a rule on the overlay nothing on the layers.  (Debian's kernels build
- * overlayfs as a module the guests do not load: an environment skip.)
+ * overlayfs as a module: vm gives the guests their kernel's overlay.ko.)
  *
  *	T/
  *	├── l1/f	upper of the two lower layers
@@ -1144,11 +1145,12 @@ LL_TEST(overlay_files_are_neither_granted_nor_denied_by_rules_on_layers)
 	snprintf(ov_f, sizeof(ov_f), "%s", ll_at("ov/f"));
 	snprintf(ov_g, sizeof(ov_g), "%s", ll_at("ov/g"));
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s", l1, l2);
+	ll_load_guest_module("overlay");
 	if (mount("overlay", ov, "overlay", MS_RDONLY, opts)) {
 		if (errno == ENODEV)
 			LL_SKIP_ENV(return, "no overlayfs in this kernel "
-					    "(ENODEV: not built in, module "
-					    "not loaded)");
+					    "(ENODEV: not built in, and no "
+					    "overlay module to load)");
 		LL_BROKEN("mount overlay: %s", strerror(errno));
 	}
 	if (ll_type_of(ov_f) != S_IFREG || ll_type_of(ov_g) != S_IFREG)

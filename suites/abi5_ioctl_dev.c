@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "ll_harness.h"
+#include "modules.h"
 #include "rights.h"
 #include "fdpass.h"
 
@@ -998,25 +999,6 @@ static int find_block_device(char *out, size_t size)
 }
 
 /*
- * The guests' kernels build loop as a module: vm puts the one of the same
- * kernel package in the initramfs (vm/modules.py), loaded here on demand.
- */
-#define GUEST_LOOP_MODULE "/modules/loop.ko"
-
-static void load_guest_loop_module(void)
-{
-	int fd;
-
-	if (!access("/dev/loop-control", F_OK))
-		return;
-	fd = open(GUEST_LOOP_MODULE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	syscall(SYS_finit_module, fd, "", 0);
-	close(fd);
-}
-
-/*
  * Where /dev has no block device (a guest without a disk), a loop device
  * over a scratch file is one, when the kernel has loop (built in, loaded,
  * or loaded on demand).  It clears itself when its last fd closes.  Its
@@ -1031,7 +1013,9 @@ static int make_loop_device(char *out, size_t size)
 	char dir[256], backing[300];
 	int ctl, n, fd = -1, i, file;
 
-	load_guest_loop_module();
+	/* Debian's kernels build loop as a module (vm/modules.py) */
+	if (access("/dev/loop-control", F_OK))
+		ll_load_guest_module("loop");
 	if (ll_scratch_dir("loop", dir, sizeof(dir)))
 		return -1;
 	snprintf(backing, sizeof(backing), "%s/disk", dir);

@@ -1,6 +1,6 @@
-"""vm/modules.py: the guest's loop module rides in a cpio appended to the
-shared initramfs (the kernel unpacks concatenated archives); a kernel whose
-packages have none is remembered, not retried."""
+"""vm/modules.py: the guest's modules (loop, overlay) ride in a cpio
+appended to the shared initramfs (the kernel unpacks concatenated archives);
+a module a kernel's packages lack is remembered, not retried."""
 from __future__ import annotations
 
 import os
@@ -53,3 +53,29 @@ def test_a_kernel_without_the_module_is_remembered(tmp_path: Path) -> None:
             raise AssertionError("must not retry")
 
     assert modules.ensure(k, NoApt(), str(tmp_path)) is None  # type: ignore[arg-type]
+
+
+def test_a_module_known_absent_is_not_fetched_again(tmp_path: Path) -> None:
+    from vm.catalogue import Kernel
+    from vm.fetch import kernel_dir
+    k = Kernel(name="debian-x", kind="debian", expected={},
+               krel="9.9.9-cloud-amd64", version="9.9.9-1")
+    d = Path(kernel_dir(str(tmp_path), "9.9.9-cloud-amd64", "9.9.9-1")) / "modules"
+    d.mkdir(parents=True)
+    (d / "loop.ko").write_bytes(b"module bytes")
+
+    class OneDownload:
+        calls = 0
+
+        def download(self, name: str, version: str, work: str) -> tuple[str | None, str]:
+            self.calls += 1
+            return None, "not served"
+
+    apt = OneDownload()
+    # overlay neither cached nor known absent: the packages are read again
+    assert modules.ensure(k, apt, str(tmp_path)) == str(d)  # type: ignore[arg-type]
+    assert apt.calls > 0
+    (d / "overlay.none").write_text("not in linux-modules-9.9.9-cloud-amd64\n")
+    apt.calls = 0
+    assert modules.ensure(k, apt, str(tmp_path)) == str(d)  # type: ignore[arg-type]
+    assert apt.calls == 0
