@@ -71,8 +71,12 @@ static uint64_t op_scope(enum op op)
 
 /* pidfd_open or pidfd_send_signal missing: not a Landlock verdict. */
 #define OP_UNAVAILABLE (-1)
-/* sendto() returned a count other than the datagram's length. */
-#define OP_SHORT_SEND (-2)
+/*
+ * A return no successful call makes: sendto() short of the datagram's
+ * length, connect() above 0. A hook returning a positive value instead of
+ * 0 reaches the caller so, without sending or connecting.
+ */
+#define OP_BAD_RETURN (-2)
 
 static const int socket_types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
 
@@ -127,13 +131,23 @@ static int send_datagram(int fd, const struct sockaddr_un *addr, socklen_t len)
 
 	if (n < 0)
 		return errno;
-	return n == sizeof(msg) - 1 ? 0 : OP_SHORT_SEND;
+	return n == sizeof(msg) - 1 ? 0 : OP_BAD_RETURN;
+}
+
+/* connect()'s errno, 0 only when it returned 0. */
+static int connect_errno(int fd, const struct sockaddr_un *addr, socklen_t len)
+{
+	const int ret = connect(fd, (const struct sockaddr *)addr, len);
+
+	if (ret < 0)
+		return errno;
+	return ret ? OP_BAD_RETURN : 0;
 }
 
 static const char *result_name(int res)
 {
-	if (res == OP_SHORT_SEND)
-		return "a short send";
+	if (res == OP_BAD_RETURN)
+		return "a positive return without sending or connecting";
 	return strerrorname_np(res) ?: "0";
 }
 
@@ -148,7 +162,7 @@ static int unix_op(pid_t target, int type, bool use_sendto)
 	if (use_sendto) {
 		err = send_datagram(fd, &addr, len);
 	} else {
-		err = ll_errno_of(connect(fd, (struct sockaddr *)&addr, len));
+		err = connect_errno(fd, &addr, len);
 	}
 	close(fd);
 	return err;
@@ -673,8 +687,7 @@ static int path_op(const char *dir, const char *name, int type, bool sendto_)
 	if (sendto_) {
 		err = send_datagram(fd, &addr, sizeof(addr));
 	} else {
-		err = ll_errno_of(
-			connect(fd, (struct sockaddr *)&addr, sizeof(addr)));
+		err = connect_errno(fd, &addr, sizeof(addr));
 	}
 	close(fd);
 	return err;
