@@ -288,14 +288,14 @@ static bool readable(const char *rel)
 }
 
 /* Adds a rule of `access` on the directory `dirfd`; 0 or an errno. */
-static int add_rule_at(int ruleset, int dirfd, uint64_t access)
+static int add_rule_at(int ruleset, int dirfd, uint64_t access, uint32_t flags)
 {
 	struct landlock_path_beneath_attr rule = {
 		.allowed_access = access,
 		.parent_fd = dirfd,
 	};
 
-	return ll_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, 0)
+	return ll_add_rule(ruleset, LANDLOCK_RULE_PATH_BENEATH, &rule, flags)
 		       ? errno
 		       : 0;
 }
@@ -308,7 +308,7 @@ static int add_path_rule(int ruleset, const char *rel)
 
 	if (dirfd < 0)
 		return errno;
-	err = add_rule_at(ruleset, dirfd, LANDLOCK_ACCESS_FS_READ_FILE);
+	err = add_rule_at(ruleset, dirfd, LANDLOCK_ACCESS_FS_READ_FILE, 0);
 	close(dirfd);
 	return err;
 }
@@ -452,6 +452,7 @@ struct add_rule_case {
 	 * rule on a directory that already has one is seen to change.
 	 */
 	bool net; /* a TCP port rule instead */
+	uint32_t flags; /* of the new rule's landlock_add_rule() */
 };
 
 #define PORT_BASE 47000
@@ -512,7 +513,8 @@ static void add_rule_attempt(unsigned int nth, const void *arg,
 		if (dirfd < 0)
 			_exit(252);
 		arm(nfd, nth);
-		err = add_rule_at(fd, dirfd, LANDLOCK_ACCESS_FS_READ_DIR);
+		err = add_rule_at(fd, dirfd, LANDLOCK_ACCESS_FS_READ_DIR,
+				  c->flags);
 	}
 	out->err = c->net && err ? errno : err;
 	out->injected = disarm(nfd);
@@ -745,6 +747,26 @@ LL_TEST(add_rule_to_existing_object_every_allocation_fails, .root = ROOT_WHY)
 	make_tree(_metadata);
 	EVERY_ALLOCATION_FAILS("add_rule (path already in the ruleset)",
 			       add_rule_attempt, &c);
+}
+
+/*
+ * The proposed NO_INHERIT flag marks the rule's ancestors, each an object
+ * of its own (mark_no_inherit_ancestors() in the series): every one of
+ * those allocations failing must leave the ruleset as it was.
+ */
+LL_TEST(add_rule_no_inherit_every_allocation_fails, .needs = LL_B_NO_INHERIT,
+	.root = ROOT_WHY)
+{
+	static const struct add_rule_case c = {
+		.existing = 4,
+		.target = "new",
+		.flags = LANDLOCK_ADD_RULE_NO_INHERIT,
+	};
+
+	FAULTS_READY();
+	make_tree(_metadata);
+	ASSERT_LE(1, EVERY_ALLOCATION_FAILS("add_rule (path, NO_INHERIT)",
+					    add_rule_attempt, &c));
 }
 
 LL_TEST(add_net_rule_every_allocation_fails, .needs = LL_B_NET_TCP,
