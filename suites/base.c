@@ -685,6 +685,30 @@ LL_TEST(add_rule_accepts_the_same_rule_twice)
 	}
 }
 
+/*
+ * A ruleset is a file descriptor like any other: the lowest free one, 0
+ * when stdin is closed, and usable as such (a kernel that took fd 0 for a
+ * failure would free the ruleset under its descriptor: mutant 655a9f0533).
+ */
+LL_TEST(create_ruleset_may_return_fd_0)
+{
+	int ruleset, dir, file;
+	char path[256];
+
+	/* fd 0 is held while the scratch fds are opened, then freed */
+	if (fcntl(0, F_GETFD) < 0)
+		LL_SETUP(open("/dev/null", O_RDONLY | O_CLOEXEC) ? EBADF : 0);
+	scratch_fds(_metadata, "fd_0", &dir, &file, path, sizeof(path));
+	LL_SETUP(ll_errno_of(close(0)));
+	ruleset = full_ruleset();
+	ASSERT_EQ(0, ruleset);
+	ASSERT_EQ(0, path_rule_err(ruleset, ll_mask(LL_FS_ACCESS, ll_abi_now()),
+				   dir, 0));
+	ASSERT_EQ(0, ll_errno_of(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)));
+	ASSERT_EQ(0, restrict_err(ruleset, 0));
+	ASSERT_EQ(0, ll_errno_of(close(ruleset)));
+}
+
 LL_TEST(add_rule_net_port_checks_ordering, .needs = LL_B_NET_TCP)
 {
 	const int abi = ll_abi_now();
