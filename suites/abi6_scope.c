@@ -751,6 +751,48 @@ LL_TEST(pathname_sockets_are_not_scoped)
 	ASSERT_EQ(0, ll_run_child(NULL, reach_parent_abstract_stream, NULL));
 }
 
+/* The shortest abstract address: the leading NUL alone, an empty name. */
+static socklen_t empty_abstract_addr(struct sockaddr_un *addr)
+{
+	memset(addr, 0, sizeof(*addr));
+	addr->sun_family = AF_UNIX;
+	return offsetof(struct sockaddr_un, sun_path) + 1;
+}
+
+static int connect_empty_abstract(void *arg)
+{
+	struct sockaddr_un addr;
+	const socklen_t len = empty_abstract_addr(&addr);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), err;
+
+	(void)arg;
+	if (fd < 0)
+		return errno;
+	err = connect_errno(fd, &addr, len);
+	close(fd);
+	return err;
+}
+
+/*
+ * The empty abstract name is abstract like any other: scoped (mutant
+ * 683335ebaa, a length check one byte too long, took it for a pathname
+ * socket and let the scoped child connect).
+ */
+LL_TEST(empty_abstract_name_is_scoped)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_UNIX };
+	struct sockaddr_un addr;
+	const socklen_t len = empty_abstract_addr(&addr);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	LL_SETUP(fd < 0 ? errno : 0);
+	LL_SETUP(ll_errno_of(bind(fd, (struct sockaddr *)&addr, len)));
+	LL_SETUP(ll_errno_of(listen(fd, 8)));
+	ASSERT_EQ(EPERM, ll_run_child(&scoped, connect_empty_abstract, NULL));
+	ASSERT_EQ(0, ll_run_child(NULL, connect_empty_abstract, NULL));
+	close(fd);
+}
+
 /* Connected before the enforcement: the peer is not checked again. */
 struct connected {
 	int dgram, stream;
