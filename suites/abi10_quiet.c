@@ -491,6 +491,22 @@ FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_rule_that_grants){
 	},
 };
 
+/*
+ * A QUIET rule on a path the ruleset already has a rule for: the two
+ * merge into one rule, quiet, granting what the first one grants (mutant
+ * a30f0b0e1b merged a flag from beyond the new rule and lost it).
+ */
+FIXTURE_VARIANT_ADD(quiet_audit, fs_quiet_rule_merged_into_an_earlier_rule){
+	.layers = { { .fs = FS_RW, .qfs = R_WRITE,
+		      .rules = { { .rel = "a", .access = R_READ },
+				 { .rel = "a", .flags = QUIET } } } },
+	.probes = {
+		{ Q_READ, "a/f", 0, 0, NULL },
+		{ Q_RDWR, "a/f", 0, EACCES, NULL },
+		{ Q_RDWR, "b/f", 0, EACCES, "fs.write_file,fs.read_file" },
+	},
+};
+
 /* Both layers deny: the youngest one's QUIET rule decides. */
 FIXTURE_VARIANT_ADD(quiet_audit, fs_youngest_denying_layer_quiet){
 	.layers = {
