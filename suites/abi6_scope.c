@@ -1009,6 +1009,52 @@ LL_TEST(sigio_to_process_group_skips_a_later_unsandboxed_sibling)
 }
 
 /*
+ * A thread that scoped signals alone takes a pipe's ownership for its
+ * process group, which is its own process alone (F_SETOWN -pgrp, checked
+ * per recipient at delivery): SIGURG reaches the process, whose leader has
+ * no domain, since signals within a process are always allowed (SPEC §7,
+ * §9 erratum 2; upstream sigio_to_pgid_self; mutant 8f616a0b0d removed that
+ * exemption from the delivery check and survived: the owner being a
+ * single process is exempted when it registers, the group only there).
+ */
+struct own_process {
+	int fds[2];
+	int err;
+};
+
+static void *setown_from_scoped_thread(void *arg)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
+	struct own_process *o = arg;
+
+	o->err = ll_enforce(&scoped);
+	if (!o->err && fcntl(o->fds[0], F_SETOWN, -getpgrp()))
+		o->err = errno;
+	return NULL;
+}
+
+LL_TEST(sigio_owned_by_a_scoped_thread_reaches_its_own_process, .erratum = 2)
+{
+	struct own_process o = { .err = -1 };
+	pthread_t thread;
+	sigset_t urg;
+
+	sigemptyset(&urg);
+	sigaddset(&urg, SIGURG);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &urg, NULL));
+	ASSERT_EQ(getpid(), getpgrp());
+	LL_SETUP(pipe2(o.fds, O_CLOEXEC) ? errno : 0);
+	LL_SETUP(fcntl(o.fds[0], F_SETSIG, SIGURG) ? errno : 0);
+	LL_SETUP(fcntl(o.fds[0], F_SETFL, O_ASYNC) ? errno : 0);
+	LL_SETUP(pthread_create(&thread, NULL, setown_from_scoped_thread, &o));
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	ASSERT_EQ(0, o.err);
+	ASSERT_FALSE(sigurg_pending());
+	ASSERT_EQ(1, write(o.fds[1], ".", 1));
+	LL_ERRATUM_EXPECT_EQ(2, true, sigurg_pending());
+}
+
+/*
  * setuid(2) in a thread that scoped signals alone (SPEC §7, §9 erratum 2):
  * glibc applies the new uid to every thread by signalling each sibling
  * (SIGSETXID through tgkill) and does not report a sibling it could not
