@@ -155,6 +155,36 @@ LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 	close(srv);
 }
 
+/*
+ * sendto() with an address on a connected TCP socket sends on the
+ * connection: only MSG_FASTOPEN makes the address a connect, so a port the
+ * domain denies is not checked there (mutant f20e92a3fd checked every such
+ * address as a connect and survived).
+ */
+LL_TEST_F(tcp, sendto_address_on_a_connected_socket_is_no_connect)
+{
+	const int family = variant->family;
+	struct ll_addr a = ll_loopback(family, P_DENIED);
+	struct ll_addr other = ll_loopback(family, P_OTHER);
+	int srv, cli, conn;
+	char c = 0;
+
+	NET_NETNS(TCP, family);
+	LISTEN(srv, family, P_DENIED);
+	cli = net_socket(TCP, family);
+	ASSERT_LE(0, cli);
+	ASSERT_EQ(0, ll_connect_to(cli, &a));
+	conn = accept_one(srv);
+	ASSERT_LE(0, conn);
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+	EXPECT_EQ(1, sendto(cli, "z", 1, 0, &other.u.sa, other.len));
+	EXPECT_EQ(1, read(conn, &c, 1));
+	EXPECT_EQ('z', c);
+	close(conn);
+	close(cli);
+	close(srv);
+}
+
 /* --- §6.1: TCP Fast Open ---------------------------------------------- */
 
 /* The client bit of net.ipv4.tcp_fastopen in this namespace, set if we can. */
