@@ -469,6 +469,42 @@ LL_TEST_F(audit, blockers_list_every_denied_right_in_bit_order,
 	TH_LOG("%s", access);
 }
 
+/*
+ * Sixteen layers, the youngest alone handling READ_FILE: the record of its
+ * denial names the blocker (mutant 670cf9e1cf began the search for the
+ * denying layer one layer too low, found none and logged no blocker).
+ */
+static void sixteenth_layer_denies(void *p)
+{
+	struct denial_arg *a = p;
+	char path[512];
+	int i, err = 0;
+
+	for (i = 0; i < 15 && !err; i++)
+		err = enforce_flags(R_WRITE, NO_RULES, 0);
+	a->res[0] = err;
+	a->res[1] = err ?: enforce_flags(R_READ, NO_RULES, 0);
+	a->res[2] =
+		ll_try_open(ll_path(path, sizeof(path), a->dir, "f"), O_RDONLY);
+}
+
+LL_TEST_F(audit, denial_by_the_sixteenth_layer_names_its_blocker,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	struct denial_arg a = { .res = shared_results() };
+	const char *access = NULL;
+	struct ll_audit_records r;
+	char dir[256];
+
+	denial_scratch(_metadata, &a, "layer16", dir, sizeof(dir));
+	LL_AUDIT_START(&self->st);
+	RUN_DENIALS(sixteenth_layer_denies, &a, &r, 0, 0, EACCES);
+	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
+	dump(_metadata, &r);
+	ASSERT_NE(NULL, strstr(access, " blockers=fs.read_file path="))
+	TH_LOG("%s", access);
+}
+
 /* Two layers: each denial names the layer that denied it. */
 static void two_layers(void *p)
 {
