@@ -113,6 +113,31 @@ static int no_netlink(struct ll_audit *audit, int err)
 	return err;
 }
 
+int ll_audit_exclude(int type, bool add)
+{
+	struct audit_rule_data rule = {
+		.flags = AUDIT_FILTER_EXCLUDE,
+		.action = AUDIT_ALWAYS,
+		.field_count = 1,
+		.fields = { AUDIT_MSGTYPE },
+		.values = { type },
+		.fieldflags = { AUDIT_EQUAL },
+	};
+	struct ll_audit own = { .fd = -1 };
+	int err;
+
+	memset(rule.mask, 0xff, sizeof(rule.mask));
+	own.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+	if (own.fd < 0)
+		return errno;
+	err = set_timeout(own.fd, (struct timeval){ .tv_sec = 5 });
+	if (!err)
+		err = audit_request(&own, add ? AUDIT_ADD_RULE : AUDIT_DEL_RULE,
+				    &rule, sizeof(rule), NULL);
+	close(own.fd);
+	return err;
+}
+
 int ll_audit_start(struct ll_audit *audit)
 {
 	struct audit_status status = { 0 };

@@ -56,6 +56,13 @@ int ll_audit_recv(int fd, struct ll_audit_msg *msg);
  * also says why.
  */
 int ll_audit_start(struct ll_audit *audit);
+/*
+ * Adds (add) or deletes an audit rule excluding the records of `type`
+ * (auditctl -a always,exclude -F msgtype=TYPE), through a netlink socket
+ * of its own, so that the daemon's socket loses no record to the ack.
+ * Returns 0 or an errno.
+ */
+int ll_audit_exclude(int type, bool add);
 /* Restores what ll_audit_start() changed; the socket closes last. */
 void ll_audit_stop(struct ll_audit *audit);
 

@@ -505,6 +505,52 @@ LL_TEST_F(audit, denial_by_the_sixteenth_layer_names_its_blocker,
 	TH_LOG("%s", access);
 }
 
+/*
+ * A DOMAIN record the kernel could not emit (its type excluded by an audit
+ * rule at the first denial) comes with the domain's next logged denial
+ * (mutant 4f54c559d3 marked the domain logged all the same and never
+ * logged it). The child deletes the rule between its two denials.
+ */
+static void denied_before_and_after_an_exclusion(void *p)
+{
+	struct denial_arg *a = p;
+	char path[512];
+
+	ll_path(path, sizeof(path), a->dir, "f");
+	a->res[0] = enforce_flags(R_READ, NO_RULES, 0);
+	a->res[1] = ll_try_open(path, O_RDONLY);
+	a->res[2] = ll_audit_exclude(AUDIT_LANDLOCK_DOMAIN, false);
+	a->res[3] = ll_try_open(path, O_RDONLY);
+}
+
+LL_TEST_F(audit, domain_record_excluded_once_comes_with_the_next_denial,
+	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
+{
+	struct denial_arg a = { .res = shared_results() };
+	const char *access = NULL;
+	struct ll_audit_records r;
+	int status;
+	char dir[256];
+	pid_t pid;
+
+	denial_scratch(_metadata, &a, "excluded", dir, sizeof(dir));
+	LL_AUDIT_START(&self->st);
+	LL_SETUP(ll_audit_exclude(AUDIT_LANDLOCK_DOMAIN, true));
+	pid = ll_fork_wait(denied_before_and_after_an_exclusion, &a, &status);
+	/* No rule left behind, whatever the child did (ENOENT when it did). */
+	ll_audit_exclude(AUDIT_LANDLOCK_DOMAIN, false);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, a.res[0]);
+	ASSERT_EQ(EACCES, a.res[1]);
+	ASSERT_EQ(0, a.res[2]);
+	ASSERT_EQ(EACCES, a.res[3]);
+	read_to_marker(_metadata, &self->st, a.dir, &r);
+	ASSERT_EQ(2, access_count(&r, dir, "f", NULL, &access))
+	dump(_metadata, &r);
+	ASSERT_EQ(1, allocated_count(&r, record_domain(access), pid, " "))
+	dump(_metadata, &r);
+}
+
 /* Two layers: each denial names the layer that denied it. */
 static void two_layers(void *p)
 {
