@@ -572,12 +572,14 @@ def say(msg: str) -> None:
     print(f"mutate: {msg}", file=sys.stderr, flush=True)
 
 
-def boot(vmlinux: Path, stage: Path, out: Path, timeout: int) -> tuple[str, dict[str, str]]:
+def boot(vmlinux: Path, stage: Path, out: Path, timeout: int,
+         guest_timeout: float | None = None) -> tuple[str, dict[str, str]]:
     """Boots a kernel image with the staged suites: (guest status, outcomes)."""
     from vm.api import BootRequest, KernelOptions
     from vm.api import boot as vmboot
     request = BootRequest(out=str(out), suites=str(stage), jobs=1,
-                          program_timeout=timeout, guest_timeout=4 * timeout,
+                          program_timeout=timeout,
+                          guest_timeout=guest_timeout or 4 * timeout,
                           kernels=KernelOptions(offline=True))
     result = next(iter(vmboot([f"file:{vmlinux}"], request)), None)
     guests = sorted(out.glob("*/guest.json"))
@@ -701,13 +703,17 @@ def _run(args: Any) -> int:
         assert b.vmlinux is not None
         t = time.monotonic()
         status, got = boot(b.vmlinux, stage, b.vmlinux.parent / "guest",
-                           args.program_timeout)
+                           args.program_timeout, guest_limit[0])
         b.vmlinux.unlink()
         verdict, cells = classify(baseline, got, status)
         return verdict, cells, time.monotonic() - t
 
     rows: list[dict[str, Any]] = []
     baseline: dict[str, str] = {}
+    # a mutant that hangs its guest is killed as soon as it takes 4 times
+    # the unmutated kernel's guest (at least the program timeout), not
+    # after 4 program timeouts: set once the baseline has booted
+    guest_limit: list[float | None] = [None]
     # the builder starts on the first mutants while the baseline boots
     with contextlib.closing(Pipeline(mutants, build_one, boot_one)) as runs:
         tb = time.monotonic()
@@ -716,8 +722,11 @@ def _run(args: Any) -> int:
         if status != "ok" or not baseline:
             raise MutateError(f"the unmutated kernel's guest is {status}: "
                               f"{out / 'baseline'}")
+        guest_limit[0] = max(float(args.program_timeout),
+                             4 * (time.monotonic() - tb))
         say(f"baseline: {len(baseline)} cells in "
-            f"{time.monotonic() - tb:.0f} s")
+            f"{time.monotonic() - tb:.0f} s; a mutant's guest is stopped "
+            f"after {guest_limit[0]:.0f} s")
         for i, row in enumerate(runs, 1):
             rows.append(row)
             say(f"[{i}/{len(mutants)}] {row['verdict']} {row['id']}: "
