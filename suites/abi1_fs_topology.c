@@ -906,6 +906,31 @@ static void check_detached_root(struct __test_metadata *_metadata, int expected)
 	close(root);
 }
 
+/*
+ * A rename between two directories of the tmpfs mounted on T, REFER and
+ * REMOVE_FILE granted inside it and MAKE_REG only on the directory holding
+ * the mount point: the walk that checks both parents goes on past the
+ * mount root until the destination side is allowed too (mutant 0e44fa872f
+ * stopped it as soon as the source side alone was allowed: EACCES).
+ */
+LL_TEST(rename_needing_a_right_granted_above_the_mount_root,
+	.needs = LL_B_REFER)
+{
+	static const char *const tree[] = { "s/", "s/f", "t/", "t/g", NULL };
+	char above[PATH_MAX];
+
+	LL_MOUNT_TREE(tree);
+	snprintf(above, sizeof(above), "%s", ll_root);
+	*strrchr(above, '/') = '\0';
+	ASSERT_EQ(0, ll_enforce_fs(R_REFER | R_REMOVE_FILE | R_MAKE_REG,
+				   RULES(RULE(ll_root, R_REFER),
+					 RULE(ll_at("s"), R_REMOVE_FILE),
+					 RULE(above, R_MAKE_REG))));
+	ASSERT_EQ(0, rename_errno(ll_at("s/f"), ll_at("t/n")));
+	/* t has no REMOVE_FILE: the other way is denied. */
+	ASSERT_EQ(EACCES, rename_errno(ll_at("t/g"), ll_at("s/n")));
+}
+
 LL_TEST(link_of_a_detached_mount_root_denied_with_eacces, .needs = LL_B_REFER)
 {
 	LL_MOUNT_TREE(rules_tree);
