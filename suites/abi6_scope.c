@@ -1009,6 +1009,35 @@ LL_TEST(sigio_to_process_group_skips_a_later_unsandboxed_sibling)
 }
 
 /*
+ * F_SETOWN 0 takes the owner away: no task behind it, nothing to scope,
+ * in a domain or not (mutant 88b166d3e3 looked up the thread group of the
+ * missing task and crashed the kernel).
+ */
+static int clear_owner(void *arg)
+{
+	int fds[2], err = 0;
+
+	(void)arg;
+	if (pipe2(fds, O_CLOEXEC))
+		return errno;
+	if (fcntl(fds[0], F_SETOWN, getpid()) || fcntl(fds[0], F_SETOWN, 0))
+		err = errno;
+	else if (fcntl(fds[0], F_GETOWN) != 0)
+		err = ENOMSG;
+	close(fds[0]);
+	close(fds[1]);
+	return err;
+}
+
+LL_TEST(setown_0_clears_the_owner_in_a_scoped_domain)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
+
+	ASSERT_EQ(0, ll_run_child(&scoped, clear_owner, NULL));
+	ASSERT_EQ(0, ll_run_child(NULL, clear_owner, NULL));
+}
+
+/*
  * A thread that scoped signals alone takes a pipe's ownership for its
  * process group, which is its own process alone (F_SETOWN -pgrp, checked
  * per recipient at delivery): SIGURG reaches the process, whose leader has
