@@ -185,6 +185,32 @@ LL_TEST_F(tcp, sendto_address_on_a_connected_socket_is_no_connect)
 	close(srv);
 }
 
+/*
+ * An address of another family (AF_UNIX here) names no port: Landlock
+ * leaves it to the network stack, which refuses it (EAFNOSUPPORT) in a
+ * domain handling TCP as without one (mutant 5d6ed21edf returned 1 from
+ * the hook, which connect() and bind() passed on without doing anything).
+ */
+LL_TEST_F(tcp, foreign_address_family_left_to_the_network_stack)
+{
+	const struct sockaddr_storage ss = { .ss_family = AF_UNIX };
+	const socklen_t len = sizeof(struct sockaddr_in6);
+	int fd, sandboxed;
+
+	NET_NETNS(TCP, variant->family);
+	for (sandboxed = 0; sandboxed < 2; sandboxed++) {
+		if (sandboxed)
+			ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+		fd = net_socket(TCP, variant->family);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(-1, connect(fd, (const struct sockaddr *)&ss, len));
+		EXPECT_EQ(EAFNOSUPPORT, errno);
+		EXPECT_EQ(-1, bind(fd, (const struct sockaddr *)&ss, len));
+		EXPECT_EQ(EAFNOSUPPORT, errno);
+		close(fd);
+	}
+}
+
 /* --- §6.1: TCP Fast Open ---------------------------------------------- */
 
 /* The client bit of net.ipv4.tcp_fastopen in this namespace, set if we can. */
