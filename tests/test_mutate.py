@@ -419,3 +419,20 @@ def test_probe_read_from_the_ktap_headers() -> None:
         "landlock=enabled abi=11 errata=0xf proposed=none")
     assert got["base::global.version_query_returns_the_probed_abi"] == "pass"
     assert mutate.classify(got, dict(got), "ok") == ("survived", [])
+
+
+def test_a_kernel_tainted_by_its_boot_is_killed(tmp_path: Path) -> None:
+    """landlock_init() returning 1 makes the LSM framework WARN at boot:
+    the kernel is tainted (512) before the first program, which `quiet`
+    keeps off the console and no program's taint check sees."""
+    g = tmp_path / "g"
+    g.mkdir()
+    (g / "console.log").write_text(
+        "llconform-init: start uname=7.3.4 programs=1\n"
+        "llconform: begin base taint=512\n")
+    base = {mutate.BOOT_TAINT: "0", "base::a": "pass"}
+    got = dict(mutate.outcomes(g), **{"base::a": "pass"})
+    assert got[mutate.BOOT_TAINT] == "512"
+    assert mutate.classify(base, got, "ok") == (
+        "killed", ["(boot taint) 512 (unmutated: 0)"])
+    assert mutate.classify(base, dict(base), "ok") == ("survived", [])

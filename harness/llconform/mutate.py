@@ -40,6 +40,7 @@ import fnmatch
 import hashlib
 import json
 import random
+import re
 import shutil
 import os
 import queue
@@ -501,6 +502,12 @@ class Pipeline:
 # the unmutated kernel's report being the expectation here.
 PROBE = "(probe)"
 REPORTED = ("landlock", "abi", "errata", "proposed")
+# The kernel's taint when the first program begins (guest_init's console
+# line): a WARNING during the boot (a failed LSM init) taints it before any
+# test runs, which the per-program taint checks do not see, and `quiet`
+# keeps the splat itself off the console.
+BOOT_TAINT = "(boot taint)"
+BOOT_TAINT_LINE = re.compile(r"^llconform: begin \S+ taint=(\d+)", re.M)
 
 
 def outcomes(guest_dir: Path) -> dict[str, str]:
@@ -519,6 +526,11 @@ def outcomes(guest_dir: Path) -> dict[str, str]:
                                   for k in REPORTED))
     if reported:
         out[PROBE] = " | ".join(sorted(reported))
+    console = guest_dir / "console.log"
+    if console.is_file():
+        found = BOOT_TAINT_LINE.search(console.read_text(errors="replace"))
+        if found:
+            out[BOOT_TAINT] = found[1]
     return out
 
 
@@ -527,9 +539,10 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
     """killed (and by which cells) or survived, against the unmutated
     kernel's outcomes: a cell that passed there and fails, crashes or
     times out here, a test that vanished, a guest that did not end ok
-    (panic, taint, timeout), or a kernel that reports another Landlock
+    (panic, taint, timeout), a kernel that reports another Landlock
     status, ABI or errata than the unmutated one (the probe cell of a
-    matrix run given the unmutated kernel's report as expectation)."""
+    matrix run given the unmutated kernel's report as expectation), or one
+    tainted by its boot where the unmutated one is not."""
     if guest_status == "error":  # QEMU or the boot itself failed: our side
         return "error", []
     if guest_status != "ok":
@@ -538,8 +551,12 @@ def classify(baseline: dict[str, str], mutant: dict[str, str],
     if PROBE in baseline and mutant.get(PROBE) != baseline[PROBE]:
         cells.append(f"{PROBE} {mutant.get(PROBE, 'no report')} (unmutated: "
                      f"{baseline[PROBE]})")
+    if BOOT_TAINT in baseline and mutant.get(BOOT_TAINT) != baseline[
+            BOOT_TAINT]:
+        cells.append(f"{BOOT_TAINT} {mutant.get(BOOT_TAINT, 'unknown')} "
+                     f"(unmutated: {baseline[BOOT_TAINT]})")
     cells += [name for name, o in sorted(baseline.items())
-              if name != PROBE and o not in KILLING
+              if name not in (PROBE, BOOT_TAINT) and o not in KILLING
               and mutant.get(name, "crashed") in KILLING]
     return ("killed", cells) if cells else ("survived", [])
 
