@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,39 @@ LL_TEST(tsync_in_a_single_threaded_process_restricts_it)
 	ASSERT_EQ(0, ll_restrict_self(ruleset, TSYNC));
 	ASSERT_EQ(EACCES, ll_try_open(path, O_RDONLY));
 	ASSERT_EQ(0, ll_try_open(path, O_WRONLY));
+}
+
+/*
+ * TSYNC takes the process's exec_update_lock and gives it back: the
+ * process can execve afterwards (mutant d0074db6c9 released the lock
+ * without having taken it, and the next execve waited for it forever).
+ * The child enforces and re-executes itself with LL_EXIT0_ARG; the parent
+ * waits at most 10 s.
+ */
+LL_TEST(tsync_leaves_execve_possible)
+{
+	int ruleset = ruleset_of(R_WRITE), status = 0, i;
+	pid_t child;
+
+	ASSERT_LE(0, ruleset);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (child == 0) {
+		if (ll_set_nnp() || ll_restrict_self(ruleset, TSYNC))
+			_exit(2);
+		execl("/proc/self/exe", "tsync-exec", LL_EXIT0_ARG, NULL);
+		_exit(3);
+	}
+	for (i = 0; i < 1000 && !waitpid(child, &status, WNOHANG); i++)
+		usleep(10000);
+	if (i == 1000) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+	ASSERT_LT(i, 1000)
+	TH_LOG("execve after TSYNC still blocked after 10 s");
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
 }
 
 /* Two siblings blocked in read(2) while the main thread enforces. */
