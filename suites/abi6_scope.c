@@ -23,6 +23,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1027,6 +1028,57 @@ static int clear_owner(void *arg)
 	close(fds[0]);
 	close(fds[1]);
 	return err;
+}
+
+/*
+ * F_SETOWN with a sibling thread's id: a pid without a thread group of its
+ * own, so no owner task to look at; the call succeeds in a domain (mutant
+ * 88b166d3e3 took the thread group of the missing task and crashed).
+ */
+struct parked {
+	int go[2];
+	atomic_int tid;
+};
+
+static void *park_thread(void *arg)
+{
+	struct parked *p = arg;
+	char c;
+
+	atomic_store(&p->tid, (int)syscall(SYS_gettid));
+	while (read(p->go[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static int setown_to_a_thread_id(void *arg)
+{
+	struct parked p = { .tid = 0 };
+	pthread_t thread;
+	int fds[2], err = 0;
+
+	(void)arg;
+	if (pipe2(p.go, O_CLOEXEC) || pipe2(fds, O_CLOEXEC))
+		return errno;
+	err = pthread_create(&thread, NULL, park_thread, &p);
+	if (err)
+		return err;
+	while (!atomic_load(&p.tid))
+		usleep(1000);
+	if (fcntl(fds[0], F_SETOWN, atomic_load(&p.tid)))
+		err = errno;
+	if (write(p.go[1], ".", 1) != 1 && !err)
+		err = errno;
+	pthread_join(thread, NULL);
+	return err;
+}
+
+LL_TEST(setown_to_a_thread_id_in_a_scoped_domain)
+{
+	const struct ll_ruleset_desc scoped = { .scoped = SCOPE_SIGNAL };
+
+	ASSERT_EQ(0, ll_run_child(&scoped, setown_to_a_thread_id, NULL));
+	ASSERT_EQ(0, ll_run_child(NULL, setown_to_a_thread_id, NULL));
 }
 
 LL_TEST(setown_0_clears_the_owner_in_a_scoped_domain)
