@@ -1102,9 +1102,13 @@ static const struct {
 	{ "/dev/urandom", RNDGETENTCNT, "RNDGETENTCNT" },
 };
 
-LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
+/*
+ * Opens a reference fd of each device before any domain (refs[]), then
+ * enforces every FS right with READ granted on the devices only.
+ */
+static void enforce_over_device_references(struct __test_metadata *_metadata,
+					   int refs[])
 {
-	int refs[ARRAY_LEN(devices_before_abi5)];
 	size_t i;
 
 	ASSERT_EQ(0, park_stdin());
@@ -1120,6 +1124,14 @@ LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
 					 RULE("/dev/zero", R_READ),
 					 RULE("/dev/full", R_READ),
 					 RULE("/dev/urandom", R_READ))));
+}
+
+LL_TEST(device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
+{
+	int refs[ARRAY_LEN(devices_before_abi5)];
+	size_t i;
+
+	enforce_over_device_references(_metadata, refs);
 	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
 		const char *path = devices_before_abi5[i].path;
 		unsigned long cmd = devices_before_abi5[i].cmd;
@@ -1158,19 +1170,7 @@ LL_TEST(compat_device_ioctls_unrestricted_before_abi5, .lacks = LL_B_IOCTL_DEV)
 	size_t i, c;
 
 	COMPAT_SETUP();
-	ASSERT_EQ(0, park_stdin());
-	ASSERT_EQ(0, ll_drop_caps());
-	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
-		refs[i] = open_fd(devices_before_abi5[i].path, O_RDONLY);
-		if (refs[i] < 0)
-			LL_BROKEN("open %s: %s", devices_before_abi5[i].path,
-				  strerror(-refs[i]));
-	}
-	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
-				   RULES(RULE("/dev/null", R_READ),
-					 RULE("/dev/zero", R_READ),
-					 RULE("/dev/full", R_READ),
-					 RULE("/dev/urandom", R_READ))));
+	enforce_over_device_references(_metadata, refs);
 	for (i = 0; i < ARRAY_LEN(devices_before_abi5); i++) {
 		const char *path = devices_before_abi5[i].path;
 		unsigned long cmd = devices_before_abi5[i].cmd;
