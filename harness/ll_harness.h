@@ -553,6 +553,51 @@ static inline bool ll_instance_needs(const struct ll_needs *test,
 		struct __test_metadata __attribute__((unused)) * _metadata)
 
 /*
+ * A fixture test's setup and teardown time, apart from its body's
+ * (elapsed=): "# llconform: fixture=<seconds>" after the teardown, which
+ * `make bench` counts in a column of its own.  Outside the wrapper's frame,
+ * which the harness's ASSERT longjmp()s back into.
+ */
+static struct {
+	struct timespec mark;
+	double seconds;
+	bool tearing_down;
+} ll_fixture_clock;
+
+static inline void ll_fixture_clock_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &ll_fixture_clock.mark);
+}
+
+static inline void ll_fixture_clock_stop(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ll_fixture_clock.seconds +=
+		(double)(now.tv_sec - ll_fixture_clock.mark.tv_sec) +
+		(now.tv_nsec - ll_fixture_clock.mark.tv_nsec) / 1e9;
+	ll_fixture_clock.tearing_down = false;
+}
+
+/* True the first time only: the teardown's clock starts. */
+static inline bool ll_fixture_teardown_once(void)
+{
+	static bool done;
+
+	if (done)
+		return false;
+	done = ll_fixture_clock.tearing_down = true;
+	ll_fixture_clock_start();
+	return true;
+}
+
+static inline void ll_fixture_clock_print(void)
+{
+	printf("# llconform: fixture=%.6f\n", ll_fixture_clock.seconds);
+}
+
+/*
  * A FIXTURE_TEARDOWN_PARENT() asks for a teardown outside the body's
  * process, which LL_TEST_F() does not give: the program is wrong.
  */
@@ -604,18 +649,31 @@ static inline void ll_teardown_parent_refused(struct __test_metadata *_metadata,
 			ll_teardown_parent_refused(_metadata, #fixture_name);  \
 			return;                                                \
 		}                                                              \
+		ll_fixture_clock_start();                                      \
 		if (setjmp(_metadata->env) == 0) {                             \
 			fixture_name##_setup(_metadata, &self, variant->data); \
+			ll_fixture_clock_stop();                               \
 			/* A setup that skipped or failed ends the test. */    \
-			if (_metadata->exit_code)                              \
+			if (_metadata->exit_code) {                            \
+				ll_fixture_clock_print();                      \
 				return;                                        \
+			}                                                      \
 			_metadata->setup_completed = true;                     \
 			LL_RUN_BODY(_ll_body_##fixture_name##_##test_name(     \
 				_metadata, &self, variant->data));             \
+		} else if (!_metadata->setup_completed) {                      \
+			ll_fixture_clock_stop(); /* an ASSERT in setup */      \
 		}                                                              \
-		if (_metadata->setup_completed)                                \
+		/* Once: an ASSERT in the teardown lands here again. */        \
+		if (_metadata->setup_completed &&                              \
+		    ll_fixture_teardown_once()) {                              \
 			fixture_name##_teardown(_metadata, &self,              \
 						variant->data);                \
+			ll_fixture_clock_stop();                               \
+		} else if (ll_fixture_clock.tearing_down) {                    \
+			ll_fixture_clock_stop();                               \
+		}                                                              \
+		ll_fixture_clock_print();                                      \
 		__test_check_assert(_metadata);                                \
 	}                                                                      \
 	static struct __test_metadata                                          \

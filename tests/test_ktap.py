@@ -36,6 +36,21 @@ def test_reasons_are_kept() -> None:
     assert "Expected EACCES (13) == errno (0)" in results["global.denied"].reason
 
 
+def test_body_and_fixture_times_go_to_their_own_test() -> None:
+    # What LL_TEST_F prints around one test (ll_harness.h): the body's
+    # time, then its fixture's setup and teardown; a plain test has no
+    # fixture line, and neither line is a program note.
+    stream = ktap.parse(
+        "TAP version 13\n1..2\n#  RUN           fx.a ...\n"
+        "# llconform: elapsed=0.002500\n# llconform: fixture=0.004000\n"
+        "#            OK  fx.a\nok 1 fx.a\n"
+        "# llconform: elapsed=0.001000\nok 2 global.b\n")
+    a, b = stream.results
+    assert (a.seconds, a.fixture_seconds) == (0.0025, 0.004)
+    assert (b.seconds, b.fixture_seconds) == (0.001, None)
+    assert not stream.notes
+
+
 def test_garbage_line_is_an_error_naming_it() -> None:
     stream = ktap.parse("TAP version 13\n1..1\nok 1 a\nSegmentation fault\n")
     assert stream.errors == ["line 4: not KTAP: Segmentation fault"]

@@ -26,6 +26,8 @@ _HEADER = re.compile(r"^# llconform: (?P<fields>program=.*)$")
 _KEYVAL = re.compile(r"(\w+)=(\S+)")
 # "# file.c:123:test_name:Expected ..." from a failed EXPECT/ASSERT
 _ELAPSED = re.compile(r"^# llconform: elapsed=([0-9.]+)$")
+# A fixture test's setup and teardown, apart from its body (ll_harness.h)
+_FIXTURE = re.compile(r"^# llconform: fixture=([0-9.]+)$")
 _ASSERTION = re.compile(r"^# [^\s:]+:\d+:")
 
 
@@ -35,7 +37,8 @@ class Result:
     outcome: str
     reason: str = ""
     number: int = 0
-    seconds: float | None = None
+    seconds: float | None = None  # the body's
+    fixture_seconds: float | None = None  # its fixture's setup and teardown
     diagnostics: list[str] = field(default_factory=list)
     gated: bool = False  # a skip of the gate (declared needs), not the test's own
 
@@ -85,6 +88,7 @@ def parse(text: str) -> ProgramResult:
     stream = ProgramResult()
     pending: list[str] = []
     seconds: float | None = None
+    fixture: float | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         if not line:
@@ -94,10 +98,13 @@ def parse(text: str) -> ProgramResult:
         if line.startswith("#"):
             header = _HEADER.match(line)
             elapsed = _ELAPSED.match(line)
+            fixture_line = _FIXTURE.match(line)
             if header:
                 stream.header.update(_KEYVAL.findall(header["fields"]))
             elif elapsed:
                 seconds = float(elapsed[1])
+            elif fixture_line:
+                fixture = float(fixture_line[1])
             elif line.startswith("# llconform:"):
                 stream.notes.append(line[len("# llconform:"):].strip())
             pending.append(line)
@@ -116,8 +123,8 @@ def parse(text: str) -> ProgramResult:
         stream.results.append(Result(
             name=match["name"].strip(), outcome=outcome, reason=reason,
             number=int(match["num"]), diagnostics=pending, seconds=seconds,
-            gated=GATE_MARK in pending))
-        pending, seconds = [], None
+            fixture_seconds=fixture, gated=GATE_MARK in pending))
+        pending, seconds, fixture = [], None, None
     if stream.plan is not None and len(stream.results) > stream.plan:
         stream.errors.append(
             f"{len(stream.results)} results for a plan of {stream.plan}")
