@@ -15,10 +15,12 @@ Per kernel: (a)'s boot-to-exit, (b)'s boot-to-first-program, their ratio
 TCG) against the sum of the guest times over the jobs; and the time budget
 of every guest, (a) and (b): where its wall time went (QEMU start, kernel
 boot, initramfs unpacking, the init, program start, the harness around the
-tests, test bodies, audit waits, the results channel, shutdown), from the
-kernel's log, the guest's clock and the host's (budget(); the fields come
-from guest_init.c), with the check that each guest takes at most 1.5 x its
-bare boot plus its test bodies. The tables are also in budget.txt.
+tests, fixture setup and teardown, test bodies, audit waits, the results
+channel, shutdown), from the kernel's log, the guest's clock and the
+host's (budget(); the fields come from guest_init.c), with the check that
+each guest takes at most 1.5 x its bare boot plus its test bodies (and the
+same with the fixtures counted as test work). The tables are also in
+budget.txt.
 The raw guest.json files (with console.log, results.log, *.ktap) are kept
 under build/bench/guests/{bare,suites}/<kernel>/; the programs booted are a
 snapshot of build/ in build/bench/guests/snapshot/.
