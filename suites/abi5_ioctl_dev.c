@@ -226,6 +226,59 @@ static int compat_ioctl_err(int fd, unsigned long cmd)
 #endif
 }
 
+/* How a command is sent: ioctl_err(), or compat_ioctl_err() ("compat "). */
+struct ioctl_way {
+	int (*err_of)(int fd, unsigned long cmd);
+	const char *prefix;
+};
+
+static const struct ioctl_way native = { ioctl_err, "" };
+static const struct ioctl_way compat = { compat_ioctl_err, "compat " };
+
+/*
+ * Each of `cmds` answers on `fd` as on `reference`, and is not denied.
+ * `path` names the file in the log (NULL: none).
+ */
+static void expect_as_reference(struct __test_metadata *_metadata,
+				const struct ioctl_way *way, int reference,
+				int fd, const char *path,
+				const struct named_cmd *cmds, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		int ref = way->err_of(reference, cmds[i].cmd);
+		int got = way->err_of(fd, cmds[i].cmd);
+
+		EXPECT_EQ(ref, got)
+		{
+			TH_LOG("%s%s%s%s: errno %d, reference %d", way->prefix,
+			       cmds[i].name, path ? " on " : "", path ?: "",
+			       got, ref);
+		}
+		EXPECT_NE(EACCES, got)
+		{
+			TH_LOG("%s%s denied", way->prefix, cmds[i].name);
+		}
+	}
+}
+
+/* Each of `cmds` is denied on `fd` (EACCES). */
+static void expect_all_denied(struct __test_metadata *_metadata,
+			      const struct ioctl_way *way, int fd,
+			      const char *path, const struct named_cmd *cmds,
+			      size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		EXPECT_EQ(EACCES, way->err_of(fd, cmds[i].cmd))
+		{
+			TH_LOG("%s%s on %s", way->prefix, cmds[i].name, path);
+		}
+	}
+}
+
 #ifdef LL_NR_ia32_ioctl
 
 static void exit_on_fault(int sig)
@@ -535,8 +588,7 @@ LL_TEST_F(device, denial_travels_with_fd_to_unsandboxed_process)
  */
 LL_TEST_F(device, always_allowed_ioctls_unrestricted_without_right)
 {
-	int fd, ref, got;
-	size_t i;
+	int fd;
 
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
@@ -544,19 +596,9 @@ LL_TEST_F(device, always_allowed_ioctls_unrestricted_without_right)
 	fd = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
-	for (i = 0; i < ARRAY_LEN(always_allowed); i++) {
-		ref = ioctl_err(self->reference, always_allowed[i].cmd);
-		got = ioctl_err(fd, always_allowed[i].cmd);
-		EXPECT_EQ(ref, got)
-		{
-			TH_LOG("%s on %s: errno %d, reference %d",
-			       always_allowed[i].name, variant->path, got, ref);
-		}
-		EXPECT_NE(EACCES, got)
-		{
-			TH_LOG("%s denied", always_allowed[i].name);
-		}
-	}
+	expect_as_reference(_metadata, &native, self->reference, fd,
+			    variant->path, always_allowed,
+			    ARRAY_LEN(always_allowed));
 	/* FIOCLEX/FIONCLEX and FIONBIO took effect. */
 	ASSERT_EQ(0, ioctl(fd, FIOCLEX));
 	ASSERT_EQ(FD_CLOEXEC, fcntl(fd, F_GETFD) & FD_CLOEXEC);
@@ -575,20 +617,14 @@ LL_TEST_F(device, always_allowed_ioctls_unrestricted_without_right)
 LL_TEST_F(device, driver_ioctls_all_denied_without_right)
 {
 	int fd;
-	size_t i;
 
 	ASSERT_EQ(0, ll_drop_caps());
 	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
 				   RULES(RULE(variant->path, R_READ))));
 	fd = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, fd);
-	for (i = 0; i < ARRAY_LEN(reaching_driver); i++) {
-		EXPECT_EQ(EACCES, ioctl_err(fd, reaching_driver[i].cmd))
-		{
-			TH_LOG("%s on %s", reaching_driver[i].name,
-			       variant->path);
-		}
-	}
+	expect_all_denied(_metadata, &native, fd, variant->path,
+			  reaching_driver, ARRAY_LEN(reaching_driver));
 	ASSERT_EQ(EACCES, ioctl_err(fd, variant->cmd));
 	ASSERT_EQ(0, close(fd));
 }
@@ -613,8 +649,7 @@ static void compat_reference_is_the_driver(struct __test_metadata *_metadata,
 /* With IOCTL_DEV every compat command reaches the driver. */
 LL_TEST_F(device, compat_ioctl_reaches_driver_with_right)
 {
-	int fd, ref, got;
-	size_t i;
+	int fd;
 
 	COMPAT_SETUP();
 	compat_reference_is_the_driver(_metadata, self, variant);
@@ -624,22 +659,9 @@ LL_TEST_F(device, compat_ioctl_reaches_driver_with_right)
 	fd = open_fd(variant->path, O_RDONLY);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(variant->driver, compat_ioctl_err(fd, variant->cmd));
-	for (i = 0; i < ARRAY_LEN(compat_reaching_driver); i++) {
-		ref = compat_ioctl_err(self->reference,
-				       compat_reaching_driver[i].cmd);
-		got = compat_ioctl_err(fd, compat_reaching_driver[i].cmd);
-		EXPECT_EQ(ref, got)
-		{
-			TH_LOG("compat %s on %s: errno %d, reference %d",
-			       compat_reaching_driver[i].name, variant->path,
-			       got, ref);
-		}
-		EXPECT_NE(EACCES, got)
-		{
-			TH_LOG("compat %s denied",
-			       compat_reaching_driver[i].name);
-		}
-	}
+	expect_as_reference(_metadata, &compat, self->reference, fd,
+			    variant->path, compat_reaching_driver,
+			    ARRAY_LEN(compat_reaching_driver));
 	ASSERT_EQ(0, close(fd));
 }
 
@@ -650,8 +672,7 @@ LL_TEST_F(device, compat_ioctl_reaches_driver_with_right)
  */
 LL_TEST_F(device, compat_ioctl_denied_with_eacces_without_right)
 {
-	int fd, ref, got;
-	size_t i;
+	int fd;
 
 	COMPAT_SETUP();
 	compat_reference_is_the_driver(_metadata, self, variant);
@@ -665,35 +686,15 @@ LL_TEST_F(device, compat_ioctl_denied_with_eacces_without_right)
 	ASSERT_EQ(variant->driver,
 		  compat_ioctl_err(self->reference, variant->cmd));
 	EXPECT_EQ(EACCES, compat_ioctl_err(fd, FS_IOC32_SETFLAGS));
-	for (i = 0; i < ARRAY_LEN(compat_reaching_driver); i++) {
-		EXPECT_EQ(EACCES,
-			  compat_ioctl_err(fd, compat_reaching_driver[i].cmd))
-		{
-			TH_LOG("compat %s on %s",
-			       compat_reaching_driver[i].name, variant->path);
-		}
-	}
+	expect_all_denied(_metadata, &compat, fd, variant->path,
+			  compat_reaching_driver,
+			  ARRAY_LEN(compat_reaching_driver));
 	/* The 64-bit numbers, sent by a 32-bit caller, are denied too. */
-	for (i = 0; i < ARRAY_LEN(reaching_driver); i++) {
-		EXPECT_EQ(EACCES, compat_ioctl_err(fd, reaching_driver[i].cmd))
-		{
-			TH_LOG("compat %s on %s", reaching_driver[i].name,
-			       variant->path);
-		}
-	}
-	for (i = 0; i < ARRAY_LEN(always_allowed); i++) {
-		ref = compat_ioctl_err(self->reference, always_allowed[i].cmd);
-		got = compat_ioctl_err(fd, always_allowed[i].cmd);
-		EXPECT_EQ(ref, got)
-		{
-			TH_LOG("compat %s on %s: errno %d, reference %d",
-			       always_allowed[i].name, variant->path, got, ref);
-		}
-		EXPECT_NE(EACCES, got)
-		{
-			TH_LOG("compat %s denied", always_allowed[i].name);
-		}
-	}
+	expect_all_denied(_metadata, &compat, fd, variant->path,
+			  reaching_driver, ARRAY_LEN(reaching_driver));
+	expect_as_reference(_metadata, &compat, self->reference, fd,
+			    variant->path, always_allowed,
+			    ARRAY_LEN(always_allowed));
 	/* The compat FIOCLEX took effect. */
 	ASSERT_EQ(0, fcntl(fd, F_SETFD, 0));
 	ASSERT_EQ(0, compat_ioctl_err(fd, FIOCLEX));
@@ -937,8 +938,7 @@ LL_TEST_F(non_device, compat_ioctl_unrestricted_with_ioctl_dev_handled)
 		CMD(FS_IOC32_GETFLAGS),
 		CMD(LL_UNKNOWN_IOCTL),
 	};
-	int fd, ref, got;
-	size_t i;
+	int fd;
 
 	COMPAT_SETUP();
 	ASSERT_EQ(0, ll_enforce_fs(ll_all_fs(),
@@ -949,19 +949,8 @@ LL_TEST_F(non_device, compat_ioctl_unrestricted_with_ioctl_dev_handled)
 	{
 		TH_LOG("open in the domain: %s", strerror(-fd));
 	}
-	for (i = 0; i < ARRAY_LEN(cmds); i++) {
-		ref = compat_ioctl_err(self->reference, cmds[i].cmd);
-		got = compat_ioctl_err(fd, cmds[i].cmd);
-		EXPECT_EQ(ref, got)
-		{
-			TH_LOG("compat %s: errno %d, reference %d",
-			       cmds[i].name, got, ref);
-		}
-		EXPECT_NE(EACCES, got)
-		{
-			TH_LOG("compat %s denied", cmds[i].name);
-		}
-	}
+	expect_as_reference(_metadata, &compat, self->reference, fd, NULL, cmds,
+			    ARRAY_LEN(cmds));
 	ASSERT_EQ(0, close(fd));
 }
 
