@@ -130,22 +130,34 @@ LL_TEST_F(tcp, socket_bound_before_restriction_listens_and_accepts)
 	close(go[1]);
 }
 
+/*
+ * A connection to the denied port, made before a domain that denies every
+ * port: its listener, client and accepted ends.
+ */
+static void connect_then_deny_every_port(struct __test_metadata *_metadata,
+					 int family, int *srv, int *cli,
+					 int *conn)
+{
+	struct ll_addr a = ll_loopback(family, P_DENIED);
+
+	LISTEN(*srv, family, P_DENIED);
+	*cli = net_socket(TCP, family);
+	ASSERT_LE(0, *cli);
+	ASSERT_EQ(0, ll_connect_to(*cli, &a));
+	*conn = accept_one(*srv);
+	ASSERT_LE(0, *conn);
+	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+}
+
 /* A connection made before the restriction keeps carrying data. */
 LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 {
 	const int family = variant->family;
-	struct ll_addr a = ll_loopback(family, P_DENIED);
 	int srv, cli, conn;
 	char c = 0;
 
 	NET_NETNS(TCP, family);
-	LISTEN(srv, family, P_DENIED);
-	cli = net_socket(TCP, family);
-	ASSERT_LE(0, cli);
-	ASSERT_EQ(0, ll_connect_to(cli, &a));
-	conn = accept_one(srv);
-	ASSERT_LE(0, conn);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+	connect_then_deny_every_port(_metadata, family, &srv, &cli, &conn);
 	EXPECT_EQ(EACCES, try_connect(TCP, family, P_DENIED));
 	EXPECT_EQ(1, write(cli, "y", 1));
 	EXPECT_EQ(1, read(conn, &c, 1));
@@ -164,19 +176,12 @@ LL_TEST_F(tcp, socket_connected_before_restriction_keeps_working)
 LL_TEST_F(tcp, sendto_address_on_a_connected_socket_is_no_connect)
 {
 	const int family = variant->family;
-	struct ll_addr a = ll_loopback(family, P_DENIED);
 	struct ll_addr other = ll_loopback(family, P_OTHER);
 	int srv, cli, conn;
 	char c = 0;
 
 	NET_NETNS(TCP, family);
-	LISTEN(srv, family, P_DENIED);
-	cli = net_socket(TCP, family);
-	ASSERT_LE(0, cli);
-	ASSERT_EQ(0, ll_connect_to(cli, &a));
-	conn = accept_one(srv);
-	ASSERT_LE(0, conn);
-	ASSERT_EQ(0, ll_enforce_net(TCP_RIGHTS, NO_PORTS));
+	connect_then_deny_every_port(_metadata, family, &srv, &cli, &conn);
 	/* Nothing to read would block: stop at a failed send. */
 	ASSERT_EQ(1, sendto(cli, "z", 1, 0, &other.u.sa, other.len));
 	EXPECT_EQ(1, read(conn, &c, 1));
