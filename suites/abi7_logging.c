@@ -320,6 +320,25 @@ static int access_count(const struct ll_audit_records *r, const char *dir,
 			      needle2, first);
 }
 
+/*
+ * The one ACCESS record of `dir`/f, which names `blockers` right before its
+ * path (e.g. "fs.read_file").
+ */
+static const char *only_access_blocked_by(struct __test_metadata *_metadata,
+					  const struct ll_audit_records *r,
+					  const char *dir, const char *blockers)
+{
+	const char *access = NULL;
+	char field[128];
+
+	snprintf(field, sizeof(field), " blockers=%s path=", blockers);
+	ASSERT_EQ(1, access_count(r, dir, "f", NULL, &access))
+	dump(_metadata, r);
+	ASSERT_NE(NULL, strstr(access, field))
+	TH_LOG("%s", access);
+	return access;
+}
+
 /* DOMAIN records of `domain` allocated by `pid`, the needle ending `tail`. */
 static int allocated_count(const struct ll_audit_records *r, uint64_t domain,
 			   pid_t pid, const char *tail)
@@ -411,10 +430,7 @@ LL_TEST_F(audit, denial_logs_access_and_domain_records,
 	LL_AUDIT_START(&self->st);
 	pid = RUN_DENIALS(allowed_then_denied_read, &a, &r, 0, 0, EACCES);
 
-	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
-	dump(_metadata, &r);
-	ASSERT_NE(NULL, strstr(access, " blockers=fs.read_file path="))
-	TH_LOG("%s", access);
+	access = only_access_blocked_by(_metadata, &r, dir, "fs.read_file");
 	domain = record_domain(access);
 	ASSERT_NE(0, domain);
 	ASSERT_EQ(1, allocated_count(&r, domain, pid, " uid="))
@@ -455,18 +471,14 @@ LL_TEST_F(audit, blockers_list_every_denied_right_in_bit_order,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	const char *access = NULL;
 	struct ll_audit_records r;
 	char dir[256];
 
 	denial_scratch(_metadata, &a, "blockers", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
 	RUN_DENIALS(read_write_denied, &a, &r, 0, EACCES);
-	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
-	dump(_metadata, &r);
-	ASSERT_NE(NULL,
-		  strstr(access, " blockers=fs.write_file,fs.read_file path="))
-	TH_LOG("%s", access);
+	only_access_blocked_by(_metadata, &r, dir,
+			       "fs.write_file,fs.read_file");
 }
 
 /*
@@ -492,17 +504,13 @@ LL_TEST_F(audit, denial_by_the_sixteenth_layer_names_its_blocker,
 	  .root = "audit netlink needs CAP_AUDIT_CONTROL")
 {
 	struct denial_arg a = { .res = shared_results() };
-	const char *access = NULL;
 	struct ll_audit_records r;
 	char dir[256];
 
 	denial_scratch(_metadata, &a, "layer16", dir, sizeof(dir));
 	LL_AUDIT_START(&self->st);
 	RUN_DENIALS(sixteenth_layer_denies, &a, &r, 0, 0, EACCES);
-	ASSERT_EQ(1, access_count(&r, dir, "f", NULL, &access))
-	dump(_metadata, &r);
-	ASSERT_NE(NULL, strstr(access, " blockers=fs.read_file path="))
-	TH_LOG("%s", access);
+	only_access_blocked_by(_metadata, &r, dir, "fs.read_file");
 }
 
 /*
