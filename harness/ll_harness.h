@@ -592,8 +592,11 @@ static inline bool ll_fixture_teardown_once(void)
 	return true;
 }
 
+/* Once the fixture is done, a teardown an ASSERT ended included. */
 static inline void ll_fixture_clock_print(void)
 {
+	if (ll_fixture_clock.tearing_down)
+		ll_fixture_clock_stop();
 	printf("# llconform: fixture=%.6f\n", ll_fixture_clock.seconds);
 }
 
@@ -669,8 +672,6 @@ static inline void ll_teardown_parent_refused(struct __test_metadata *_metadata,
 		    ll_fixture_teardown_once()) {                              \
 			fixture_name##_teardown(_metadata, &self,              \
 						variant->data);                \
-			ll_fixture_clock_stop();                               \
-		} else if (ll_fixture_clock.tearing_down) {                    \
 			ll_fixture_clock_stop();                               \
 		}                                                              \
 		ll_fixture_clock_print();                                      \
