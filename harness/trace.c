@@ -95,7 +95,12 @@ void ll_trace_stop(struct ll_trace *t)
 	if (!t->dir[0])
 		return;
 	write_in(t, "events/landlock/enable", "0");
-	rmdir(t->dir);
+	/*
+	 * In a guest the instance goes with the guest at power-off: removing
+	 * one waits for RCU grace periods, 31 ms a test under TCG.
+	 */
+	if (!getenv("LLCONFORM_GUEST"))
+		rmdir(t->dir);
 	t->dir[0] = '\0';
 }
 
