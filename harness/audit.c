@@ -161,8 +161,13 @@ static int audit_drain(struct ll_audit *audit)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S)
+		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S) {
+			snprintf(audit->unavailable,
+				 sizeof(audit->unavailable),
+				 "our AUDIT_USER message never came back "
+				 "(an audit rule excludes it?)");
 			return ETIMEDOUT;
+		}
 		err = ll_audit_recv(audit->fd, &msg);
 		if (err == EAGAIN || err == EWOULDBLOCK)
 			continue;
