@@ -162,7 +162,7 @@ exec-go-landlock: deps-matrix all
 		--dir $(B)/go-landlock/bin $(EXEC_KERNELS) -- -test.v || status=$$?; exit $$status
 
 bench: deps-bench all
-	./llconform bench --build $(B)
+	./llconform bench --build $(B) --guest-runs 3
 
 clean:
 	rm -rf $(B)

@@ -162,8 +162,7 @@ static int audit_drain(struct ll_audit *audit)
 	for (;;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S) {
-			snprintf(audit->unavailable,
-				 sizeof(audit->unavailable),
+			snprintf(audit->unavailable, sizeof(audit->unavailable),
 				 "our AUDIT_USER message never came back "
 				 "(an audit rule excludes it?)");
 			return ETIMEDOUT;
@@ -176,7 +175,8 @@ static int audit_drain(struct ll_audit *audit)
 		if (msg.hdr.nlmsg_type == NLMSG_ERROR &&
 		    msg.hdr.nlmsg_seq == audit->seq && msg.err.error)
 			return -msg.err.error;
-		if (msg.hdr.nlmsg_type == AUDIT_USER && strstr(msg.data, marker))
+		if (msg.hdr.nlmsg_type == AUDIT_USER &&
+		    strstr(msg.data, marker))
 			return 0;
 	}
 }

@@ -553,7 +553,7 @@ def report_tree(
 
 def run(build: Path, repeat: int | None, upstream_tree: str | None,
         host: bool, guests: bool, kernels: list[str],
-        request: "BootRequest") -> int:
+        request: "BootRequest", guest_runs: int = 1) -> int:
     """The whole bench; `upstream_tree` None: the default tree, reported
     and left out when it cannot be obtained; "none": no tree comparison."""
     from . import bench_upstream
@@ -572,7 +572,8 @@ def run(build: Path, repeat: int | None, upstream_tree: str | None,
     if guests:
         from . import bench_guests
         print()
-        status = max(status, bench_guests.run(build, kernels, request))
+        status = max(status, bench_guests.run(build, kernels, request,
+                                              guest_runs))
     return status
 
 
