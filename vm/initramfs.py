@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -173,6 +174,54 @@ def build_cached(
     blob = archive(init, programs, files)
     key = hashlib.sha256(blob).hexdigest()[:24]
     path = os.path.join(cache_root, "initramfs", f"{key}.cpio.{compress}")
-    if not os.path.exists(path):
+    if os.path.exists(path):
+        used(path)
+    else:
         cache.write_atomic(path, compressed(blob, compress))
+        prune(os.path.dirname(path))
     return path
+
+
+# Every build of the suites makes a new image (about 20 MB uncompressed, and
+# one more per kernel with its modules): kept for reuse, not for ever.
+PRUNE_AGE_S = 7 * 86400
+PRUNE_BYTES = 2 << 30
+# Never removed, whatever the total: an image this young may be booting now.
+PRUNE_GRACE_S = 3600
+
+
+def used(path: str) -> None:
+    """Marks a cached image as used now: prune() goes by modification time."""
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def prune(directory: str, now: float | None = None) -> list[str]:
+    """Removes the images of `directory` unused for PRUNE_AGE_S, then the
+    least recently used beyond PRUNE_BYTES in all, except those used within
+    PRUNE_GRACE_S.  Returns the paths removed."""
+    now = time.time() if now is None else now
+    found = []
+    for entry in os.scandir(directory):
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if entry.is_file(follow_symlinks=False):
+            found.append((st.st_mtime, st.st_size, entry.path))
+    found.sort(reverse=True)  # newest first
+    removed, total = [], 0
+    for mtime, size, path in found:
+        age = now - mtime
+        if age > PRUNE_GRACE_S and (age > PRUNE_AGE_S
+                                    or total + size > PRUNE_BYTES):
+            try:
+                os.unlink(path)
+                removed.append(path)
+                continue
+            except OSError:
+                pass
+        total += size
+    return removed

@@ -128,7 +128,9 @@ def initrd_with_modules(initrd: str, modules_dir: str) -> str:
     tail = initramfs.write_newc(entries)
     key = hashlib.sha256(tail).hexdigest()[:16]
     path = f"{initrd}+modules-{key}"
-    if not os.path.exists(path):
+    if os.path.exists(path):
+        initramfs.used(path)
+    else:
         with open(initrd, "rb") as f:
             blob = f.read()
         blob += b"\0" * ((4 - len(blob) % 4) % 4)

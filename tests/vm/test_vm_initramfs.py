@@ -5,6 +5,8 @@ import lzma
 import os
 import stat
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -99,3 +101,36 @@ def test_programs_are_stripped_of_debug_sections(tmp_path) -> None:
     assert b".debug_info" not in entry.data
     assert 0 < len(entry.data) < prog.stat().st_size
     assert entry.data.startswith(b"\x7fELF")
+
+
+def _image(directory: Path, name: str, size: int, age_s: float, now: float) -> Path:
+    path = directory / name
+    path.write_bytes(b"\0" * size)
+    os.utime(path, (now - age_s, now - age_s))
+    return path
+
+
+def test_prune_drops_images_unused_for_a_week(tmp_path: Path) -> None:
+    now = 1_800_000_000.0
+    old = _image(tmp_path, "a.cpio.none", 10, 8 * 86400, now)
+    recent = _image(tmp_path, "b.cpio.none", 10, 6 * 86400, now)
+    assert initramfs.prune(str(tmp_path), now) == [str(old)]
+    assert recent.exists()
+
+
+def test_prune_keeps_the_most_recently_used_within_the_size_cap(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = 1_800_000_000.0
+    monkeypatch.setattr(initramfs, "PRUNE_BYTES", 25)
+    newest = _image(tmp_path, "n.cpio.none", 10, 2 * 3600, now)
+    middle = _image(tmp_path, "m.cpio.none", 10, 3 * 3600, now)
+    oldest = _image(tmp_path, "o.cpio.none", 10, 4 * 3600, now)
+    young = _image(tmp_path, "y.cpio.none", 10, 60, now)  # may be booting
+    assert initramfs.prune(str(tmp_path), now) == [str(middle), str(oldest)]
+    assert newest.exists() and young.exists()
+
+
+def test_a_cache_hit_marks_the_image_used(tmp_path: Path) -> None:
+    path = _image(tmp_path, "h.cpio.none", 1, 30 * 86400, 1_800_000_000.0)
+    initramfs.used(str(path))
+    assert time.time() - path.stat().st_mtime < 60
