@@ -2,14 +2,49 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "net.h"
+
+/*
+ * In a guest, hands the namespace to the init, which keeps it to the
+ * power-off (guest_init.c): its teardown would cost the tests after this
+ * one. Best effort: a namespace not handed over is torn down as usual.
+ */
+static void keep_netns(void)
+{
+	const char *keeper = getenv("LLCONFORM_NETNS_KEEPER");
+	char byte = 0, control[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+	int ns;
+
+	if (!keeper)
+		return;
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns < 0)
+		return;
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &ns, sizeof(int));
+	sendmsg(atoi(keeper), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(ns);
+}
 
 int ll_enter_netns(void)
 {
@@ -31,6 +66,8 @@ int ll_enter_netns(void)
 	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr))
 		err = errno;
 	close(fd);
+	if (!err)
+		keep_netns();
 	return err;
 }
 
