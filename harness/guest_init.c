@@ -256,6 +256,8 @@ static void keep_netns_setup(void)
 	setsockopt(sv[0], SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size));
 	fcntl(sv[0], F_SETFD, FD_CLOEXEC);
+	/* A full queue must never block a test: the namespace then goes. */
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
 	snprintf(fd, sizeof(fd), "%d", sv[1]);
 	setenv("LLCONFORM_NETNS_KEEPER", fd, 1);
 }

@@ -9,28 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "net.h"
 
 /*
  * In a guest, hands the namespace to the init, which keeps it to the
  * power-off (guest_init.c): its teardown would cost the tests after this
- * one. Best effort: a namespace not handed over is torn down as usual.
+ * one. Best effort: a namespace not handed over (the socket is
+ * non-blocking) is torn down as usual.
  */
 static void keep_netns(void)
 {
 	const char *keeper = getenv("LLCONFORM_NETNS_KEEPER");
-	char byte = 0, control[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control,
-		.msg_controllen = sizeof(control),
-	};
-	struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
 	int ns;
 
 	if (!keeper)
@@ -38,11 +30,7 @@ static void keep_netns(void)
 	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (ns < 0)
 		return;
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &ns, sizeof(int));
-	sendmsg(atoi(keeper), &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+	ll_send_fd(atoi(keeper), ns);
 	close(ns);
 }
 
