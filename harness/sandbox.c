@@ -17,6 +17,14 @@
 
 struct ll_probe ll_kernel;
 
+void ll_wait_go(int fd)
+{
+	char c;
+
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+}
+
 int ll_errno_of(int ret)
 {
 	return ret < 0 ? errno : 0;

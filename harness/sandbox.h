@@ -78,6 +78,11 @@ int ll_run_child(const struct ll_ruleset_desc *desc, int (*fn)(void *arg),
  * fork or the wait failed.
  */
 pid_t ll_fork_wait(void (*fn)(void *arg), void *arg, int *status);
+/*
+ * Blocks until a byte (or the end) comes on `fd`: a thread or process held
+ * until its test says go.  Signals do not end the wait.
+ */
+void ll_wait_go(int fd);
 
 /* Drops every capability of the calling thread (root becomes ordinary). */
 int ll_drop_caps(void);

@@ -607,10 +607,8 @@ struct waiter {
 static void *wait_for_go(void *arg)
 {
 	struct waiter *w = arg;
-	char c;
 
-	while (read(w->go[0], &c, 1) < 0 && errno == EINTR)
-		;
+	ll_wait_go(w->go[0]);
 	return NULL;
 }
 
@@ -647,10 +645,8 @@ struct signaller {
 static void *signal_target(void *arg)
 {
 	struct signaller *s = arg;
-	char c;
 
-	while (read(s->go[0], &c, 1) < 0 && errno == EINTR)
-		;
+	ll_wait_go(s->go[0]);
 	s->err = pthread_kill(s->target, SIGURG);
 	return NULL;
 }
@@ -1043,11 +1039,9 @@ struct parked {
 static void *park_thread(void *arg)
 {
 	struct parked *p = arg;
-	char c;
 
 	atomic_store(&p->tid, (int)syscall(SYS_gettid));
-	while (read(p->go[0], &c, 1) < 0 && errno == EINTR)
-		;
+	ll_wait_go(p->go[0]);
 	return NULL;
 }
 
@@ -1151,10 +1145,8 @@ struct setuid_sibling {
 static void *uid_after_go(void *arg)
 {
 	struct setuid_sibling *s = arg;
-	char c;
 
-	while (read(s->go[0], &c, 1) < 0 && errno == EINTR)
-		;
+	ll_wait_go(s->go[0]);
 	s->uid = syscall(SYS_getuid);
 	return NULL;
 }

@@ -375,8 +375,7 @@ static int start_waiter(struct waiter *w, bool restricted)
 		c = restricted && ptrace_only_layer() ? 'E' : 'R';
 		if (write(ready[1], &c, 1) != 1)
 			_exit(1);
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
-			;
+		ll_wait_go(go[0]);
 		_exit(0);
 	}
 	close(go[0]);
