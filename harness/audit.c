@@ -138,6 +138,70 @@ int ll_audit_exclude(int type, bool add)
 	return err;
 }
 
+static int keep(struct ll_audit_records *r, int type, const char *text)
+{
+	char *copy;
+
+	if (r->count == r->capacity) {
+		int capacity = r->capacity ? 2 * r->capacity : 64;
+		int *types = realloc(r->type, capacity * sizeof(*types));
+		char **texts;
+
+		if (!types)
+			return ENOMEM;
+		r->type = types;
+		texts = realloc(r->text, capacity * sizeof(*texts));
+		if (!texts)
+			return ENOMEM;
+		r->text = texts;
+		r->capacity = capacity;
+	}
+	copy = strdup(text);
+	if (!copy)
+		return ENOMEM;
+	r->type[r->count] = type;
+	r->text[r->count++] = copy;
+	return 0;
+}
+
+/*
+ * Reads until a message of `type` containing `marker` (within
+ * LL_AUDIT_DEADLINE_S), keeping every Landlock record up to it in `out`
+ * unless NULL; with `seq`, an error answer to that request ends it.
+ */
+static int read_to_marker(int fd, int type, const char *marker,
+			  struct ll_audit_records *out, uint32_t seq)
+{
+	struct timespec start, now;
+	struct ll_audit_msg msg;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S)
+			return ETIMEDOUT;
+		err = ll_audit_recv(fd, &msg);
+		/* Nothing for a second: kauditd may be starved, keep on. */
+		if (err == EAGAIN || err == EWOULDBLOCK)
+			continue;
+		if (err)
+			return err;
+		if (seq && msg.hdr.nlmsg_type == NLMSG_ERROR &&
+		    msg.hdr.nlmsg_seq == seq && msg.err.error)
+			return -msg.err.error;
+		/* The union follows the header: NLMSG_DATA() is msg.data. */
+		if (out && (msg.hdr.nlmsg_type == AUDIT_LANDLOCK_ACCESS ||
+			    msg.hdr.nlmsg_type == AUDIT_LANDLOCK_DOMAIN)) {
+			err = keep(out, msg.hdr.nlmsg_type, msg.data);
+			if (err)
+				return err;
+		}
+		if (msg.hdr.nlmsg_type == type && strstr(msg.data, marker))
+			return 0;
+	}
+}
+
 /*
  * Reads and drops every record queued before: a user message of our own
  * goes through kauditd's queue behind them, so once it arrives, none is
@@ -149,36 +213,19 @@ int ll_audit_exclude(int type, bool add)
 static int audit_drain(struct ll_audit *audit)
 {
 	char marker[64];
-	struct ll_audit_msg msg;
-	struct timespec start, now;
 	int err, len;
 
 	len = snprintf(marker, sizeof(marker), "llconform-drain pid=%d",
 		       (int)getpid());
 	err = audit_send(audit, AUDIT_USER, 0, marker, len + 1);
-	if (err)
-		return err;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S) {
-			snprintf(audit->unavailable, sizeof(audit->unavailable),
-				 "our AUDIT_USER message never came back "
-				 "(an audit rule excludes it?)");
-			return ETIMEDOUT;
-		}
-		err = ll_audit_recv(audit->fd, &msg);
-		if (err == EAGAIN || err == EWOULDBLOCK)
-			continue;
-		if (err)
-			return err;
-		if (msg.hdr.nlmsg_type == NLMSG_ERROR &&
-		    msg.hdr.nlmsg_seq == audit->seq && msg.err.error)
-			return -msg.err.error;
-		if (msg.hdr.nlmsg_type == AUDIT_USER &&
-		    strstr(msg.data, marker))
-			return 0;
-	}
+	if (!err)
+		err = read_to_marker(audit->fd, AUDIT_USER, marker, NULL,
+				     audit->seq);
+	if (err == ETIMEDOUT)
+		snprintf(audit->unavailable, sizeof(audit->unavailable),
+			 "our AUDIT_USER message never came back "
+			 "(an audit rule excludes it?)");
+	return err;
 }
 
 int ll_audit_start(struct ll_audit *audit)
@@ -271,60 +318,10 @@ void ll_audit_records_free(struct ll_audit_records *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int keep(struct ll_audit_records *r, int type, const char *text)
-{
-	char *copy;
-
-	if (r->count == r->capacity) {
-		int capacity = r->capacity ? 2 * r->capacity : 64;
-		int *types = realloc(r->type, capacity * sizeof(*types));
-		char **texts;
-
-		if (!types)
-			return ENOMEM;
-		r->type = types;
-		texts = realloc(r->text, capacity * sizeof(*texts));
-		if (!texts)
-			return ENOMEM;
-		r->text = texts;
-		r->capacity = capacity;
-	}
-	copy = strdup(text);
-	if (!copy)
-		return ENOMEM;
-	r->type[r->count] = type;
-	r->text[r->count++] = copy;
-	return 0;
-}
-
 int ll_audit_read_more(int fd, int type, const char *marker,
 		       struct ll_audit_records *out)
 {
-	struct timespec start, now;
-	struct ll_audit_msg msg;
-	int err;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= LL_AUDIT_DEADLINE_S)
-			return ETIMEDOUT;
-		err = ll_audit_recv(fd, &msg);
-		/* Nothing for a second: kauditd may be starved, keep on. */
-		if (err == EAGAIN || err == EWOULDBLOCK)
-			continue;
-		if (err)
-			return err;
-		if (msg.hdr.nlmsg_type != AUDIT_LANDLOCK_ACCESS &&
-		    msg.hdr.nlmsg_type != AUDIT_LANDLOCK_DOMAIN)
-			continue;
-		/* The union follows the header: NLMSG_DATA() is msg.data. */
-		err = keep(out, msg.hdr.nlmsg_type, msg.data);
-		if (err)
-			return err;
-		if (msg.hdr.nlmsg_type == type && strstr(msg.data, marker))
-			return 0;
-	}
+	return read_to_marker(fd, type, marker, out, 0);
 }
 
 int ll_audit_read_until(int fd, int type, const char *marker,
