@@ -98,9 +98,10 @@ def median_pair(pairs: list[RunPair]) -> RunPair:
 
 def cpu_check() -> float:
     """Seconds a fixed pure-Python loop takes now.  The load average misses
-    what a shared host's neighbours take; this shows it (the same loop took
-    0.10-0.27 s on one machine within an hour, and the guests' times moved
-    with it)."""
+    what a shared host's neighbours take; this shows part of it (on one
+    machine it took 0.044-0.090 s between runs while the same tree's wall
+    went from 35 to 53 s: a slow loop means a slow machine, a fast one
+    proves little; compare trees run against neighbouring run)."""
     start = time.perf_counter()
     total = 0
     for i in range(3_000_000):
