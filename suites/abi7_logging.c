@@ -254,20 +254,7 @@ LL_TEST(log_flags_are_unknown_before_abi7, .lacks = LL_B_LOGGING)
 
 /* --- audit netlink -------------------------------------------------------- */
 
-FIXTURE(audit)
-{
-	struct ll_audit st;
-};
-
-FIXTURE_SETUP(audit)
-{
-	self->st.fd = -1;
-}
-
-FIXTURE_TEARDOWN(audit)
-{
-	ll_audit_stop(&self->st);
-}
+#include "audit_fixture.h"
 
 /* The hex domain id after "domain=", 0 if none. */
 static uint64_t record_domain(const char *text)

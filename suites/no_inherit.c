@@ -857,20 +857,7 @@ LL_TEST_F(topology, seal_follows_the_inodes_through_a_bind_mount)
  * sandboxed children; a record's absence is shown by a later "marker"
  * denial: records leave in order.
  */
-FIXTURE(audit)
-{
-	struct ll_audit st;
-};
-
-FIXTURE_SETUP(audit)
-{
-	self->st.fd = -1;
-}
-
-FIXTURE_TEARDOWN(audit)
-{
-	ll_audit_stop(&self->st);
-}
+#include "audit_fixture.h"
 
 static void dump(const struct ll_audit_records *r)
 {
