@@ -12,9 +12,9 @@
  *	D/f	a regular file		read_file write_file remove_file
  *					truncate, refer (linked to D/d/f)
  *	D/d/	an empty directory	read_dir remove_dir, refer (target)
- *	D/x	an executable		execute, with LL_EXIT0_ARG: a copy
- *					of the program (ll_copy_self) exits 0,
- *					any other 0755 file gives ENOEXEC
+ *	D/x	an executable		execute: ll_fs_make_exec() writes
+ *					one that exits 0 (any other 0755
+ *					file gives ENOEXEC)
  *	D/u	a listening socket	resolve_unix (ll_fs_listen_unix)
  *	D/n	absent			make_*: created there
  *
@@ -70,6 +70,16 @@ int ll_fs_op_allowed(const struct ll_fs_op *op);
  */
 int ll_fs_op_in_child(const struct ll_ruleset_desc *desc, uint64_t right,
 		      const char *dir);
+
+/*
+ * D/x for execute: an executable at `path` (0700) that exits 0 at once, as
+ * small as an ELF file can be on x86-64 (elsewhere a copy of this program,
+ * which LL_EXIT0_ARG makes exit 0).  Execute is checked when the file is
+ * opened for execve(), whatever it holds; a copy of this static program
+ * costs a megabyte to write and, under TCG, its start translated anew for
+ * every copy.  0 or the errno.
+ */
+int ll_fs_make_exec(const char *path);
 
 /* A listening pathname socket at `path` for resolve_unix: fd or -errno. */
 int ll_fs_listen_unix(const char *path);

@@ -69,7 +69,8 @@ static int make_layout(bool with_exec)
 		if (mkfifo(ll_at("%s/p", dirs[i]), 0600))
 			err = errno;
 		else if (with_exec)
-			err = ll_copy_self(ll_at("%s/" LL_FS_OP_EXEC, dirs[i]));
+			err = ll_fs_make_exec(
+				ll_at("%s/" LL_FS_OP_EXEC, dirs[i]));
 	}
 	return err;
 }
@@ -169,7 +170,7 @@ FIXTURE_VARIANT_ADD(right, make_sym){
 FIXTURE_SETUP(right)
 {
 	ASSERT_EQ(0, make_layout(variant->access == R_EXECUTE));
-	/* The copies run at all (no noexec scratch, no missing helper). */
+	/* The executables run at all (no noexec scratch). */
 	if (variant->access == R_EXECUTE)
 		ASSERT_EQ(0, ll_fs_op_in_child(NULL, R_EXECUTE, ll_at("b")));
 }
@@ -296,8 +297,8 @@ LL_TEST_F(layout, file_rule_rejects_dir_only_rights)
 /* A rule on a file grants on that file only. */
 LL_TEST_F(layout, file_rule_grants_that_file_only)
 {
-	ASSERT_EQ(0, ll_copy_self(ll_at("a/" LL_FS_OP_EXEC)));
-	ASSERT_EQ(0, ll_copy_self(ll_at("a/s/" LL_FS_OP_EXEC)));
+	ASSERT_EQ(0, ll_fs_make_exec(ll_at("a/" LL_FS_OP_EXEC)));
+	ASSERT_EQ(0, ll_fs_make_exec(ll_at("a/s/" LL_FS_OP_EXEC)));
 	ASSERT_EQ(0, ll_enforce(&(struct ll_ruleset_desc){
 			     .handled_fs = ll_all_fs(),
 			     .paths = RULES(RULE(ll_at("a/f"), ACCESS_RW),
