@@ -202,13 +202,15 @@ static int remove_entry(const char *path, const struct stat *st, int type,
 	return 0;
 }
 
+bool ll_in_guest(void)
+{
+	return getenv("LLCONFORM_GUEST") != NULL;
+}
+
 static void scratch_cleanup(void)
 {
-	/*
-	 * In a guest the trees go with the guest's memory at power-off, and
-	 * removing them one entry at a time cost more than making them.
-	 */
-	if (getenv("LLCONFORM_GUEST"))
+	/* Removing the trees one entry at a time cost more than making them. */
+	if (ll_in_guest())
 		return;
 	/* Test children exit through _exit(); only the creator cleans up. */
 	if (scratch_root[0] && getpid() == scratch_owner)

@@ -97,6 +97,13 @@ int ll_try_openat(int dirfd, const char *path, int flags);
 int ll_errno_of(int ret); /* ret < 0 ? errno : 0 */
 
 /*
+ * True in a guest booted by llconform (guest_init.c sets LLCONFORM_GUEST):
+ * what a test leaves in the guest's memory goes with it at power-off, so
+ * cleanup whose only purpose is to leave nothing behind can be skipped.
+ */
+bool ll_in_guest(void);
+
+/*
  * Scratch space: ll_scratch_init() makes one private directory for the
  * whole program (removed at exit by the process that made it);
  * ll_scratch_dir() makes a fresh directory under it for one test.
@@ -110,8 +117,9 @@ int ll_scratch_dir(const char *test_name, char *out, size_t size);
 int ll_make_tree(const char *root, const char *const entries[]);
 /*
  * Re-executing this program with LL_EXIT0_ARG as its only argument exits 0
- * at once (a constructor, before the harness runs): the cheapest program
- * to execve in a test.  ll_copy_self() copies the executable to `dst`.
+ * at once (a constructor, before the harness runs).  ll_copy_self() copies
+ * the executable to `dst`, for a test whose copy runs this program's own
+ * code; an executable that only has to exit is ll_fs_make_exec()'s.
  */
 #define LL_EXIT0_ARG "--llconform-exit-0"
 int ll_copy_self(const char *dst);

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sandbox.h"
 #include "trace.h"
 
 static int write_in(const struct ll_trace *t, const char *file,
@@ -95,11 +96,8 @@ void ll_trace_stop(struct ll_trace *t)
 	if (!t->dir[0])
 		return;
 	write_in(t, "events/landlock/enable", "0");
-	/*
-	 * In a guest the instance goes with the guest at power-off: removing
-	 * one waits for RCU grace periods, 31 ms a test under TCG.
-	 */
-	if (!getenv("LLCONFORM_GUEST"))
+	/* Removing an instance waits for RCU grace periods: 31 ms under TCG. */
+	if (!ll_in_guest())
 		rmdir(t->dir);
 	t->dir[0] = '\0';
 }
